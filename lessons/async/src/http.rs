@@ -1,0 +1,249 @@
+//! Section 4: async HTTP, hundreds of requests in flight on one thread.
+//!
+//! An HTTP request is mostly waiting for the other side, so it is exactly the kind of work async
+//! does well. One `reqwest::Client`, shared by every request, keeps a pool of connections and
+//! reuses them; `buffer_unordered(concurrency)` keeps up to `concurrency` requests in flight and
+//! starts the next as soon as one finishes. The whole lesson runs on a *current-thread* runtime:
+//! every one of those requests is handled by the one thread that runs `main`.
+//!
+//! The local server's counters prove it from the other side: how many requests it held at once,
+//! and how many connections the client opened.
+
+use std::collections::BTreeMap;
+
+use futures::stream::{self, StreamExt};
+use lesson_kit::measure::{format_duration, ideal_io_time};
+use lesson_kit::{LessonResult, LocalServer, ServerConfig, Timeline, Versus, narrate, system};
+use reqwest::{Client, StatusCode};
+use tokio::time::Instant;
+
+use crate::Settings;
+
+// ANCHOR: fetch_all
+/// GETs every URL, at most `concurrency` at a time, and returns each outcome (in finishing order).
+pub async fn fetch_all(
+    client: &Client,
+    urls: Vec<String>,
+    concurrency: usize,
+    timeline: &Timeline,
+) -> Vec<Result<StatusCode, reqwest::Error>> {
+    stream::iter(urls.into_iter().enumerate())
+        .map(|(index, url)| fetch_one(client, timeline, index, url))
+        .buffer_unordered(concurrency)
+        .collect()
+        .await
+}
+
+async fn fetch_one(
+    client: &Client,
+    timeline: &Timeline,
+    index: usize,
+    url: String,
+) -> Result<StatusCode, reqwest::Error> {
+    let _span = timeline.start(format!("GET {index}"));
+    let response = client.get(url).send().await?;
+    let status = response.status();
+    response.bytes().await?; // read the body too: the request isn't done until it has arrived
+    Ok(status)
+}
+// ANCHOR_END: fetch_all
+
+/// How a batch of requests went.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// How many requests got each status code.
+    pub statuses: BTreeMap<u16, usize>,
+    /// Requests that got no answer at all (refused, reset, timed out).
+    pub failures: usize,
+    pub first_failure: Option<String>,
+}
+
+impl Outcome {
+    pub fn tally(results: Vec<Result<StatusCode, reqwest::Error>>) -> Self {
+        let mut outcome = Outcome::default();
+        for result in results {
+            match result {
+                Ok(status) => *outcome.statuses.entry(status.as_u16()).or_default() += 1,
+                Err(error) => {
+                    outcome.failures += 1;
+                    outcome
+                        .first_failure
+                        .get_or_insert_with(|| error_chain(&error));
+                }
+            }
+        }
+        outcome
+    }
+
+    fn print(&self) {
+        let statuses: Vec<String> = self
+            .statuses
+            .iter()
+            .map(|(status, count)| format!("{count} × {status}"))
+            .collect();
+        narrate::result("answers", statuses.join(", "));
+        if let Some(failure) = &self.first_failure {
+            narrate::result(
+                "failed",
+                format!("{} requests; the first: {failure}", self.failures),
+            );
+        }
+    }
+}
+
+pub async fn demo(settings: &Settings) -> LessonResult {
+    narrate::section(4, "Async HTTP: many requests in flight on one thread");
+    narrate::claim(
+        "One shared client on a single-threaded runtime keeps hundreds of requests in flight \
+         at once, and finishes N requests in about ceil(N / concurrency) × latency.",
+    );
+    narrate::python(
+        "httpx.AsyncClient shared by every request, under asyncio.run; \
+         buffer_unordered(n) is asyncio.Semaphore(n) around each request (lesson-semaphores).",
+    );
+    narrate::code(include_str!("http.rs"), "fetch_all");
+    match &settings.url {
+        Some(url) => against_a_real_server(settings, url).await,
+        None => against_the_local_server(settings).await,
+    }
+}
+
+async fn against_the_local_server(settings: &Settings) -> LessonResult {
+    let concurrency = affordable_concurrency(settings.concurrency)?;
+    let server = LocalServer::start(ServerConfig::default())?;
+    let url = server.url(&format!("/delay/{}", settings.delay.as_millis()));
+    narrate::say(&format!(
+        "{} GETs of {url} (the local server answers each after {}), {concurrency} at a time:",
+        settings.requests,
+        format_duration(settings.delay)
+    ));
+
+    let client = Client::new();
+    let timeline = Timeline::new();
+    let started = Instant::now();
+    let results = fetch_all(
+        &client,
+        vec![url; settings.requests],
+        concurrency,
+        &timeline,
+    )
+    .await;
+    let elapsed = started.elapsed();
+
+    Outcome::tally(results).print();
+    let stats = server.stats();
+    let ideal = ideal_io_time(settings.requests, settings.delay, concurrency);
+    narrate::result("wall time", Versus::new(elapsed, ideal));
+    narrate::result("peak in flight, seen by the server", stats.peak_in_flight);
+    narrate::result("connections the client opened", stats.connections);
+    narrate::result(
+        "requests per second",
+        format!("{:.0}", settings.requests as f64 / elapsed.as_secs_f64()),
+    );
+    if let Some(threads) = system::thread_count() {
+        narrate::result(
+            "threads in this process",
+            format!("{threads} (this one runs every request; the rest belong to the server)"),
+        );
+    }
+    timeline.print();
+    narrate::say(
+        "Above ideal is the CPU time to open connections and handle HTTP on one thread; \
+         `cargo run --release -p lesson-async` shrinks it.",
+    );
+    Ok(())
+}
+
+async fn against_a_real_server(settings: &Settings, url: &str) -> LessonResult {
+    let client = Client::new();
+    // One request first: it tells us whether the server is reachable, and how slow it is.
+    let started = Instant::now();
+    let probe = fetch_one(&client, &Timeline::new(), 0, url.to_string()).await;
+    let latency = started.elapsed();
+    let status = probe.map_err(|error| format!("cannot reach {url}: {}", error_chain(&error)))?;
+    narrate::say(&format!(
+        "{url} answered {status} in {}. Now {} GETs, {} at a time \
+         (be kind to servers you don't own):",
+        format_duration(latency),
+        settings.requests,
+        settings.concurrency
+    ));
+
+    let timeline = Timeline::new();
+    let started = Instant::now();
+    let urls = vec![url.to_string(); settings.requests];
+    let results = fetch_all(&client, urls, settings.concurrency, &timeline).await;
+    let elapsed = started.elapsed();
+    Outcome::tally(results).print();
+    let ideal = ideal_io_time(settings.requests, latency, settings.concurrency);
+    narrate::result(
+        "wall time (ideal from the first request)",
+        Versus::new(elapsed, ideal),
+    );
+    narrate::say(
+        "A remote server's counters are not ours to read, so no peak or connection count.",
+    );
+    timeline.print();
+    Ok(())
+}
+
+/// Every request in flight holds two sockets in this process (the client's and the local
+/// server's), and sockets count against the open-file limit, which is often 1024. Raise the
+/// limit if we may; otherwise lower the concurrency, and say so rather than fail half-way.
+fn affordable_concurrency(wanted: usize) -> LessonResult<usize> {
+    const SPARE_FILES: u64 = 64;
+    let needed = 2 * wanted as u64 + SPARE_FILES;
+    let limit = system::ensure_open_file_limit(needed)?;
+    if limit >= needed {
+        return Ok(wanted);
+    }
+    let affordable = ((limit.saturating_sub(SPARE_FILES)) / 2).max(1) as usize;
+    narrate::say(&format!(
+        "This process may open only {limit} files, so concurrency is lowered from {wanted} to \
+         {affordable} (`ulimit -n` shows the limit)."
+    ));
+    Ok(affordable)
+}
+
+/// An error and its causes on one line: reqwest's own message is often just "error sending request".
+pub fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    //! Real sockets and real time: the paused clock would race past the server's real delays. So
+    //! these check what the server counted, not how long things took.
+    use super::*;
+
+    #[tokio::test]
+    async fn one_shared_client_bounds_the_requests_in_flight() {
+        let server = LocalServer::start(ServerConfig::default()).expect("server");
+        let urls = vec![server.url("/delay/50"); 40];
+        let results = fetch_all(&Client::new(), urls, 10, &Timeline::new()).await;
+        let outcome = Outcome::tally(results);
+        assert_eq!(outcome.statuses.get(&200), Some(&40));
+        let stats = server.stats();
+        assert!(stats.peak_in_flight <= 10, "{stats:?}");
+        assert!(stats.connections <= 10, "{stats:?}");
+    }
+
+    #[tokio::test]
+    async fn failures_are_counted_with_their_cause() {
+        let server = LocalServer::start(ServerConfig::default()).expect("server");
+        let refused = server.url("/delay/0");
+        drop(server); // nobody listens there any more
+        let results = fetch_all(&Client::new(), vec![refused; 3], 3, &Timeline::new()).await;
+        let outcome = Outcome::tally(results);
+        assert_eq!(outcome.failures, 3);
+        let failure = outcome.first_failure.expect("a failure");
+        assert!(failure.contains("onnect"), "{failure}");
+    }
+}

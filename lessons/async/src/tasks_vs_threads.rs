@@ -1,0 +1,231 @@
+//! Section 5: tasks versus threads.
+//!
+//! A tokio task is a future the runtime keeps in a queue: a few hundred bytes, created without
+//! asking the operating system for anything. An OS thread gets a kernel thread, a stack (2 MiB of
+//! address space reserved, a few pages of it touched), and a system call to create it. Ten
+//! thousand waiting tasks are nothing; ten thousand waiting threads are a noticeable load, and
+//! some machines refuse them. This section measures both, on this machine.
+
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use lesson_kit::measure::format_duration;
+use lesson_kit::memory::{MemoryGrowth, MemoryProbe};
+use lesson_kit::{LessonResult, narrate};
+use tokio::sync::watch;
+
+/// What it cost to have `started` tasks or threads all waiting at once.
+#[derive(Debug, Clone, Default)]
+pub struct Crowd {
+    /// How many were started (fewer than asked for if the system refused more).
+    pub started: usize,
+    /// Time to start them all.
+    pub spawn_time: Duration,
+    /// How much more memory the process used while they all waited.
+    pub memory_growth: MemoryGrowth,
+    /// Why starting stopped early, if it did.
+    pub refusal: Option<String>,
+}
+
+// ANCHOR: tasks
+pub async fn crowd_of_tasks(count: usize) -> Crowd {
+    let memory = MemoryProbe::now();
+    let (open, gate) = watch::channel(false);
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..count)
+        .map(|_| {
+            let mut gate = gate.clone();
+            // Each task waits until the gate opens. An error means the sender is gone: stop waiting.
+            tokio::spawn(async move { gate.wait_for(|&is_open| is_open).await.map(|_| ()) })
+        })
+        .collect();
+    let spawn_time = started.elapsed();
+    tokio::task::yield_now().await; // let every task run up to its wait
+    let memory_growth = memory.growth();
+
+    // Nobody may be listening if every task has already given up; that is fine.
+    let _ = open.send(true);
+    for task in tasks {
+        // A task that failed would be a bug in this lesson: report it, don't hide it.
+        if let Err(error) = task.await {
+            eprintln!("a waiting task failed: {error}");
+        }
+    }
+    Crowd {
+        started: count,
+        spawn_time,
+        memory_growth,
+        refusal: None,
+    }
+}
+// ANCHOR_END: tasks
+
+// ANCHOR: threads
+pub fn crowd_of_threads(count: usize) -> Crowd {
+    let memory = MemoryProbe::now();
+    let gate = Arc::new(Gate::default());
+    let mut threads = Vec::with_capacity(count);
+    let mut refusal = None;
+    let started = Instant::now();
+    for _ in 0..count {
+        let gate = Arc::clone(&gate);
+        match thread::Builder::new().spawn(move || gate.arrive_and_wait()) {
+            Ok(thread) => threads.push(thread),
+            Err(error) => {
+                refusal = Some(error.to_string()); // the system said no: keep what we have
+                break;
+            }
+        }
+    }
+    let spawn_time = started.elapsed();
+    let started_count = threads.len();
+    gate.wait_for_arrivals(started_count); // every thread is now running, and waiting
+    let memory_growth = memory.growth();
+
+    gate.open();
+    for thread in threads {
+        // A thread that panicked would be a bug in this lesson: report it, don't hide it.
+        if thread.join().is_err() {
+            eprintln!("a waiting thread panicked");
+        }
+    }
+    Crowd {
+        started: started_count,
+        spawn_time,
+        memory_growth,
+        refusal,
+    }
+}
+// ANCHOR_END: threads
+
+/// Where threads wait to be let go, and the main thread waits for them to arrive.
+///
+/// Two condition variables, so that each arrival wakes only the main thread, and opening the gate
+/// wakes only the waiting threads: with one, every arrival would wake all ten thousand threads.
+#[derive(Debug, Default)]
+struct Gate {
+    state: Mutex<GateState>,
+    arrived: Condvar,
+    opened: Condvar,
+}
+
+#[derive(Debug, Default)]
+struct GateState {
+    arrivals: usize,
+    open: bool,
+}
+
+impl Gate {
+    fn arrive_and_wait(&self) {
+        // A poisoned lock only means another thread panicked; the counts are still right.
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        state.arrivals += 1;
+        self.arrived.notify_one();
+        while !state.open {
+            state = self
+                .opened
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+
+    fn wait_for_arrivals(&self, count: usize) {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        while state.arrivals < count {
+            state = self
+                .arrived
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+
+    fn open(&self) {
+        self.state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .open = true;
+        self.opened.notify_all();
+    }
+}
+
+pub async fn demo(count: usize) -> LessonResult {
+    narrate::section(5, "Tasks versus threads");
+    narrate::claim(&format!(
+        "{count} waiting tokio tasks cost next to nothing to start and to keep; \
+         {count} waiting OS threads cost far more time and memory."
+    ));
+    narrate::python(
+        "asyncio.create_task versus threading.Thread: the same trade, \
+         though Python's tasks and threads are both heavier than Rust's.",
+    );
+    narrate::code(include_str!("tasks_vs_threads.rs"), "tasks");
+    let tasks = crowd_of_tasks(count).await;
+    report("tasks", &tasks);
+    narrate::say(
+        "A task is one heap allocation holding its future, so the heap figure is its whole cost. \
+         Resident memory moves in whole pages and reuses memory freed earlier, so for a few \
+         hundred bytes apiece it may hardly move.",
+    );
+
+    narrate::code(include_str!("tasks_vs_threads.rs"), "threads");
+    // Starting and joining threads blocks, so it runs on tokio's blocking pool rather than on the
+    // runtime's only thread (lesson-blocking shows what goes wrong otherwise).
+    let threads = tokio::task::spawn_blocking(move || crowd_of_threads(count)).await?;
+    report("threads", &threads);
+    narrate::say(
+        "A thread's stack lives outside the heap: the resident figure is the one that counts. \
+         Each stack reserves 2 MiB of address space, of which only the touched pages are resident.",
+    );
+
+    if tasks.started > 0 && threads.started > 0 {
+        let per_task = tasks.spawn_time / tasks.started as u32;
+        let per_thread = threads.spawn_time / threads.started as u32;
+        narrate::result(
+            "a thread takes longer to start than a task by",
+            format!(
+                "{:.0}×",
+                per_thread.as_secs_f64() / per_task.as_secs_f64().max(1e-9)
+            ),
+        );
+    }
+    Ok(())
+}
+
+fn report(what: &str, crowd: &Crowd) {
+    let per_item = crowd.spawn_time / crowd.started.max(1) as u32;
+    narrate::result(
+        &format!("started {} {what}", crowd.started),
+        format!(
+            "in {} ({} each)",
+            format_duration(crowd.spawn_time),
+            format_duration(per_item)
+        ),
+    );
+    narrate::result(
+        &format!("memory while they waited, each of the {what}"),
+        crowd.memory_growth.per(crowd.started),
+    );
+    if let Some(refusal) = &crowd.refusal {
+        narrate::result("the system refused more", refusal);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn every_task_starts_waits_and_finishes() {
+        let crowd = crowd_of_tasks(500).await;
+        assert_eq!(crowd.started, 500);
+        assert!(crowd.refusal.is_none());
+    }
+
+    #[test]
+    fn every_thread_starts_waits_and_finishes() {
+        let crowd = crowd_of_threads(50);
+        assert_eq!(crowd.started, 50);
+        assert!(crowd.refusal.is_none());
+    }
+}

@@ -1,0 +1,27 @@
+//! What every lesson and exercise of the course shares.
+//!
+//! - [`server`]: a real HTTP server on 127.0.0.1 that a program starts for itself, so every HTTP demo,
+//!   exercise and test works offline. It can be slow on purpose (`/delay/{ms}`), fail on purpose
+//!   (`/status/{code}`), rate-limit a flood (429 above a limit) and count what it saw (connections,
+//!   requests, peak in flight), which lets a lesson *prove* what a client did.
+//! - [`timeline`]: record which task ran when, and draw it as a chart in the terminal.
+//! - [`measure`]: the ideal a measurement should be compared with, and the comparison itself.
+//! - [`memory`]: how much memory some work took, on the heap and in RAM.
+//! - [`data`]: deterministic bytes to hash, identical on every machine.
+//! - [`narrate`]: the look of a lesson: section headings, claims, code listings, results.
+//! - [`system`]: what the machine offers: cores, resident memory, open-file limits, terminal width.
+
+pub mod data;
+pub mod measure;
+pub mod memory;
+pub mod narrate;
+pub mod server;
+pub mod system;
+pub mod timeline;
+
+/// What a lesson's steps return: success, or an error with a message worth printing.
+pub type LessonResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+pub use measure::Versus;
+pub use server::{LocalServer, ServerConfig, ServerStats};
+pub use timeline::Timeline;

@@ -1,0 +1,222 @@
+//! The look of a lesson: a heading per section, the claim it makes, the Python idiom it replaces,
+//! the code that demonstrates it, and the results that prove it.
+//!
+//! Code listings are cut from the lesson's own source between `// ANCHOR: name` and
+//! `// ANCHOR_END: name` lines, the same markers the book includes listings by, so the terminal, the
+//! book and the compiled program always show the same code.
+
+use std::fmt::Display;
+
+use crate::system;
+
+/// Widest a paragraph gets, even on a wide terminal: long lines are hard to read.
+const TEXT_WIDTH: usize = 96;
+
+/// Prints the lesson's title and what it is about.
+pub fn title(title: &str, about: &str) {
+    let style = Style::for_stdout();
+    println!("{}", style.bold(&format!("# {title}")));
+    print_wrapped("", about);
+    println!();
+}
+
+/// Prints a section heading: `── 2. Sequential vs concurrent ──────`.
+pub fn section(number: usize, title: &str) {
+    let style = Style::for_stdout();
+    let heading = format!("── {number}. {title} ");
+    let width = system::terminal_width().min(TEXT_WIDTH);
+    let rule = "─".repeat(width.saturating_sub(heading.chars().count()));
+    println!();
+    println!("{}", style.bold(&format!("{heading}{rule}")));
+}
+
+/// The claim the section sets out to prove.
+pub fn claim(text: &str) {
+    print_wrapped("Claim: ", text);
+}
+
+/// What a Python programmer would write for the same thing.
+pub fn python(text: &str) {
+    print_wrapped("Python: ", text);
+}
+
+/// A paragraph of explanation.
+pub fn say(text: &str) {
+    print_wrapped("", text);
+}
+
+/// Prints the listing between `// ANCHOR: anchor` and `// ANCHOR_END: anchor` in `source`
+/// (usually `include_str!` of the lesson's own file), indented as a code block.
+pub fn code(source: &str, anchor: &str) {
+    let style = Style::for_stdout();
+    println!();
+    for line in listing(source, anchor).lines() {
+        if line.is_empty() {
+            println!();
+        } else {
+            println!("    {}", style.dim(line));
+        }
+    }
+    println!();
+}
+
+/// Prints one result: `  → joined: measured 1.00 s, ideal 1.00 s (100 %)`.
+///
+/// Every section prints at least one; the lessons' smoke tests look for them.
+pub fn result(label: &str, value: impl Display) {
+    let style = Style::for_stdout();
+    println!("  {} {label}: {value}", style.green("→"));
+}
+
+/// The lines of `source` between the anchor markers, without the markers of any other anchor and
+/// without their common indentation.
+///
+/// # Panics
+/// If the anchor is missing: that is a bug in the lesson, caught by its smoke test.
+pub fn listing(source: &str, anchor: &str) -> String {
+    let start = format!("ANCHOR: {anchor}");
+    let end = format!("ANCHOR_END: {anchor}");
+    let mut lines = source.lines();
+    let found = lines.any(|line| is_marker(line, &start));
+    assert!(found, "no `// {start}` in this lesson's source");
+    let body: Vec<&str> = lines
+        .take_while(|line| !is_marker(line, &end))
+        .filter(|line| !is_any_marker(line))
+        .collect();
+    let indent = body
+        .iter()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| line.len() - line.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    body.iter()
+        .map(|line| line.get(indent..).unwrap_or("").trim_end())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn is_marker(line: &str, marker: &str) -> bool {
+    line.trim()
+        .strip_prefix("//")
+        .is_some_and(|rest| rest.trim() == marker)
+}
+
+fn is_any_marker(line: &str) -> bool {
+    line.trim().strip_prefix("//").is_some_and(|rest| {
+        let rest = rest.trim_start();
+        rest.starts_with("ANCHOR: ") || rest.starts_with("ANCHOR_END: ")
+    })
+}
+
+fn print_wrapped(lead: &str, text: &str) {
+    let style = Style::for_stdout();
+    let width = system::terminal_width().min(TEXT_WIDTH);
+    let lines = wrap(text, width.saturating_sub(lead.len()).max(20));
+    let padding = " ".repeat(lead.len());
+    for (i, line) in lines.iter().enumerate() {
+        if i == 0 {
+            println!("{}{line}", style.bold(lead));
+        } else {
+            println!("{padding}{line}");
+        }
+    }
+}
+
+/// Breaks `text` into lines of at most `width` characters at spaces (a longer word gets a line of
+/// its own).
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let needed = line.chars().count() + word.chars().count() + usize::from(!line.is_empty());
+        if !line.is_empty() && needed > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// ANSI styling, or none when stdout is not a terminal or `NO_COLOR` is set.
+struct Style {
+    enabled: bool,
+}
+
+impl Style {
+    fn for_stdout() -> Self {
+        Style {
+            enabled: system::color_enabled(),
+        }
+    }
+
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.enabled && !text.is_empty() {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn bold(&self, text: &str) -> String {
+        self.paint("1", text)
+    }
+
+    fn dim(&self, text: &str) -> String {
+        self.paint("2", text)
+    }
+
+    fn green(&self, text: &str) -> String {
+        self.paint("32", text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SOURCE: &str = "\
+fn outer() {
+    // ANCHOR: whole
+    let a = 1;
+    // ANCHOR: part
+    let b = 2;
+    // ANCHOR_END: part
+    let c = a + b;
+    // ANCHOR_END: whole
+}
+";
+
+    #[test]
+    fn a_listing_is_cut_at_its_anchors_and_dedented() {
+        assert_eq!(listing(SOURCE, "part"), "let b = 2;");
+    }
+
+    #[test]
+    fn inner_anchor_lines_are_left_out() {
+        assert_eq!(
+            listing(SOURCE, "whole"),
+            "let a = 1;\nlet b = 2;\nlet c = a + b;"
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "no `// ANCHOR: missing`")]
+    fn a_missing_anchor_is_a_bug() {
+        listing(SOURCE, "missing");
+    }
+
+    #[test]
+    fn text_wraps_at_spaces() {
+        assert_eq!(
+            wrap("three one-second waits take one second", 16),
+            ["three one-second", "waits take one", "second"]
+        );
+        assert_eq!(wrap("", 10), Vec::<String>::new());
+    }
+}
