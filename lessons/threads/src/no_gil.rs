@@ -1,0 +1,194 @@
+//! Section 3: no GIL. CPU-bound work spreads over every core.
+//!
+//! CPython runs Python code on one thread at a time: a thread must hold the global interpreter
+//! lock (the GIL) to run bytecode. Python's threads help a program *wait* (section 2) but not
+//! *compute*, unless the computing happens in C code that lets go of the lock. `hashlib` does let
+//! go while it hashes a large buffer, which makes hashing one of the few CPU jobs Python threads
+//! speed up; the same loop written in Python would not. Hence `ProcessPoolExecutor` for CPU work.
+//!
+//! Rust has no such lock. Each thread runs compiled code on a core of its own, so independent
+//! pieces of CPU work split over T threads finish in about single-core time / min(T, cores).
+//! Here the work is SHA-256 over buffers of deterministic bytes, the same on every machine.
+
+use std::thread;
+use std::time::{Duration, Instant};
+
+use lesson_kit::data::deterministic_buffers;
+use lesson_kit::measure::{format_bytes, format_duration, format_rate, ideal_cpu_time};
+use lesson_kit::{Timeline, Versus, narrate, system};
+use sha2::{Digest as _, Sha256};
+
+/// A SHA-256 digest.
+pub type Digest = [u8; 32];
+
+pub fn sha256(bytes: &[u8]) -> Digest {
+    Sha256::digest(bytes).into()
+}
+
+// ANCHOR: hash_on_threads
+/// The SHA-256 of every buffer, in order, computed by `threads` threads each hashing a share.
+pub fn hash_on_threads(buffers: &[Vec<u8>], threads: usize, timeline: &Timeline) -> Vec<Digest> {
+    let threads = threads.max(1);
+    let per_thread = buffers.len().div_ceil(threads).max(1);
+    thread::scope(|scope| {
+        let handles: Vec<_> = buffers
+            .chunks(per_thread)
+            .enumerate()
+            .map(|(number, share)| {
+                scope.spawn(move || {
+                    let _span = timeline.start(format!("thread {number} of {threads}"));
+                    share
+                        .iter()
+                        .map(|buffer| sha256(buffer))
+                        .collect::<Vec<Digest>>()
+                })
+            })
+            .collect();
+        // Joined in the order they started, so the digests come back in the buffers' order.
+        handles
+            .into_iter()
+            .flat_map(|handle| handle.join().expect("a hashing thread panicked"))
+            .collect()
+    })
+}
+// ANCHOR_END: hash_on_threads
+
+/// How many buffers to cut the data into: a few per thread, so that every thread gets an equal
+/// share whether there is one thread or `threads`.
+pub fn buffer_count(threads: usize) -> usize {
+    4 * threads.max(1)
+}
+
+/// One thread against `threads`, hashing the same data.
+#[derive(Debug, Clone, Copy)]
+pub struct Scaling {
+    pub one_thread: Duration,
+    pub all_threads: Duration,
+    /// Whether both runs gave the same digests, as they must.
+    pub same_digests: bool,
+}
+
+pub fn measure_scaling(buffers: &[Vec<u8>], threads: usize, timeline: &Timeline) -> Scaling {
+    let started = Instant::now();
+    let alone = hash_on_threads(buffers, 1, timeline);
+    let one_thread = started.elapsed();
+    let started = Instant::now();
+    let together = hash_on_threads(buffers, threads, timeline);
+    let all_threads = started.elapsed();
+    Scaling {
+        one_thread,
+        all_threads,
+        same_digests: alone == together,
+    }
+}
+
+pub fn demo(megabytes: usize, threads: usize) {
+    let cores = system::available_cores();
+    narrate::section(3, "No GIL: CPU-bound work on every core");
+    narrate::claim(&format!(
+        "Hashing split over {threads} plain threads runs {} times as fast as on one thread, \
+         on this {cores}-core machine: Rust threads compute in parallel.",
+        threads.min(cores)
+    ));
+    narrate::python(
+        "threads doing CPU work in pure Python take turns holding the GIL and gain nothing; \
+         hashlib releases it for big buffers, a lucky exception. Rust needs no exception.",
+    );
+    narrate::code(include_str!("no_gil.rs"), "hash_on_threads");
+
+    let count = buffer_count(threads);
+    let length = megabytes * 1024 * 1024 / count;
+    let total = (count * length) as u64;
+    let buffers = deterministic_buffers(count, length);
+    narrate::say(&format!(
+        "{count} buffers of {}, {} in all, hashed by 1 thread and then by {threads}:",
+        format_bytes(length as u64),
+        format_bytes(total)
+    ));
+
+    let timeline = Timeline::new();
+    let scaling = measure_scaling(&buffers, threads, &timeline);
+    let useful_threads = threads.min(cores);
+    narrate::result(
+        "1 thread",
+        format!(
+            "{} ({}: one core's rate)",
+            format_duration(scaling.one_thread),
+            format_rate(total, scaling.one_thread)
+        ),
+    );
+    narrate::result(
+        &format!("{threads} threads"),
+        format!(
+            "{}, {}",
+            Versus::new(
+                scaling.all_threads,
+                ideal_cpu_time(scaling.one_thread, useful_threads)
+            ),
+            format_rate(total, scaling.all_threads)
+        ),
+    );
+    narrate::result(
+        "speed-up",
+        format!(
+            "{:.2}× with {threads} threads on {cores} cores (ideal {useful_threads}×)",
+            scaling.one_thread.as_secs_f64() / scaling.all_threads.as_secs_f64().max(1e-9)
+        ),
+    );
+    narrate::result(
+        "same digests both ways",
+        if scaling.same_digests { "yes" } else { "NO" },
+    );
+    timeline.print();
+    narrate::say(
+        "Short of ideal is whatever else this machine was doing (compilers, a browser) and the \
+         memory bus the cores share. Try `--threads` above the core count: no faster, since \
+         there are no more cores to run on.",
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sha256_matches_a_known_digest() {
+        // The SHA-256 of "abc", from the standard's own examples (FIPS 180-2).
+        let digest = sha256(b"abc");
+        assert_eq!(digest[..4], [0xba, 0x78, 0x16, 0xbf]);
+        assert_eq!(digest[28..], [0xf2, 0x00, 0x15, 0xad]);
+    }
+
+    #[test]
+    fn any_number_of_threads_gives_the_same_digests_in_order() {
+        let buffers = deterministic_buffers(7, 1000);
+        let expected: Vec<Digest> = buffers.iter().map(|buffer| sha256(buffer)).collect();
+        for threads in [0, 1, 2, 3, 7, 20] {
+            let digests = hash_on_threads(&buffers, threads, &Timeline::new());
+            assert_eq!(digests, expected, "{threads} threads");
+        }
+    }
+
+    #[test]
+    fn each_thread_records_one_span() {
+        let timeline = Timeline::new();
+        hash_on_threads(&deterministic_buffers(8, 10), 4, &timeline);
+        let mut labels: Vec<String> = timeline.spans().into_iter().map(|s| s.label).collect();
+        labels.sort();
+        assert_eq!(
+            labels,
+            [
+                "thread 0 of 4",
+                "thread 1 of 4",
+                "thread 2 of 4",
+                "thread 3 of 4"
+            ]
+        );
+    }
+
+    #[test]
+    fn both_runs_of_a_scaling_measurement_agree() {
+        let scaling = measure_scaling(&deterministic_buffers(4, 100), 2, &Timeline::new());
+        assert!(scaling.same_digests);
+    }
+}
