@@ -1,16 +1,111 @@
-//! `cargo xtask ...`: the course's own tool. The grader's commands arrive with the exercises.
+//! `cargo xtask ...`: the course's own tool.
+//!
+//! For learners: `check`, `watch`, `hint`, `list`, `reset`. For teachers: `check --json`,
+//! `list --json`. For maintainers: `verify`, `seal`.
 
+mod compile;
+mod course;
+mod diagnose;
+mod git;
+mod grade;
+mod history;
+mod learner;
+mod process;
+mod report;
+mod seal;
+mod verify;
+
+use std::fmt;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 
-/// The course's tool: grades exercises and runs maintainer tasks.
+use crate::course::Course;
+
+/// The course's tool: grades your exercises, gives hints, and runs maintainer tasks.
 #[derive(Parser)]
-#[command(name = "cargo xtask")]
-struct Cli {}
+#[command(name = "cargo xtask", bin_name = "cargo xtask")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Grade the exercises in order (or just NAME): what is done, what is next, and why it fails.
+    Check {
+        /// An exercise: its folder name, number, or package name.
+        name: Option<String>,
+        /// Print machine-readable results (for teachers' autograders).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Re-grade the exercise you are editing every time you save.
+    Watch,
+    /// A hint for an exercise.
+    Hint {
+        /// An exercise: its folder name, number, or package name.
+        name: String,
+    },
+    /// Every exercise and where it stands (from the last check; grades nothing).
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Put an exercise's starter back; your version is kept in backups/.
+    Reset {
+        /// An exercise: its folder name, number, or package name.
+        name: String,
+    },
+    /// Maintainers: prove every starter fails its checks and every solution passes them.
+    Verify,
+    /// Maintainers: record the fingerprints of the exercises' checks and starters.
+    Seal,
+}
+
+/// An error for the person at the keyboard: what went wrong and what to do.
+#[derive(Debug)]
+pub struct Error(String);
+
+impl Error {
+    pub fn new(message: impl Into<String>) -> Self {
+        Error(message.into())
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
 
 fn main() -> ExitCode {
-    let _ = Cli::parse();
-    println!("Lessons so far: `cargo run -p lesson-async`. Exercises and their grader come next.");
-    ExitCode::SUCCESS
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, Error> {
+    let course = Course::load_here()?;
+    match cli.command {
+        Command::Check { name, json } => learner::check(&course, name.as_deref(), json),
+        Command::Watch => learner::watch(&course),
+        Command::Hint { name } => learner::hint(&course, &name),
+        Command::List { json } => learner::list(&course, json),
+        Command::Reset { name } => learner::reset(&course, &name),
+        Command::Verify => {
+            verify::verify(&course)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Seal => {
+            seal::write_lock(&course)?;
+            println!("sealed {} exercises in {}", course.exercises.len(), seal::LOCK_FILE);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
 }

@@ -1,0 +1,1 @@
+//! Lesson: timeouts and cancellation.

@@ -1,0 +1,206 @@
+//! Building exercises' checks with cargo, in one go, and sorting cargo's report by exercise.
+//!
+//! One `cargo build --keep-going` for all the exercises being graded is much faster than one cargo
+//! run per exercise, and `--keep-going` means a compile error in one exercise does not stop the
+//! others from building. Cargo's JSON messages say which package each executable and each error
+//! belongs to.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::mpsc::Sender;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::Error;
+use crate::process::{self, Limits};
+
+/// What building gave, per package folder.
+#[derive(Debug, Default)]
+pub struct Built {
+    /// The compiled integration tests (the checks) of each package.
+    pub checks: HashMap<PathBuf, Vec<PathBuf>>,
+    /// The compiler's errors for each package that failed to build, in order.
+    pub errors: HashMap<PathBuf, Vec<String>>,
+    /// Cargo's own complaint when it could not even start building (a broken Cargo.toml, say).
+    pub cargo_failure: Option<String>,
+}
+
+/// Progress while cargo builds: the name of each crate as it is done.
+#[derive(Debug, Clone)]
+pub struct Compiled(pub String);
+
+/// A cold build of the whole course's dependencies takes minutes on two cores; an hour means
+/// something is stuck.
+const BUILD_TIMEOUT: Duration = Duration::from_secs(60 * 60);
+
+/// Builds the integration tests of `packages` in the workspace at `workspace`.
+pub fn build_checks(
+    workspace: &Path,
+    packages: &[&str],
+    target_dir: Option<&Path>,
+    progress: Option<Sender<Compiled>>,
+) -> Result<Built, Error> {
+    let mut command = cargo();
+    command
+        .current_dir(workspace)
+        .args(["build", "--keep-going", "--message-format=json", "--test", "*"])
+        .arg("--manifest-path")
+        .arg(workspace.join("Cargo.toml"));
+    for package in packages {
+        command.args(["--package", package]);
+    }
+    if let Some(target_dir) = target_dir {
+        command.env("CARGO_TARGET_DIR", target_dir);
+    }
+    let limits = Limits {
+        timeout: BUILD_TIMEOUT,
+        output_cap: 64 << 20,
+    };
+    let finished = process::run_watching_lines(&mut command, limits, move |line| {
+        if let (Some(progress), Some(name)) = (&progress, compiled_crate(line)) {
+            // Nobody listening any more is fine: progress is only for show.
+            let _ = progress.send(Compiled(name));
+        }
+    })
+    .map_err(|error| Error::new(format!("cannot run cargo: {error}")))?;
+
+    let mut built = Built::default();
+    for line in finished.stdout.text.lines() {
+        let Ok(message) = serde_json::from_str::<Message>(line) else {
+            continue;
+        };
+        let Some(package_dir) = message.manifest_path.as_deref().and_then(Path::parent) else {
+            continue;
+        };
+        match message.reason.as_str() {
+            "compiler-artifact" => {
+                let is_test = message.target.is_some_and(|t| t.kind.iter().any(|k| k == "test"));
+                if let (true, Some(executable)) = (is_test, message.executable) {
+                    let checks = built.checks.entry(package_dir.to_path_buf()).or_default();
+                    checks.push(executable);
+                }
+            }
+            "compiler-message" => {
+                if let Some(error) = message.message.and_then(Diagnostic::into_error) {
+                    let errors = built.errors.entry(package_dir.to_path_buf()).or_default();
+                    errors.push(error);
+                }
+            }
+            _ => {}
+        }
+    }
+    if !finished.ending.success() && built.errors.is_empty() {
+        built.cargo_failure = Some(cargo_complaint(&finished.stderr.text));
+    }
+    Ok(built)
+}
+
+/// The `cargo` that runs us (cargo sets `$CARGO`), or the one on the PATH.
+pub fn cargo() -> Command {
+    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+}
+
+#[derive(Debug, Deserialize)]
+struct Message {
+    reason: String,
+    manifest_path: Option<PathBuf>,
+    target: Option<Target>,
+    executable: Option<PathBuf>,
+    message: Option<Diagnostic>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Target {
+    kind: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Diagnostic {
+    level: String,
+    message: String,
+    rendered: Option<String>,
+}
+
+impl Diagnostic {
+    /// The rendered text of a real error; `None` for warnings and for the closing
+    /// "aborting due to N previous errors", which says nothing new.
+    fn into_error(self) -> Option<String> {
+        let is_error = self.level == "error" || self.level == "error: internal compiler error";
+        if !is_error || self.message.starts_with("aborting due to") {
+            return None;
+        }
+        Some(self.rendered.unwrap_or(self.message))
+    }
+}
+
+fn compiled_crate(line: &str) -> Option<String> {
+    if !line.contains("\"reason\":\"compiler-artifact\"") {
+        return None;
+    }
+    #[derive(Deserialize)]
+    struct Artifact {
+        target: NamedTarget,
+    }
+    #[derive(Deserialize)]
+    struct NamedTarget {
+        name: String,
+    }
+    serde_json::from_str::<Artifact>(line)
+        .ok()
+        .map(|artifact| artifact.target.name)
+}
+
+/// Cargo's own error lines, without its progress chatter.
+fn cargo_complaint(stderr: &str) -> String {
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter(|line| {
+            let line = line.trim_start();
+            !(line.starts_with("Compiling")
+                || line.starts_with("Checking")
+                || line.starts_with("Blocking")
+                || line.starts_with("Finished")
+                || line.starts_with("Fresh"))
+        })
+        .collect();
+    lines.join("\n").trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_are_kept_and_noise_dropped() {
+        let error = Diagnostic {
+            level: "error".into(),
+            message: "mismatched types".into(),
+            rendered: Some("error[E0308]: mismatched types\n --> src/lib.rs:1:1".into()),
+        };
+        assert_eq!(
+            error.into_error().as_deref(),
+            Some("error[E0308]: mismatched types\n --> src/lib.rs:1:1")
+        );
+        let warning = Diagnostic {
+            level: "warning".into(),
+            message: "unused".into(),
+            rendered: None,
+        };
+        assert_eq!(warning.into_error(), None);
+        let aborting = Diagnostic {
+            level: "error".into(),
+            message: "aborting due to 2 previous errors".into(),
+            rendered: None,
+        };
+        assert_eq!(aborting.into_error(), None);
+    }
+
+    #[test]
+    fn progress_names_the_compiled_crate() {
+        let line = r#"{"reason":"compiler-artifact","target":{"name":"tokio","kind":["lib"]}}"#;
+        assert_eq!(compiled_crate(line).as_deref(), Some("tokio"));
+        assert_eq!(compiled_crate(r#"{"reason":"build-finished"}"#), None);
+    }
+}

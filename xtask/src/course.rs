@@ -1,0 +1,213 @@
+//! The course as the grader sees it: the exercises listed in `exercises/exercises.toml`, in order,
+//! each with its folder, package, lesson, kinds of check and hint.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::Error;
+
+/// What grades an exercise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CheckKind {
+    /// Ordinary tests of behaviour.
+    Test,
+    /// An insta snapshot of deterministic output.
+    Snapshot,
+    /// A trybuild case that the compiler must refuse (or, for "make it compile", accept).
+    CompileFail,
+}
+
+impl fmt::Display for CheckKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            CheckKind::Test => "test",
+            CheckKind::Snapshot => "snapshot",
+            CheckKind::CompileFail => "compile-fail",
+        })
+    }
+}
+
+/// One exercise, as listed in the metadata.
+#[derive(Debug, Clone)]
+pub struct Exercise {
+    /// The folder name, such as `01-spawn-join`.
+    pub name: String,
+    /// The cargo package name, such as `spawn-join`.
+    pub package: String,
+    /// The lesson that teaches it (`threads` for `lesson-threads`).
+    pub lesson: String,
+    pub checks: Vec<CheckKind>,
+    pub hint: String,
+}
+
+impl Exercise {
+    /// The exercise's number: the digits its name starts with.
+    pub fn number(&self) -> &str {
+        let digits = self.name.find(|c: char| !c.is_ascii_digit());
+        &self.name[..digits.unwrap_or(self.name.len())]
+    }
+
+    pub fn has(&self, kind: CheckKind) -> bool {
+        self.checks.contains(&kind)
+    }
+}
+
+/// The whole course: where it lives and its exercises in order.
+#[derive(Debug, Clone)]
+pub struct Course {
+    pub root: PathBuf,
+    pub exercises: Vec<Exercise>,
+}
+
+/// The metadata file, as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Metadata {
+    exercise: Vec<Entry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Entry {
+    name: String,
+    lesson: String,
+    checks: Vec<CheckKind>,
+    hint: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct Manifest {
+    package: ManifestPackage,
+}
+
+#[derive(Debug, Deserialize)]
+struct ManifestPackage {
+    name: String,
+}
+
+pub const METADATA: &str = "exercises/exercises.toml";
+
+impl Course {
+    /// Reads the metadata of the course at `root`, checking that every listed exercise exists.
+    pub fn load(root: &Path) -> Result<Course, Error> {
+        let path = root.join(METADATA);
+        let text = std::fs::read_to_string(&path)
+            .map_err(|error| Error::new(format!("cannot read {}: {error}", path.display())))?;
+        let metadata: Metadata = toml::from_str(&text)
+            .map_err(|error| Error::new(format!("{} is not valid: {error}", path.display())))?;
+        let mut exercises = Vec::new();
+        for entry in metadata.exercise {
+            let manifest = root.join("exercises").join(&entry.name).join("Cargo.toml");
+            let package = read_package_name(&manifest)?;
+            exercises.push(Exercise {
+                name: entry.name,
+                package,
+                lesson: entry.lesson,
+                checks: entry.checks,
+                hint: entry.hint.trim().to_string(),
+            });
+        }
+        Ok(Course {
+            root: root.to_path_buf(),
+            exercises,
+        })
+    }
+
+    /// The course this xtask was built in: the parent of the xtask crate.
+    pub fn load_here() -> Result<Course, Error> {
+        let xtask = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let root = xtask
+            .parent()
+            .ok_or_else(|| Error::new("the xtask crate has no parent folder"))?;
+        Course::load(root)
+    }
+
+    /// The exercise a learner means by `query`: its folder name (`01-spawn-join`), its number
+    /// (`01` or `1`), or its package name (`spawn-join`).
+    pub fn find(&self, query: &str) -> Result<&Exercise, Error> {
+        let query = query.trim().trim_end_matches('/');
+        let query = query.rsplit('/').next().unwrap_or(query);
+        let found = self.exercises.iter().find(|exercise| {
+            exercise.name == query
+                || exercise.package == query
+                || (!query.is_empty()
+                    && query.chars().all(|c| c.is_ascii_digit())
+                    && exercise.number().trim_start_matches('0') == query.trim_start_matches('0'))
+        });
+        found.ok_or_else(|| {
+            Error::new(format!(
+                "there is no exercise called {query:?}; `cargo xtask list` shows them all"
+            ))
+        })
+    }
+
+    pub fn exercise_dir(&self, exercise: &Exercise) -> PathBuf {
+        self.root.join("exercises").join(&exercise.name)
+    }
+
+    pub fn solution_dir(&self, exercise: &Exercise) -> PathBuf {
+        self.root.join("solutions").join(&exercise.name)
+    }
+}
+
+fn read_package_name(manifest: &Path) -> Result<String, Error> {
+    let text = std::fs::read_to_string(manifest)
+        .map_err(|error| Error::new(format!("cannot read {}: {error}", manifest.display())))?;
+    let parsed: Manifest = toml::from_str(&text)
+        .map_err(|error| Error::new(format!("{} is not valid: {error}", manifest.display())))?;
+    Ok(parsed.package.name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exercise(name: &str, package: &str) -> Exercise {
+        Exercise {
+            name: name.to_string(),
+            package: package.to_string(),
+            lesson: "threads".to_string(),
+            checks: vec![CheckKind::Test],
+            hint: String::new(),
+        }
+    }
+
+    fn course() -> Course {
+        Course {
+            root: PathBuf::from("/course"),
+            exercises: vec![
+                exercise("01-spawn-join", "spawn-join"),
+                exercise("12-semaphore", "semaphore"),
+            ],
+        }
+    }
+
+    #[test]
+    fn finds_by_folder_number_or_package() {
+        let course = course();
+        for query in ["12-semaphore", "12", "semaphore", "exercises/12-semaphore/", " 12 "] {
+            assert_eq!(course.find(query).expect(query).name, "12-semaphore");
+        }
+        assert_eq!(course.find("1").expect("1").name, "01-spawn-join");
+    }
+
+    #[test]
+    fn an_unknown_exercise_is_a_clear_error() {
+        let error = course().find("99").expect_err("no such exercise");
+        assert!(error.to_string().contains("cargo xtask list"), "{error}");
+        assert!(course().find("").is_err());
+    }
+
+    #[test]
+    fn the_real_course_loads() {
+        let course = Course::load_here().expect("load exercises.toml");
+        assert!(!course.exercises.is_empty());
+        for exercise in &course.exercises {
+            assert!(!exercise.hint.is_empty(), "{} has no hint", exercise.name);
+            assert!(!exercise.checks.is_empty(), "{} has no checks", exercise.name);
+        }
+    }
+}

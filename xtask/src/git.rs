@@ -1,0 +1,60 @@
+//! Finding an exercise's shipped starter in git history, for `reset`.
+//!
+//! The starter's fingerprint is sealed in `exercises/checks.lock`, so `reset` looks back through
+//! the commits that touched the exercise's `src/` for the newest version with that fingerprint.
+//! That works whether or not the learner has committed their own work on top.
+
+use std::process::Command;
+
+use crate::Error;
+use crate::course::{Course, Exercise};
+use crate::seal::fingerprint_of;
+
+/// How far back to look: far more commits than any learner makes on one exercise.
+const MAX_COMMITS: usize = 200;
+
+/// The starter's files as `(path relative to the exercise, contents)`.
+pub fn find_starter(
+    course: &Course,
+    exercise: &Exercise,
+    sealed: &str,
+) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    let src = format!("exercises/{}/src", exercise.name);
+    let log = git(course, &["log", "--format=%H", "-n", &MAX_COMMITS.to_string(), "--", &src])?;
+    for commit in String::from_utf8_lossy(&log).lines() {
+        let listing = git(course, &["ls-tree", "-r", "--name-only", commit, "--", &src])?;
+        let mut files = Vec::new();
+        for path in String::from_utf8_lossy(&listing).lines() {
+            let contents = git(course, &["show", &format!("{commit}:{path}")])?;
+            let relative = path
+                .strip_prefix(&format!("exercises/{}/", exercise.name))
+                .unwrap_or(path)
+                .to_string();
+            files.push((relative, contents));
+        }
+        if !files.is_empty() && fingerprint_of(&files) == sealed {
+            return Ok(files);
+        }
+    }
+    Err(Error::new(format!(
+        "the starter of {} is not in this repository's git history, so it cannot be restored \
+         (was the repository cloned without history?)",
+        exercise.name
+    )))
+}
+
+fn git(course: &Course, args: &[&str]) -> Result<Vec<u8>, Error> {
+    let output = Command::new("git")
+        .current_dir(&course.root)
+        .args(args)
+        .output()
+        .map_err(|error| Error::new(format!("cannot run git: {error}")))?;
+    if !output.status.success() {
+        return Err(Error::new(format!(
+            "git {} failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr).trim()
+        )));
+    }
+    Ok(output.stdout)
+}

@@ -1,0 +1,293 @@
+//! Grading: build the exercises' checks, run them under limits, and say what happened to each.
+//!
+//! The same code grades a learner's exercises (`cargo xtask check`) and the course's solutions
+//! (`cargo xtask verify`), so a solution passes exactly the checks a learner must pass.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::Sender;
+use std::time::{Duration, Instant};
+
+use crate::Error;
+use crate::compile::{self, Built, Compiled};
+use crate::course::{Course, Exercise};
+use crate::diagnose::diagnose;
+use crate::process::{self, Limits};
+use crate::seal::{self, Seal};
+
+/// Where the exercises being graded live.
+#[derive(Debug, Clone)]
+pub struct Location {
+    /// The cargo workspace that holds them.
+    pub workspace: PathBuf,
+    /// The folder holding one folder per exercise.
+    pub exercises: PathBuf,
+    /// A target directory other than the workspace's own, if any.
+    pub target_dir: Option<PathBuf>,
+}
+
+impl Location {
+    /// The learner's own exercises, in the course's workspace.
+    pub fn course(course: &Course) -> Self {
+        Location {
+            workspace: course.root.clone(),
+            exercises: course.root.join("exercises"),
+            target_dir: None,
+        }
+    }
+
+    pub fn dir_of(&self, exercise: &Exercise) -> PathBuf {
+        self.exercises.join(&exercise.name)
+    }
+}
+
+/// What became of one exercise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    Passed,
+    /// The starter is untouched (and so fails): the learner hasn't begun.
+    NotStarted,
+    Failed(Failure),
+    /// The checks differ from the ones the course shipped, so no grade is given.
+    ChecksEdited,
+}
+
+/// Why an exercise failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub kind: FailureKind,
+    /// The essential error, in a few lines.
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureKind {
+    /// The code does not compile.
+    Compile,
+    /// A check ran and failed.
+    Check,
+    /// A check ran out of time: a deadlock or an endless loop.
+    Timeout,
+    /// A check crashed (abort, stack overflow, signal).
+    Crash,
+    /// Cargo itself failed, or there was nothing to run.
+    Setup,
+}
+
+#[derive(Debug, Clone)]
+pub struct Verdict {
+    pub name: String,
+    pub status: Status,
+    pub duration: Duration,
+}
+
+impl Verdict {
+    pub fn passed(&self) -> bool {
+        self.status == Status::Passed
+    }
+}
+
+/// How to grade.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Report an untouched starter as "not started" without building it (the grader), rather than
+    /// building and running it (`verify`, which must see every starter fail for real).
+    pub skip_untouched: bool,
+    /// Grade these even if untouched (the exercise a learner is about to start: they want to see
+    /// what fails).
+    pub always_run: Vec<String>,
+    /// Compare the checks with the sealed ones and refuse to grade edited checks.
+    pub detect_edits: bool,
+}
+
+/// Progress while grading.
+#[derive(Debug, Clone)]
+pub enum Progress {
+    Compiled(String),
+    Running { name: String, index: usize, total: usize },
+}
+
+/// A check gets this long to run; compile-fail checks run the compiler and get longer.
+pub const CHECK_TIMEOUT: Duration = Duration::from_secs(60);
+pub const COMPILE_CHECK_TIMEOUT: Duration = Duration::from_secs(600);
+/// Bytes of a check's stdout (and of its stderr) kept for the diagnosis.
+const OUTPUT_CAP: usize = 1 << 20;
+
+/// Grades `exercises` (in the order given) at `location`.
+pub fn grade(
+    course: &Course,
+    exercises: &[&Exercise],
+    location: &Location,
+    options: &Options,
+    progress: Option<Sender<Progress>>,
+) -> Result<Vec<Verdict>, Error> {
+    let seals = if options.detect_edits || options.skip_untouched {
+        seal::read_lock(course)?
+    } else {
+        BTreeMap::new()
+    };
+
+    // First sort out the exercises that need no building.
+    let mut early: BTreeMap<String, Status> = BTreeMap::new();
+    for exercise in exercises {
+        let dir = location.dir_of(exercise);
+        let Some(shipped) = seals.get(&exercise.name) else {
+            continue;
+        };
+        let now = seal::seal_of(&dir)?;
+        if options.detect_edits && now.checks != shipped.checks {
+            early.insert(exercise.name.clone(), Status::ChecksEdited);
+        } else if options.skip_untouched
+            && is_untouched(&now, shipped)
+            && !options.always_run.contains(&exercise.name)
+        {
+            early.insert(exercise.name.clone(), Status::NotStarted);
+        }
+    }
+
+    let to_build: Vec<&str> = exercises
+        .iter()
+        .filter(|exercise| !early.contains_key(&exercise.name))
+        .map(|exercise| exercise.package.as_str())
+        .collect();
+    let built = if to_build.is_empty() {
+        Built::default()
+    } else {
+        build(location, &to_build, progress.clone())?
+    };
+
+    let mut verdicts = Vec::new();
+    for (index, exercise) in exercises.iter().enumerate() {
+        if let Some(progress) = &progress {
+            // Progress is only for show; nobody listening is fine.
+            let _ = progress.send(Progress::Running {
+                name: exercise.name.clone(),
+                index,
+                total: exercises.len(),
+            });
+        }
+        let started = Instant::now();
+        let status = match early.remove(&exercise.name) {
+            Some(status) => status,
+            None => run_checks(exercise, &location.dir_of(exercise), &built),
+        };
+        verdicts.push(Verdict {
+            name: exercise.name.clone(),
+            status,
+            duration: started.elapsed(),
+        });
+    }
+    Ok(verdicts)
+}
+
+fn is_untouched(now: &Seal, shipped: &Seal) -> bool {
+    now.starter == shipped.starter
+}
+
+fn build(
+    location: &Location,
+    packages: &[&str],
+    progress: Option<Sender<Progress>>,
+) -> Result<Built, Error> {
+    let (sender, receiver) = std::sync::mpsc::channel::<Compiled>();
+    let forwarder = std::thread::spawn(move || {
+        for Compiled(name) in receiver {
+            if let Some(progress) = &progress {
+                let _ = progress.send(Progress::Compiled(name));
+            }
+        }
+    });
+    let built = compile::build_checks(
+        &location.workspace,
+        packages,
+        location.target_dir.as_deref(),
+        Some(sender),
+    );
+    // The forwarder ends when the build drops its sender; it cannot panic.
+    let _ = forwarder.join();
+    let built = built?;
+    if let Some(failure) = &built.cargo_failure {
+        if built.checks.is_empty() {
+            return Err(Error::new(format!("cargo could not build the exercises:\n{failure}")));
+        }
+    }
+    Ok(built)
+}
+
+/// Runs an exercise's compiled checks, one after another, and stops at the first failure.
+fn run_checks(exercise: &Exercise, dir: &Path, built: &Built) -> Status {
+    if let Some(errors) = built.errors.get(dir) {
+        return failed(FailureKind::Compile, compile_errors(errors));
+    }
+    let Some(checks) = built.checks.get(dir).filter(|checks| !checks.is_empty()) else {
+        let why = built
+            .cargo_failure
+            .clone()
+            .unwrap_or_else(|| format!("no checks were built for {}", exercise.name));
+        return failed(FailureKind::Setup, why);
+    };
+    let mut checks = checks.clone();
+    checks.sort();
+    for check in &checks {
+        let timeout = if is_compile_check(check) {
+            COMPILE_CHECK_TIMEOUT
+        } else {
+            CHECK_TIMEOUT
+        };
+        let limits = Limits {
+            timeout,
+            output_cap: OUTPUT_CAP,
+        };
+        let mut command = std::process::Command::new(check);
+        command
+            .current_dir(dir)
+            .args(["--color", "never"])
+            // What `cargo test` would set, which trybuild and insta rely on.
+            .env("CARGO_MANIFEST_DIR", dir)
+            .env("CARGO_PKG_NAME", &exercise.package)
+            // Grade, never write: no new snapshots, no overwritten compiler output.
+            .env("INSTA_UPDATE", "no")
+            .env_remove("INSTA_FORCE_PASS")
+            .env_remove("TRYBUILD")
+            .env("RUST_BACKTRACE", "0");
+        let finished = match process::run(&mut command, limits) {
+            Ok(finished) => finished,
+            Err(error) => {
+                return failed(
+                    FailureKind::Setup,
+                    format!("cannot run {}: {error}", check.display()),
+                );
+            }
+        };
+        if !finished.ending.success() {
+            let kind = match finished.ending {
+                process::Ending::TimedOut => FailureKind::Timeout,
+                process::Ending::Signaled(_) => FailureKind::Crash,
+                process::Ending::Exited(_) => FailureKind::Check,
+            };
+            return failed(kind, diagnose(&finished, timeout.as_secs()));
+        }
+    }
+    Status::Passed
+}
+
+/// trybuild checks live in `tests/compile_fail.rs` (built as `compile_fail-<hash>`): they run the
+/// compiler, which takes longer.
+fn is_compile_check(executable: &Path) -> bool {
+    executable
+        .file_name()
+        .and_then(|name| name.to_str())
+        .is_some_and(|name| name.starts_with("compile_fail"))
+}
+
+fn compile_errors(errors: &[String]) -> String {
+    let first = errors.first().map(String::as_str).unwrap_or("").trim_end();
+    match errors.len() {
+        0 | 1 => first.to_string(),
+        n => format!("{first}\n(and {} more errors)", n - 1),
+    }
+}
+
+fn failed(kind: FailureKind, detail: String) -> Status {
+    Status::Failed(Failure { kind, detail })
+}

@@ -1,0 +1,257 @@
+//! How verdicts look: a line per exercise, the next exercise and its essential error, a progress
+//! bar while grading, and JSON for teachers' autograders.
+
+use std::io::{IsTerminal, Write};
+use std::sync::mpsc::Receiver;
+use std::thread::JoinHandle;
+
+use serde::Serialize;
+
+use crate::course::{Course, Exercise};
+use crate::grade::{FailureKind, Progress, Status, Verdict};
+
+/// Colours for a terminal that wants them (never when `NO_COLOR` is set, or not a terminal).
+pub struct Style {
+    color: bool,
+}
+
+impl Style {
+    pub fn for_stdout() -> Self {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
+        Style {
+            color: std::io::stdout().is_terminal() && !no_color,
+        }
+    }
+
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    pub fn green(&self, text: &str) -> String {
+        self.paint("32", text)
+    }
+
+    pub fn red(&self, text: &str) -> String {
+        self.paint("31", text)
+    }
+
+    pub fn yellow(&self, text: &str) -> String {
+        self.paint("33", text)
+    }
+
+    pub fn dim(&self, text: &str) -> String {
+        self.paint("2", text)
+    }
+
+    pub fn bold(&self, text: &str) -> String {
+        self.paint("1", text)
+    }
+}
+
+/// A short word for a status, and whether it counts as done.
+pub fn status_word(status: &Status) -> &'static str {
+    match status {
+        Status::Passed => "done",
+        Status::NotStarted => "not started",
+        Status::ChecksEdited => "checks edited",
+        Status::Failed(failure) => match failure.kind {
+            FailureKind::Compile => "does not compile",
+            FailureKind::Check => "failing",
+            FailureKind::Timeout => "timed out",
+            FailureKind::Crash => "crashed",
+            FailureKind::Setup => "cannot be graded",
+        },
+    }
+}
+
+fn painted_status(style: &Style, status: &Status) -> String {
+    let word = status_word(status);
+    match status {
+        Status::Passed => style.green(&format!("✓ {word}")),
+        Status::NotStarted => style.dim(&format!("· {word}")),
+        Status::ChecksEdited => style.yellow(&format!("! {word}")),
+        Status::Failed(_) => style.red(&format!("✗ {word}")),
+    }
+}
+
+/// One line per exercise, then the verdict's essentials for the first one that isn't done.
+pub fn print_verdicts(course: &Course, verdicts: &[Verdict]) {
+    let style = Style::for_stdout();
+    let width = verdicts.iter().map(|v| v.name.len()).max().unwrap_or(0);
+    for verdict in verdicts {
+        let lesson = course
+            .find(&verdict.name)
+            .map(|exercise| exercise.lesson.clone())
+            .unwrap_or_default();
+        println!(
+            "  {:width$}  {:9}  {}",
+            verdict.name,
+            lesson,
+            painted_status(&style, &verdict.status)
+        );
+    }
+    let done = verdicts.iter().filter(|v| v.passed()).count();
+    println!();
+    println!(
+        "{} {done} of {} done",
+        progress_bar(done, verdicts.len(), 30),
+        verdicts.len()
+    );
+    if verdicts.iter().any(|v| v.status == Status::ChecksEdited) {
+        println!(
+            "{}",
+            style.yellow(
+                "Some exercises' checks (tests/, snapshots, Cargo.toml) differ from the course's, so \
+                 they are not graded. `git diff exercises/NAME/tests` shows what changed; \
+                 `git checkout exercises/NAME/tests exercises/NAME/Cargo.toml` restores them."
+            )
+        );
+    }
+}
+
+/// What to do next: the first exercise not done, with why it isn't.
+pub fn print_next(course: &Course, verdicts: &[Verdict]) {
+    let style = Style::for_stdout();
+    let Some(next) = verdicts.iter().find(|v| !v.passed()) else {
+        println!("{}", style.green("Every exercise is done. Well done!"));
+        return;
+    };
+    let Ok(exercise) = course.find(&next.name) else {
+        return;
+    };
+    println!();
+    print_exercise_heading(&style, exercise, &next.status);
+    match &next.status {
+        Status::Failed(failure) => {
+            println!();
+            println!("{}", failure.detail);
+            println!();
+            println!("{}", style.dim(&hint_prompt(exercise)));
+        }
+        Status::NotStarted => {
+            println!("Open it, read the opening comment, and make its checks pass.");
+            println!("{}", style.dim(&hint_prompt(exercise)));
+        }
+        Status::ChecksEdited => {
+            println!("Its checks were edited, so it is not graded; restore them to be graded.");
+        }
+        Status::Passed => {}
+    }
+}
+
+pub fn print_exercise_heading(style: &Style, exercise: &Exercise, status: &Status) {
+    println!(
+        "{} {} ({})",
+        style.bold("Next:"),
+        style.bold(&exercise.name),
+        status_word(status)
+    );
+    println!("  edit   exercises/{}/src/", exercise.name);
+    println!("  learn  cargo run -p lesson-{}", exercise.lesson);
+    println!("  grade  cargo xtask check {}   (or `cargo xtask watch`)", exercise.name);
+}
+
+fn hint_prompt(exercise: &Exercise) -> String {
+    format!("Stuck? `cargo xtask hint {}`", exercise.name)
+}
+
+pub fn progress_bar(done: usize, total: usize, width: usize) -> String {
+    let filled = (done * width).checked_div(total).unwrap_or(0);
+    format!("[{}{}]", "#".repeat(filled), "-".repeat(width - filled))
+}
+
+/// One exercise's result for a teacher's autograder.
+#[derive(Serialize)]
+struct JsonVerdict<'a> {
+    name: &'a str,
+    lesson: &'a str,
+    /// passed | not-started | failed | checks-edited
+    status: &'static str,
+    /// compile | check | timeout | crash | setup, when failed
+    failure: Option<&'static str>,
+    duration_ms: u128,
+    first_error: Option<&'a str>,
+}
+
+pub fn print_json(course: &Course, verdicts: &[Verdict]) {
+    let rows: Vec<JsonVerdict> = verdicts
+        .iter()
+        .map(|verdict| {
+            let lesson = course
+                .find(&verdict.name)
+                .map(|exercise| exercise.lesson.as_str())
+                .unwrap_or("");
+            let (status, failure, first_error) = match &verdict.status {
+                Status::Passed => ("passed", None, None),
+                Status::NotStarted => ("not-started", None, None),
+                Status::ChecksEdited => ("checks-edited", None, None),
+                Status::Failed(failure) => (
+                    "failed",
+                    Some(match failure.kind {
+                        FailureKind::Compile => "compile",
+                        FailureKind::Check => "check",
+                        FailureKind::Timeout => "timeout",
+                        FailureKind::Crash => "crash",
+                        FailureKind::Setup => "setup",
+                    }),
+                    Some(failure.detail.as_str()),
+                ),
+            };
+            JsonVerdict {
+                name: &verdict.name,
+                lesson,
+                status,
+                failure,
+                duration_ms: verdict.duration.as_millis(),
+                first_error,
+            }
+        })
+        .collect();
+    match serde_json::to_string_pretty(&rows) {
+        Ok(json) => println!("{json}"),
+        Err(error) => eprintln!("error: cannot write JSON: {error}"),
+    }
+}
+
+/// Draws grading progress on stderr, on one line, when stderr is a terminal.
+pub fn show_progress(receiver: Receiver<Progress>) -> JoinHandle<()> {
+    std::thread::spawn(move || {
+        let terminal = std::io::stderr().is_terminal();
+        let mut stderr = std::io::stderr();
+        for progress in receiver {
+            if !terminal {
+                continue;
+            }
+            let line = match progress {
+                Progress::Compiled(name) => format!("building  {name}"),
+                Progress::Running { name, index, total } => {
+                    format!("{} {index}/{total}  {name}", progress_bar(index, total, 24))
+                }
+            };
+            // Progress is decoration: a failed write to stderr changes nothing.
+            let _ = write!(stderr, "\r\x1b[2K{line:.70}");
+            let _ = stderr.flush();
+        }
+        if terminal {
+            let _ = write!(stderr, "\r\x1b[2K");
+            let _ = stderr.flush();
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_bars_fill_in_proportion() {
+        assert_eq!(progress_bar(0, 4, 8), "[--------]");
+        assert_eq!(progress_bar(1, 4, 8), "[##------]");
+        assert_eq!(progress_bar(4, 4, 8), "[########]");
+        assert_eq!(progress_bar(0, 0, 4), "[----]");
+    }
+}

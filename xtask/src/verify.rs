@@ -1,0 +1,343 @@
+//! `cargo xtask verify`: the course's promise, checked. For every exercise:
+//!
+//! - it is listed in the metadata, with a hint, a solution, and the files its kinds of check need;
+//! - its fingerprints in `exercises/checks.lock` are up to date;
+//! - the untouched starter compiles and **fails** its checks;
+//! - the solution **passes** the very same checks.
+//!
+//! Solutions are plain `src/` folders. To grade one, verify copies its exercise (Cargo.toml and
+//! tests, the one source of truth for its checks) into a generated workspace under
+//! `target/verify/`, puts the solution's `src/` in place of the starter's, and grades that copy with
+//! the grader's own code. The generated workspace shares the course's `Cargo.lock` and target
+//! directory, so every dependency is compiled once for both.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use crate::Error;
+use crate::course::{CheckKind, Course, Exercise};
+use crate::grade::{self, FailureKind, Location, Options, Status};
+use crate::seal;
+
+pub fn verify(course: &Course) -> Result<(), Error> {
+    let started = Instant::now();
+    let mut problems = check_metadata(course)?;
+    problems.extend(check_seals(course)?);
+    println!("verify: metadata and seals of {} exercises checked", course.exercises.len());
+
+    let exercises: Vec<&Exercise> = course.exercises.iter().collect();
+    let honest = Options {
+        skip_untouched: false,
+        always_run: Vec::new(),
+        detect_edits: false,
+    };
+
+    let starters = grade::grade(course, &exercises, &Location::course(course), &honest, None)?;
+    for verdict in &starters {
+        match &verdict.status {
+            Status::Passed => problems.push(format!(
+                "{}: the untouched starter passes its checks; the checks can't tell it from a solution",
+                verdict.name
+            )),
+            Status::Failed(failure) if failure.kind == FailureKind::Compile => problems.push(format!(
+                "{}: the starter does not compile (starters must, so the workspace builds):\n{}",
+                verdict.name, failure.detail
+            )),
+            Status::Failed(failure) if failure.kind == FailureKind::Setup => {
+                problems.push(format!("{}: the starter could not be graded: {}", verdict.name, failure.detail));
+            }
+            _ => {}
+        }
+    }
+    println!("verify: {} starters graded", starters.len());
+
+    let solutions_location = generate_solutions_workspace(course)?;
+    let solutions = grade::grade(course, &exercises, &solutions_location, &honest, None)?;
+    for verdict in &solutions {
+        if let Status::Failed(failure) = &verdict.status {
+            problems.push(format!(
+                "{}: the solution fails its checks:\n{}",
+                verdict.name, failure.detail
+            ));
+        }
+    }
+    println!("verify: {} solutions graded", solutions.len());
+
+    problems.extend(check_solutions_style(course, &solutions_location)?);
+
+    if problems.is_empty() {
+        println!(
+            "verify: all {} exercises are sound ({:.0} s)",
+            course.exercises.len(),
+            started.elapsed().as_secs_f64()
+        );
+        Ok(())
+    } else {
+        Err(Error::new(format!(
+            "verify found {} problems:\n\n{}",
+            problems.len(),
+            problems.join("\n\n")
+        )))
+    }
+}
+
+/// Every exercise folder is listed, every listed exercise is complete, numbers are in order.
+pub fn check_metadata(course: &Course) -> Result<Vec<String>, Error> {
+    let mut problems = Vec::new();
+    let listed: Vec<&str> = course.exercises.iter().map(|e| e.name.as_str()).collect();
+    for folder in numbered_folders(&course.root.join("exercises"))? {
+        if !listed.contains(&folder.as_str()) {
+            problems.push(format!("exercises/{folder} is not listed in exercises/exercises.toml"));
+        }
+    }
+    let mut previous_number = 0;
+    for exercise in &course.exercises {
+        let name = &exercise.name;
+        let number: u32 = exercise.number().parse().unwrap_or(0);
+        if number <= previous_number {
+            problems.push(format!("{name}: numbers must start at 01 and increase in the metadata"));
+        }
+        previous_number = number;
+        if exercise.hint.len() < 20 {
+            problems.push(format!("{name}: the hint is missing or too short to help"));
+        }
+        if !course.root.join("lessons").join(&exercise.lesson).is_dir() {
+            problems.push(format!("{name}: its lesson lessons/{} does not exist", exercise.lesson));
+        }
+        let solution = course.solution_dir(exercise).join("src");
+        if !solution.is_dir() {
+            problems.push(format!("{name}: there is no solution at {}", solution.display()));
+        }
+        let dir = course.exercise_dir(exercise);
+        if exercise.has(CheckKind::CompileFail) && !dir.join("tests/compile_fail.rs").is_file() {
+            problems.push(format!("{name}: compile-fail checks belong in tests/compile_fail.rs"));
+        }
+        if exercise.has(CheckKind::Snapshot) && !has_snapshots(&dir.join("tests/snapshots")) {
+            problems.push(format!("{name}: a snapshot exercise needs tests/snapshots/*.snap"));
+        }
+        let starter = std::fs::read_to_string(dir.join("src/lib.rs"))
+            .or_else(|_| std::fs::read_to_string(dir.join("src/main.rs")))
+            .unwrap_or_default();
+        if !starter.contains("Lesson: `cargo run -p lesson-") {
+            problems.push(format!(
+                "{name}: the starter's opening comment must say which lesson teaches it \
+                 (\"Lesson: `cargo run -p lesson-...`\")"
+            ));
+        }
+    }
+    Ok(problems)
+}
+
+fn check_seals(course: &Course) -> Result<Vec<String>, Error> {
+    let expected = seal::render_lock(course)?;
+    let actual = std::fs::read_to_string(course.root.join(seal::LOCK_FILE)).unwrap_or_default();
+    if expected == actual {
+        Ok(Vec::new())
+    } else {
+        Ok(vec![format!(
+            "{} is out of date: run `cargo xtask seal` after changing an exercise's starter or checks",
+            seal::LOCK_FILE
+        )])
+    }
+}
+
+/// The numbered folders in `exercises/`.
+fn numbered_folders(dir: &Path) -> Result<Vec<String>, Error> {
+    let mut names = Vec::new();
+    let entries = std::fs::read_dir(dir)
+        .map_err(|error| Error::new(format!("cannot read {}: {error}", dir.display())))?;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if entry.path().is_dir() && name.starts_with(|c: char| c.is_ascii_digit()) {
+            names.push(name);
+        }
+    }
+    names.sort();
+    Ok(names)
+}
+
+fn has_snapshots(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries
+            .flatten()
+            .any(|entry| entry.path().extension().is_some_and(|ext| ext == "snap"))
+    })
+}
+
+/// Builds `target/verify/`: a workspace whose members are the exercises with their solutions'
+/// `src/`. Files are only rewritten when their contents change, so cargo rebuilds only what did.
+pub fn generate_solutions_workspace(course: &Course) -> Result<Location, Error> {
+    let target_dir = target_dir(course);
+    let workspace = target_dir.join("verify");
+    std::fs::create_dir_all(&workspace).map_err(io_error(&workspace))?;
+
+    let manifest = solutions_manifest(course)?;
+    write_if_changed(&workspace.join("Cargo.toml"), manifest.as_bytes())?;
+    let lock = std::fs::read(course.root.join("Cargo.lock")).unwrap_or_default();
+    write_if_changed(&workspace.join("Cargo.lock"), &lock)?;
+
+    for exercise in &course.exercises {
+        let from = course.exercise_dir(exercise);
+        let to = workspace.join(&exercise.name);
+        mirror(&from, &to, &|path| path.starts_with(from.join("src")))?;
+        let solution_src = course.solution_dir(exercise).join("src");
+        mirror(&solution_src, &to.join("src"), &|_| false)?;
+    }
+    Ok(Location {
+        workspace: workspace.clone(),
+        exercises: workspace,
+        target_dir: Some(target_dir),
+    })
+}
+
+/// The course's target directory: `$CARGO_TARGET_DIR` if set, else `target/` in the course.
+pub fn target_dir(course: &Course) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .map(|dir| if dir.is_absolute() { dir } else { course.root.join(dir) })
+        .unwrap_or_else(|| course.root.join("target"))
+}
+
+/// The course's own manifest, with the exercises as its only members and its path dependencies
+/// made absolute, so the copies build exactly as the originals do.
+fn solutions_manifest(course: &Course) -> Result<String, Error> {
+    let path = course.root.join("Cargo.toml");
+    let text = std::fs::read_to_string(&path).map_err(io_error(&path))?;
+    let mut manifest: toml::Table = toml::from_str(&text)
+        .map_err(|error| Error::new(format!("{} is not valid: {error}", path.display())))?;
+    let workspace = manifest
+        .get_mut("workspace")
+        .and_then(toml::Value::as_table_mut)
+        .ok_or_else(|| Error::new("the course's Cargo.toml has no [workspace]"))?;
+    let members = course
+        .exercises
+        .iter()
+        .map(|exercise| toml::Value::String(exercise.name.clone()))
+        .collect();
+    workspace.insert("members".into(), toml::Value::Array(members));
+    workspace.remove("default-members");
+    if let Some(dependencies) = workspace
+        .get_mut("dependencies")
+        .and_then(toml::Value::as_table_mut)
+    {
+        for (_, dependency) in dependencies.iter_mut() {
+            let Some(table) = dependency.as_table_mut() else {
+                continue;
+            };
+            if let Some(toml::Value::String(relative)) = table.get("path") {
+                let absolute = course.root.join(relative).to_string_lossy().into_owned();
+                table.insert("path".into(), toml::Value::String(absolute));
+            }
+        }
+    }
+    let header = "# Generated by `cargo xtask verify` from the course's Cargo.toml: do not edit.\n";
+    let body = toml::to_string(&manifest)
+        .map_err(|error| Error::new(format!("cannot write the solutions' manifest: {error}")))?;
+    Ok(format!("{header}{body}"))
+}
+
+/// Makes `to` hold the same files as `from` (except those `skip` names), removing strays.
+fn mirror(from: &Path, to: &Path, skip: &dyn Fn(&Path) -> bool) -> Result<(), Error> {
+    std::fs::create_dir_all(to).map_err(io_error(to))?;
+    let mut wanted = Vec::new();
+    for entry in std::fs::read_dir(from).map_err(io_error(from))?.flatten() {
+        let source = entry.path();
+        let name = entry.file_name();
+        if skip(&source) || name == "target" {
+            continue;
+        }
+        let destination = to.join(&name);
+        wanted.push(name);
+        if source.is_dir() {
+            mirror(&source, &destination, skip)?;
+        } else {
+            let contents = std::fs::read(&source).map_err(io_error(&source))?;
+            write_if_changed(&destination, &contents)?;
+        }
+    }
+    for entry in std::fs::read_dir(to).map_err(io_error(to))?.flatten() {
+        let stray = entry.path();
+        if wanted.contains(&entry.file_name()) || skip(&from.join(entry.file_name())) {
+            continue;
+        }
+        let removed = if stray.is_dir() {
+            std::fs::remove_dir_all(&stray)
+        } else {
+            std::fs::remove_file(&stray)
+        };
+        removed.map_err(io_error(&stray))?;
+    }
+    Ok(())
+}
+
+fn write_if_changed(path: &Path, contents: &[u8]) -> Result<(), Error> {
+    if std::fs::read(path).is_ok_and(|existing| existing == contents) {
+        return Ok(());
+    }
+    std::fs::write(path, contents).map_err(io_error(path))
+}
+
+/// Solutions are code learners read and copy: they must be as clean as the rest of the course.
+fn check_solutions_style(course: &Course, location: &Location) -> Result<Vec<String>, Error> {
+    let mut problems = Vec::new();
+    let mut rustfmt = Command::new("rustfmt");
+    rustfmt.args(["--edition", "2024", "--check"]);
+    let mut any = false;
+    for exercise in &course.exercises {
+        for file in rust_files(&course.solution_dir(exercise).join("src")) {
+            rustfmt.arg(file);
+            any = true;
+        }
+    }
+    if any {
+        let output = rustfmt
+            .output()
+            .map_err(|error| Error::new(format!("cannot run rustfmt: {error}")))?;
+        if !output.status.success() {
+            problems.push(format!(
+                "solutions are not formatted (run `rustfmt --edition 2024 solutions/*/src/*.rs`):\n{}",
+                String::from_utf8_lossy(&output.stdout)
+            ));
+        }
+    }
+
+    let mut clippy = crate::compile::cargo();
+    clippy
+        .current_dir(&location.workspace)
+        .args(["clippy", "--quiet", "--workspace", "--all-targets", "--", "-D", "warnings"]);
+    if let Some(target_dir) = &location.target_dir {
+        clippy.env("CARGO_TARGET_DIR", target_dir);
+    }
+    let output = clippy
+        .output()
+        .map_err(|error| Error::new(format!("cannot run cargo clippy: {error}")))?;
+    if !output.status.success() {
+        problems.push(format!(
+            "clippy finds fault with the solutions:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    Ok(problems)
+}
+
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return files;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(rust_files(&path));
+        } else if path.extension().is_some_and(|ext| ext == "rs") {
+            files.push(path);
+        }
+    }
+    files.sort();
+    files
+}
+
+fn io_error(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
+    move |error| Error::new(format!("{}: {error}", path.display()))
+}
