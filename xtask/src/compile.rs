@@ -45,7 +45,13 @@ pub fn build_checks(
     let mut command = cargo();
     command
         .current_dir(workspace)
-        .args(["build", "--keep-going", "--message-format=json", "--test", "*"])
+        .args([
+            "build",
+            "--keep-going",
+            "--message-format=json",
+            "--test",
+            "*",
+        ])
         .arg("--manifest-path")
         .arg(workspace.join("Cargo.toml"));
     for package in packages {
@@ -76,7 +82,9 @@ pub fn build_checks(
         };
         match message.reason.as_str() {
             "compiler-artifact" => {
-                let is_test = message.target.is_some_and(|t| t.kind.iter().any(|k| k == "test"));
+                let is_test = message
+                    .target
+                    .is_some_and(|t| t.kind.iter().any(|k| k == "test"));
                 if let (true, Some(executable)) = (is_test, message.executable) {
                     let checks = built.checks.entry(package_dir.to_path_buf()).or_default();
                     checks.push(executable);

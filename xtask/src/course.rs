@@ -188,7 +188,13 @@ mod tests {
     #[test]
     fn finds_by_folder_number_or_package() {
         let course = course();
-        for query in ["12-semaphore", "12", "semaphore", "exercises/12-semaphore/", " 12 "] {
+        for query in [
+            "12-semaphore",
+            "12",
+            "semaphore",
+            "exercises/12-semaphore/",
+            " 12 ",
+        ] {
             assert_eq!(course.find(query).expect(query).name, "12-semaphore");
         }
         assert_eq!(course.find("1").expect("1").name, "01-spawn-join");
@@ -207,7 +213,11 @@ mod tests {
         assert!(!course.exercises.is_empty());
         for exercise in &course.exercises {
             assert!(!exercise.hint.is_empty(), "{} has no hint", exercise.name);
-            assert!(!exercise.checks.is_empty(), "{} has no checks", exercise.name);
+            assert!(
+                !exercise.checks.is_empty(),
+                "{} has no checks",
+                exercise.name
+            );
         }
     }
 }

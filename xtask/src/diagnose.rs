@@ -110,7 +110,10 @@ fn trybuild_report(stdout: &str, stderr: &str) -> Option<String> {
         .lines()
         .filter(|line| !line.starts_with("note: run with `RUST_BACKTRACE=1`"))
         .collect();
-    Some(format!("the compiler's verdict:\n{}", lines.join("\n").trim()))
+    Some(format!(
+        "the compiler's verdict:\n{}",
+        lines.join("\n").trim()
+    ))
 }
 
 fn limit_lines(text: &str, max: usize) -> String {
@@ -177,13 +180,17 @@ test result: FAILED. 1 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; 
     #[test]
     fn a_timeout_names_the_usual_causes() {
         let text = diagnose(&finished(Ending::TimedOut, "", ""), 60);
-        assert!(text.starts_with("timed out after 60 s: likely a deadlock"), "{text}");
+        assert!(
+            text.starts_with("timed out after 60 s: likely a deadlock"),
+            "{text}"
+        );
         assert!(text.contains("Sender"), "{text}");
     }
 
     #[test]
     fn a_stack_overflow_is_named() {
-        let stderr = "\nthread 'deep' has overflowed its stack\nfatal runtime error: stack overflow\n";
+        let stderr =
+            "\nthread 'deep' has overflowed its stack\nfatal runtime error: stack overflow\n";
         let text = diagnose(&finished(Ending::Signaled(libc::SIGABRT), "", stderr), 60);
         assert!(text.contains("stack overflow"), "{text}");
     }
@@ -196,7 +203,10 @@ test result: FAILED. 1 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; 
                       thread 'ui' panicked at trybuild:1:1:\n1 of 1 tests failed\n\nfailures:\n    ui\n";
         let text = diagnose(&finished(Ending::Exited(101), stdout, ""), 60);
         assert!(text.contains("1 of 1 tests failed"), "{text}");
-        assert!(text.contains("Expected test case to fail to compile"), "{text}");
+        assert!(
+            text.contains("Expected test case to fail to compile"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -20,9 +20,22 @@ pub fn find_starter(
     sealed: &str,
 ) -> Result<Vec<(String, Vec<u8>)>, Error> {
     let src = format!("exercises/{}/src", exercise.name);
-    let log = git(course, &["log", "--format=%H", "-n", &MAX_COMMITS.to_string(), "--", &src])?;
+    let log = git(
+        course,
+        &[
+            "log",
+            "--format=%H",
+            "-n",
+            &MAX_COMMITS.to_string(),
+            "--",
+            &src,
+        ],
+    )?;
     for commit in String::from_utf8_lossy(&log).lines() {
-        let listing = git(course, &["ls-tree", "-r", "--name-only", commit, "--", &src])?;
+        let listing = git(
+            course,
+            &["ls-tree", "-r", "--name-only", commit, "--", &src],
+        )?;
         let mut files = Vec::new();
         for path in String::from_utf8_lossy(&listing).lines() {
             let contents = git(course, &["show", &format!("{commit}:{path}")])?;

@@ -104,7 +104,11 @@ pub struct Options {
 #[derive(Debug, Clone)]
 pub enum Progress {
     Compiled(String),
-    Running { name: String, index: usize, total: usize },
+    Running {
+        name: String,
+        index: usize,
+        total: usize,
+    },
 }
 
 /// A check gets this long to run; compile-fail checks run the compiler and get longer.
@@ -208,7 +212,9 @@ fn build(
     let built = built?;
     if let Some(failure) = &built.cargo_failure {
         if built.checks.is_empty() {
-            return Err(Error::new(format!("cargo could not build the exercises:\n{failure}")));
+            return Err(Error::new(format!(
+                "cargo could not build the exercises:\n{failure}"
+            )));
         }
     }
     Ok(built)

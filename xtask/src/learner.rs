@@ -194,20 +194,27 @@ pub fn reset(course: &Course, name: &str) -> Result<ExitCode, Error> {
     let exercise = course.find(name)?;
     let seals = seal::read_lock(course)?;
     let shipped = seals.get(&exercise.name).ok_or_else(|| {
-        Error::new(format!("{} is not sealed; nothing to reset to", exercise.name))
+        Error::new(format!(
+            "{} is not sealed; nothing to reset to",
+            exercise.name
+        ))
     })?;
     let src = course.exercise_dir(exercise).join("src");
     let starter = crate::git::find_starter(course, exercise, &shipped.starter)?;
 
     let now = seal::seal_of(&course.exercise_dir(exercise))?;
     if now.starter == shipped.starter {
-        println!("{} is already the untouched starter; nothing to do.", exercise.name);
+        println!(
+            "{} is already the untouched starter; nothing to do.",
+            exercise.name
+        );
         return Ok(ExitCode::SUCCESS);
     }
     let backup = backup_dir(course, exercise);
     copy_tree(&src, &backup)?;
     // Only once the backup is complete does anything in src/ change.
-    std::fs::remove_dir_all(&src).map_err(|error| Error::new(format!("{}: {error}", src.display())))?;
+    std::fs::remove_dir_all(&src)
+        .map_err(|error| Error::new(format!("{}: {error}", src.display())))?;
     for (relative, contents) in &starter {
         let path = course.exercise_dir(exercise).join(relative);
         if let Some(parent) = path.parent() {
@@ -272,7 +279,10 @@ pub fn watch(course: &Course) -> Result<ExitCode, Error> {
     if let Some(index) = current {
         let exercise = all[index];
         let verdict = grade_quietly(course, &[exercise], &[exercise.name.clone()], false)?;
-        verdicts[index] = verdict.into_iter().next().unwrap_or(verdicts[index].clone());
+        verdicts[index] = verdict
+            .into_iter()
+            .next()
+            .unwrap_or(verdicts[index].clone());
     }
     remember(course, &verdicts);
     report::print_verdicts(course, &verdicts);
@@ -307,7 +317,9 @@ pub fn watch(course: &Course) -> Result<ExitCode, Error> {
             println!("{}", style.green(&format!("✓ {} passes!", exercise.name)));
             current = verdicts.iter().position(|v| !v.passed());
             match current {
-                Some(index) => report::print_exercise_heading(&style, all[index], &verdicts[index].status),
+                Some(index) => {
+                    report::print_exercise_heading(&style, all[index], &verdicts[index].status)
+                }
                 None => {
                     println!("{}", style.green("Every exercise is done. Well done!"));
                     return Ok(ExitCode::SUCCESS);

@@ -252,8 +252,11 @@ mod tests {
 
     #[test]
     fn captures_output_and_exit_code() {
-        let finished = run(&mut shell("echo out; echo err >&2; exit 3"), limits(10_000, 100))
-            .expect("run sh");
+        let finished = run(
+            &mut shell("echo out; echo err >&2; exit 3"),
+            limits(10_000, 100),
+        )
+        .expect("run sh");
         assert_eq!(finished.ending, Ending::Exited(3));
         assert_eq!(finished.stdout.text, "out\n");
         assert_eq!(finished.stderr.text, "err\n");
@@ -263,8 +266,8 @@ mod tests {
     fn a_program_that_never_ends_is_killed_with_its_children() {
         // The child starts a grandchild, and both would sleep for an hour.
         let started = Instant::now();
-        let finished = run(&mut shell("sleep 3600 & sleep 3600"), limits(300, 100))
-            .expect("run sh");
+        let finished =
+            run(&mut shell("sleep 3600 & sleep 3600"), limits(300, 100)).expect("run sh");
         assert_eq!(finished.ending, Ending::TimedOut);
         assert!(started.elapsed() < Duration::from_secs(60));
     }

@@ -152,7 +152,10 @@ pub fn print_exercise_heading(style: &Style, exercise: &Exercise, status: &Statu
     );
     println!("  edit   exercises/{}/src/", exercise.name);
     println!("  learn  cargo run -p lesson-{}", exercise.lesson);
-    println!("  grade  cargo xtask check {}   (or `cargo xtask watch`)", exercise.name);
+    println!(
+        "  grade  cargo xtask check {}   (or `cargo xtask watch`)",
+        exercise.name
+    );
 }
 
 fn hint_prompt(exercise: &Exercise) -> String {

@@ -39,10 +39,18 @@ pub fn read_lock(course: &Course) -> Result<BTreeMap<String, Seal>, Error> {
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
-        Err(error) => return Err(Error::new(format!("cannot read {}: {error}", path.display()))),
+        Err(error) => {
+            return Err(Error::new(format!(
+                "cannot read {}: {error}",
+                path.display()
+            )));
+        }
     };
     let mut seals = BTreeMap::new();
-    for line in text.lines().filter(|line| !line.starts_with('#') && !line.trim().is_empty()) {
+    for line in text
+        .lines()
+        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+    {
         let fields: Vec<&str> = line.split_whitespace().collect();
         let [name, checks, starter] = fields[..] else {
             return Err(Error::new(format!(
@@ -68,7 +76,10 @@ pub fn render_lock(course: &Course) -> Result<String, Error> {
     );
     for exercise in &course.exercises {
         let seal = seal_of(&course.exercise_dir(exercise))?;
-        text.push_str(&format!("{} {} {}\n", exercise.name, seal.checks, seal.starter));
+        text.push_str(&format!(
+            "{} {} {}\n",
+            exercise.name, seal.checks, seal.starter
+        ));
     }
     Ok(text)
 }
@@ -89,7 +100,12 @@ fn files_under(dir: &Path) -> Result<Vec<PathBuf>, Error> {
         let entries = match std::fs::read_dir(&dir) {
             Ok(entries) => entries,
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(error) => return Err(Error::new(format!("cannot read {}: {error}", dir.display()))),
+            Err(error) => {
+                return Err(Error::new(format!(
+                    "cannot read {}: {error}",
+                    dir.display()
+                )));
+            }
         };
         for entry in entries {
             let path = entry
@@ -107,7 +123,10 @@ fn files_under(dir: &Path) -> Result<Vec<PathBuf>, Error> {
 }
 
 fn is_leftover(path: &Path) -> bool {
-    let name = path.file_name().and_then(|name| name.to_str()).unwrap_or("");
+    let name = path
+        .file_name()
+        .and_then(|name| name.to_str())
+        .unwrap_or("");
     name.ends_with(".snap.new") || name.ends_with(".pending-snap") || name.ends_with('~')
 }
 

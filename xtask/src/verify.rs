@@ -20,13 +20,24 @@ use crate::course::{CheckKind, Course, Exercise};
 use crate::grade::{self, FailureKind, Location, Options, Status};
 use crate::seal;
 
-pub fn verify(course: &Course) -> Result<(), Error> {
+/// Verifies the exercises named (all of them when `names` is empty).
+pub fn verify(course: &Course, names: &[String]) -> Result<(), Error> {
     let started = Instant::now();
-    let mut problems = check_metadata(course)?;
-    problems.extend(check_seals(course)?);
-    println!("verify: metadata and seals of {} exercises checked", course.exercises.len());
+    let exercises: Vec<&Exercise> = if names.is_empty() {
+        course.exercises.iter().collect()
+    } else {
+        names
+            .iter()
+            .map(|name| course.find(name))
+            .collect::<Result<_, _>>()?
+    };
+    let mut problems = check_metadata(course, &exercises)?;
+    problems.extend(check_seals(course, &exercises)?);
+    println!(
+        "verify: metadata and seals of {} exercises checked",
+        exercises.len()
+    );
 
-    let exercises: Vec<&Exercise> = course.exercises.iter().collect();
     let honest = Options {
         skip_untouched: false,
         always_run: Vec::new(),
@@ -64,12 +75,16 @@ pub fn verify(course: &Course) -> Result<(), Error> {
     }
     println!("verify: {} solutions graded", solutions.len());
 
-    problems.extend(check_solutions_style(course, &solutions_location)?);
+    problems.extend(check_solutions_style(
+        course,
+        &exercises,
+        &solutions_location,
+    )?);
 
     if problems.is_empty() {
         println!(
             "verify: all {} exercises are sound ({:.0} s)",
-            course.exercises.len(),
+            exercises.len(),
             started.elapsed().as_secs_f64()
         );
         Ok(())
@@ -82,39 +97,56 @@ pub fn verify(course: &Course) -> Result<(), Error> {
     }
 }
 
-/// Every exercise folder is listed, every listed exercise is complete, numbers are in order.
-pub fn check_metadata(course: &Course) -> Result<Vec<String>, Error> {
+/// Every exercise folder is listed, numbers are in order, and each of `exercises` is complete.
+pub fn check_metadata(course: &Course, exercises: &[&Exercise]) -> Result<Vec<String>, Error> {
     let mut problems = Vec::new();
     let listed: Vec<&str> = course.exercises.iter().map(|e| e.name.as_str()).collect();
     for folder in numbered_folders(&course.root.join("exercises"))? {
         if !listed.contains(&folder.as_str()) {
-            problems.push(format!("exercises/{folder} is not listed in exercises/exercises.toml"));
+            problems.push(format!(
+                "exercises/{folder} is not listed in exercises/exercises.toml"
+            ));
         }
     }
     let mut previous_number = 0;
     for exercise in &course.exercises {
-        let name = &exercise.name;
         let number: u32 = exercise.number().parse().unwrap_or(0);
         if number <= previous_number {
-            problems.push(format!("{name}: numbers must start at 01 and increase in the metadata"));
+            problems.push(format!(
+                "{}: numbers must start at 01 and increase in the metadata",
+                exercise.name
+            ));
         }
         previous_number = number;
-        if exercise.hint.len() < 20 {
+    }
+    for exercise in exercises {
+        let name = &exercise.name;
+        if exercise.hint.len() < 20 || exercise.hint.starts_with("TODO") {
             problems.push(format!("{name}: the hint is missing or too short to help"));
         }
         if !course.root.join("lessons").join(&exercise.lesson).is_dir() {
-            problems.push(format!("{name}: its lesson lessons/{} does not exist", exercise.lesson));
+            problems.push(format!(
+                "{name}: its lesson lessons/{} does not exist",
+                exercise.lesson
+            ));
         }
         let solution = course.solution_dir(exercise).join("src");
         if !solution.is_dir() {
-            problems.push(format!("{name}: there is no solution at {}", solution.display()));
+            problems.push(format!(
+                "{name}: there is no solution at {}",
+                solution.display()
+            ));
         }
         let dir = course.exercise_dir(exercise);
         if exercise.has(CheckKind::CompileFail) && !dir.join("tests/compile_fail.rs").is_file() {
-            problems.push(format!("{name}: compile-fail checks belong in tests/compile_fail.rs"));
+            problems.push(format!(
+                "{name}: compile-fail checks belong in tests/compile_fail.rs"
+            ));
         }
         if exercise.has(CheckKind::Snapshot) && !has_snapshots(&dir.join("tests/snapshots")) {
-            problems.push(format!("{name}: a snapshot exercise needs tests/snapshots/*.snap"));
+            problems.push(format!(
+                "{name}: a snapshot exercise needs tests/snapshots/*.snap"
+            ));
         }
         let starter = std::fs::read_to_string(dir.join("src/lib.rs"))
             .or_else(|_| std::fs::read_to_string(dir.join("src/main.rs")))
@@ -129,17 +161,29 @@ pub fn check_metadata(course: &Course) -> Result<Vec<String>, Error> {
     Ok(problems)
 }
 
-fn check_seals(course: &Course) -> Result<Vec<String>, Error> {
-    let expected = seal::render_lock(course)?;
-    let actual = std::fs::read_to_string(course.root.join(seal::LOCK_FILE)).unwrap_or_default();
-    if expected == actual {
-        Ok(Vec::new())
-    } else {
-        Ok(vec![format!(
-            "{} is out of date: run `cargo xtask seal` after changing an exercise's starter or checks",
-            seal::LOCK_FILE
-        )])
+fn check_seals(course: &Course, exercises: &[&Exercise]) -> Result<Vec<String>, Error> {
+    let sealed = seal::read_lock(course)?;
+    let mut problems = Vec::new();
+    for exercise in exercises {
+        let now = seal::seal_of(&course.exercise_dir(exercise))?;
+        if sealed.get(&exercise.name) != Some(&now) {
+            problems.push(format!(
+                "{}: its entry in {} is out of date: run `cargo xtask seal` after changing an \
+                 exercise's starter or checks",
+                exercise.name,
+                seal::LOCK_FILE
+            ));
+        }
     }
+    let listed = course.exercises.len();
+    if sealed.len() != listed {
+        problems.push(format!(
+            "{} seals {} exercises but {listed} are listed: run `cargo xtask seal`",
+            seal::LOCK_FILE,
+            sealed.len()
+        ));
+    }
+    Ok(problems)
 }
 
 /// The numbered folders in `exercises/`.
@@ -195,7 +239,13 @@ pub fn generate_solutions_workspace(course: &Course) -> Result<Location, Error> 
 pub fn target_dir(course: &Course) -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
-        .map(|dir| if dir.is_absolute() { dir } else { course.root.join(dir) })
+        .map(|dir| {
+            if dir.is_absolute() {
+                dir
+            } else {
+                course.root.join(dir)
+            }
+        })
         .unwrap_or_else(|| course.root.join("target"))
 }
 
@@ -279,12 +329,16 @@ fn write_if_changed(path: &Path, contents: &[u8]) -> Result<(), Error> {
 }
 
 /// Solutions are code learners read and copy: they must be as clean as the rest of the course.
-fn check_solutions_style(course: &Course, location: &Location) -> Result<Vec<String>, Error> {
+fn check_solutions_style(
+    course: &Course,
+    exercises: &[&Exercise],
+    location: &Location,
+) -> Result<Vec<String>, Error> {
     let mut problems = Vec::new();
     let mut rustfmt = Command::new("rustfmt");
     rustfmt.args(["--edition", "2024", "--check"]);
     let mut any = false;
-    for exercise in &course.exercises {
+    for exercise in exercises {
         for file in rust_files(&course.solution_dir(exercise).join("src")) {
             rustfmt.arg(file);
             any = true;
@@ -305,7 +359,11 @@ fn check_solutions_style(course: &Course, location: &Location) -> Result<Vec<Str
     let mut clippy = crate::compile::cargo();
     clippy
         .current_dir(&location.workspace)
-        .args(["clippy", "--quiet", "--workspace", "--all-targets", "--", "-D", "warnings"]);
+        .args(["clippy", "--quiet", "--all-targets"]);
+    for exercise in exercises {
+        clippy.args(["--package", &exercise.package]);
+    }
+    clippy.args(["--", "-D", "warnings"]);
     if let Some(target_dir) = &location.target_dir {
         clippy.env("CARGO_TARGET_DIR", target_dir);
     }

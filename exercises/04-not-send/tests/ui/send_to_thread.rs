@@ -1,0 +1,6 @@
+use not_send::LocalHandle;
+
+fn main() {
+    let handle = LocalHandle::new();
+    std::thread::spawn(move || handle.bump());
+}

@@ -1,0 +1,3 @@
+//! Exercise 05 · processes · (being written)
+//!
+//! Lesson: `cargo run -p lesson-processes`

@@ -1,0 +1,3 @@
+//! Exercise 07 · processes · (being written)
+//!
+//! Lesson: `cargo run -p lesson-processes`

@@ -1,0 +1,3 @@
+//! Exercise 08 · async · (being written)
+//!
+//! Lesson: `cargo run -p lesson-async`

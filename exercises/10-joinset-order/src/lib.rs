@@ -1,0 +1,3 @@
+//! Exercise 10 · async · (being written)
+//!
+//! Lesson: `cargo run -p lesson-async`

@@ -1,0 +1,3 @@
+//! Exercise 14 · semaphores · (being written)
+//!
+//! Lesson: `cargo run -p lesson-semaphores`

@@ -1,0 +1,3 @@
+//! Exercise 15 · semaphores · (being written)
+//!
+//! Lesson: `cargo run -p lesson-semaphores`

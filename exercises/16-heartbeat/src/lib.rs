@@ -1,0 +1,3 @@
+//! Exercise 16 · blocking · (being written)
+//!
+//! Lesson: `cargo run -p lesson-blocking`

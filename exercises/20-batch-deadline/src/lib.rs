@@ -1,0 +1,3 @@
+//! Exercise 20 · timeouts · (being written)
+//!
+//! Lesson: `cargo run -p lesson-timeouts`

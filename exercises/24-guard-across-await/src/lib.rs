@@ -1,0 +1,3 @@
+//! Exercise 24 · pitfalls · (being written)
+//!
+//! Lesson: `cargo run -p lesson-pitfalls`

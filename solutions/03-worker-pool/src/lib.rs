@@ -1,0 +1,1 @@
+//! Exercise 03: a solution (being written).

@@ -1,0 +1,1 @@
+//! Exercise 06: a solution (being written).

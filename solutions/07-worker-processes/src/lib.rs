@@ -1,0 +1,1 @@
+//! Exercise 07: a solution (being written).

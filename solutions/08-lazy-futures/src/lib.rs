@@ -1,0 +1,1 @@
+//! Exercise 08: a solution (being written).

@@ -1,0 +1,1 @@
+//! Exercise 09: a solution (being written).

@@ -1,0 +1,1 @@
+//! Exercise 10: a solution (being written).

@@ -1,0 +1,1 @@
+//! Exercise 12: a solution (being written).

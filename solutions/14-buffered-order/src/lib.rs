@@ -1,0 +1,1 @@
+//! Exercise 14: a solution (being written).

@@ -1,0 +1,1 @@
+//! Exercise 16: a solution (being written).

@@ -1,0 +1,1 @@
+//! Exercise 17: a solution (being written).

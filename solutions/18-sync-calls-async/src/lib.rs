@@ -1,0 +1,1 @@
+//! Exercise 18: a solution (being written).

@@ -1,0 +1,1 @@
+//! Exercise 20: a solution (being written).

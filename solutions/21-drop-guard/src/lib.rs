@@ -1,0 +1,1 @@
+//! Exercise 21: a solution (being written).

@@ -1,0 +1,1 @@
+//! Exercise 22: a solution (being written).

@@ -1,0 +1,1 @@
+//! Exercise 23: a solution (being written).

@@ -1,0 +1,1 @@
+//! Exercise 24: a solution (being written).

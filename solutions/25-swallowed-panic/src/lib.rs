@@ -1,0 +1,1 @@
+//! Exercise 25: a solution (being written).

@@ -1,0 +1,1 @@
+//! Exercise 26: a solution (being written).

@@ -1,0 +1,1 @@
+//! Exercise 27: a solution (being written).

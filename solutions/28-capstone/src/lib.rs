@@ -1,0 +1,1 @@
+//! Exercise 28: a solution (being written).
