@@ -1,0 +1,151 @@
+//! Section 3: what it costs to start a process, a thread, a task.
+//!
+//! A process needs the operating system to copy the parent's page tables (fork) or build fresh
+//! ones, load the program (exec), link its libraries and run its start-up code, set up its pipes,
+//! and tear all of it down at exit. A thread shares the process's memory: it needs a stack and a
+//! kernel thread, no more. A tokio task is a value in a queue, and the system isn't even told.
+//!
+//! Each is timed from "start it" to "it has run and we know it finished", many times over; the
+//! median is printed, since a few starts always land on a busy moment.
+
+use std::path::Path;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use lesson_kit::measure::{format_duration, median};
+use lesson_kit::{LessonResult, narrate};
+
+use crate::child_processes::run_worker;
+use crate::worker::Job;
+
+// ANCHOR: process
+/// Starts a worker process that answers a ping and exits.
+pub fn start_a_process(program: &Path) -> LessonResult<Duration> {
+    let started = Instant::now();
+    run_worker(program, &Job::Ping, &[])?;
+    Ok(started.elapsed())
+}
+// ANCHOR_END: process
+
+// ANCHOR: thread
+/// Starts a thread that does nothing, and joins it.
+pub fn start_a_thread() -> Duration {
+    let started = Instant::now();
+    thread::spawn(|| ())
+        .join()
+        .expect("an empty thread can't panic");
+    started.elapsed()
+}
+// ANCHOR_END: thread
+
+// ANCHOR: task
+/// Spawns a task that does nothing, and awaits it.
+pub async fn start_a_task() -> Duration {
+    let started = Instant::now();
+    tokio::spawn(async {})
+        .await
+        .expect("an empty task can't panic");
+    started.elapsed()
+}
+// ANCHOR_END: task
+
+/// The median start time of each kind, over `count` starts.
+#[derive(Debug, Clone, Copy)]
+pub struct StartCosts {
+    pub process: Duration,
+    pub thread: Duration,
+    pub task: Duration,
+}
+
+pub fn measure(program: &Path, count: usize) -> LessonResult<StartCosts> {
+    let processes: Vec<Duration> = (0..count)
+        .map(|_| start_a_process(program))
+        .collect::<LessonResult<_>>()?;
+    let threads: Vec<Duration> = (0..count).map(|_| start_a_thread()).collect();
+    // One thread runs the tasks, as in lesson-async: no other thread is involved.
+    let runtime = tokio::runtime::Builder::new_current_thread().build()?;
+    let tasks: Vec<Duration> = runtime.block_on(async {
+        let mut tasks = Vec::with_capacity(count);
+        for _ in 0..count {
+            tasks.push(start_a_task().await);
+        }
+        tasks
+    });
+    Ok(StartCosts {
+        process: median(&processes),
+        thread: median(&threads),
+        task: median(&tasks),
+    })
+}
+
+/// How many times `cheap` fits in `costly`, for "a process costs as much as N threads".
+pub fn times(costly: Duration, cheap: Duration) -> f64 {
+    costly.as_secs_f64() / cheap.as_secs_f64().max(1e-9)
+}
+
+pub fn demo(program: &Path, count: usize) -> LessonResult {
+    narrate::section(3, "The cost: starting a process, a thread, a task");
+    narrate::claim(
+        "Starting a process costs far more than starting a thread, and a thread far more than \
+         a task: pay for a process only when it buys something.",
+    );
+    narrate::python(
+        "multiprocessing.Process(...).start() versus threading.Thread(...).start() versus \
+         asyncio.create_task(...). A pool (ProcessPoolExecutor, rayon) pays the start once.",
+    );
+    narrate::code(include_str!("start_cost.rs"), "process");
+    narrate::code(include_str!("start_cost.rs"), "thread");
+    narrate::code(include_str!("start_cost.rs"), "task");
+
+    let costs = measure(program, count)?;
+    narrate::result(
+        &format!("a process (start, ping, exit), median of {count}"),
+        format_duration(costs.process),
+    );
+    narrate::result(
+        &format!("a thread (spawn, join), median of {count}"),
+        format_duration(costs.thread),
+    );
+    narrate::result(
+        &format!("a task (spawn, await), median of {count}"),
+        format_duration(costs.task),
+    );
+    narrate::result(
+        "one process start costs as much as",
+        format!(
+            "{:.0} thread starts, or {:.0} task starts",
+            times(costs.process, costs.thread),
+            times(costs.process, costs.task)
+        ),
+    );
+    narrate::say(
+        "The process figure includes this lesson's own start-up: loading a debug binary and \
+         parsing its flags. A smaller program starts faster, but never as fast as a thread.",
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    //! Starting a real worker process needs the lesson's binary, so that is tested in
+    //! tests/workers.rs. Here: threads and tasks, and the arithmetic.
+    use super::*;
+
+    #[test]
+    fn threads_and_tasks_start_and_finish() {
+        assert!(start_a_thread() > Duration::ZERO);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime");
+        assert!(runtime.block_on(start_a_task()) > Duration::ZERO);
+    }
+
+    #[test]
+    fn times_is_a_ratio_that_survives_zero() {
+        assert_eq!(
+            times(Duration::from_millis(2), Duration::from_micros(20)),
+            100.0
+        );
+        assert!(times(Duration::from_millis(1), Duration::ZERO).is_finite());
+    }
+}

@@ -1,0 +1,152 @@
+//! Runs the lesson as a learner would, quickly, and checks that every section printed its results.
+
+use std::process::{Command, Output};
+
+fn lesson(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lesson-processes"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run the lesson binary")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The printed sections, each as (heading, body).
+fn sections(stdout: &str) -> Vec<(String, String)> {
+    let mut sections = Vec::new();
+    for chunk in stdout.split("\n── ").skip(1) {
+        let (heading, body) = chunk.split_once('\n').unwrap_or((chunk, ""));
+        sections.push((heading.to_string(), body.to_string()));
+    }
+    sections
+}
+
+#[test]
+fn quick_run_measures_every_section() {
+    let output = lesson(&["--quick"]);
+    let stdout = text(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        text(&output.stderr)
+    );
+    let sections = sections(&stdout);
+    let numbers: Vec<&str> = sections
+        .iter()
+        .map(|(heading, _)| heading.split('.').next().unwrap_or(""))
+        .collect();
+    assert_eq!(numbers, ["1", "2", "3", "4"], "{stdout}");
+    for (heading, body) in &sections {
+        assert!(
+            body.contains("  → "),
+            "section {heading} printed no result:\n{body}"
+        );
+    }
+    for claim in [
+        "→ par_iter: measured",
+        "→ same digests both ways: yes",
+        "→ the same digest as this process computes: yes",
+        "→ hashed in a worker, data piped in: measured",
+        "→ a process (start, ping, exit), median of 30",
+        "→ a task (spawn, await), median of 30",
+        "→ a worker that panics: exit code 101",
+        "→ then a healthy one: exit code 0: success",
+        "→ this process: still running",
+    ] {
+        assert!(stdout.contains(claim), "missing {claim:?}:\n{stdout}");
+    }
+    for disagreement in ["both ways: NO", "computes: NO"] {
+        assert!(
+            !stdout.contains(disagreement),
+            "a digest disagreed:\n{stdout}"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn the_aborting_worker_is_explained() {
+    let output = lesson(&["--quick", "--section", "4"]);
+    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_eq!(sections(&stdout).len(), 1, "{stdout}");
+    assert!(
+        stdout.contains("→ a worker that aborts: killed by signal 6 (SIGABRT"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn sizing_flags_change_the_work() {
+    let output = lesson(&["--section", "2", "--megabytes", "3", "--workers", "3"]);
+    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(
+        stdout.contains("3 jobs that describe their data (build 1.00 MiB"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("→ in 3 processes: measured"), "{stdout}");
+}
+
+#[test]
+fn the_hidden_worker_flag_serves_one_job() {
+    let mut worker = Command::new(env!("CARGO_BIN_EXE_lesson-processes"))
+        .arg("--worker")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("start a worker");
+    {
+        use std::io::Write;
+        let mut stdin = worker.stdin.take().expect("piped stdin");
+        stdin
+            .write_all(b"{\"job\":\"ping\"}\n")
+            .expect("send a job");
+    }
+    let output = worker.wait_with_output().expect("the worker's reply");
+    assert!(output.status.success());
+    let reply = text(&output.stdout);
+    assert!(reply.starts_with("{\"reply\":\"pong\",\"pid\":"), "{reply}");
+    let help = text(&lesson(&["--help"]).stdout);
+    assert!(
+        !help.contains("--worker\n") && !help.contains("--worker "),
+        "--worker is for the lesson, not for learners: hide it from --help\n{help}"
+    );
+}
+
+#[test]
+fn bad_flags_are_refused_clearly() {
+    for (args, expected) in [
+        (&["--section", "0"][..], "0 is not in 1..=4"),
+        (&["--workers", "65"][..], "65 is not in 1..=64"),
+        (&["--megabytes", "lots"][..], "invalid digit"),
+        (&["--starts", "0"][..], "0 is not in 1..=10000"),
+    ] {
+        let output = lesson(args);
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn a_worker_given_garbage_fails_with_a_message() {
+    let mut worker = Command::new(env!("CARGO_BIN_EXE_lesson-processes"))
+        .arg("--worker")
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("start a worker");
+    drop(worker.stdin.take()); // no job at all
+    let output = worker.wait_with_output().expect("the worker's end");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        text(&output.stderr).starts_with("error: not a job: \"\""),
+        "{}",
+        text(&output.stderr)
+    );
+}
