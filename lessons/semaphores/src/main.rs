@@ -1,31 +1,133 @@
-use futures::future::join_all;
-use std::time::Instant;
-fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    if args[1] == "child" {
-        let url = args[2].clone();
-        let n: usize = args[3].parse().unwrap();
-        let limit: u64 = args[4].parse().unwrap();
-        lesson_kit::system::set_open_file_limit(limit).unwrap();
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        rt.block_on(async {
-            let client = reqwest::Client::new();
-            let t = Instant::now();
-            let futs = (0..n).map(|_| async { let r = client.get(&url).send().await?; r.bytes().await.map(|_| ()) });
-            let results = join_all(futs).await;
-            let ok = results.iter().filter(|r| r.is_ok()).count();
-            println!("{:?} ok {ok} rss {:?}", t.elapsed(), lesson_kit::system::resident_memory());
-            if let Some(Err(e)) = results.iter().find(|r| r.is_err()) {
-                let mut s: &dyn std::error::Error = e; print!("{s}"); while let Some(c) = s.source() { print!(": {c}"); s = c; } println!();
-            }
-        });
-        return;
+//! `cargo run -p lesson-semaphores`: bounding concurrency, narrated and measured on this machine.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+use lesson_kit::{LessonResult, narrate};
+use lesson_semaphores::flood::{self, FLOOD_WORKER_FLAG};
+use lesson_semaphores::{Settings, clients, semaphore, streams};
+
+/// Bounding concurrency: the flood, Semaphore, buffer_unordered, one shared client.
+///
+/// Every claim is measured on this machine and printed beside its ideal. Nothing needs the
+/// internet: HTTP goes to a server the lesson starts on 127.0.0.1.
+#[derive(Parser, Debug)]
+#[command(name = "lesson-semaphores")]
+struct Cli {
+    /// A small version of every section: a few seconds in all.
+    #[arg(long)]
+    quick: bool,
+    /// Run only this section (1 to 4).
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=4))]
+    section: Option<u8>,
+    /// Section 1: how many requests the flood starts at once [default: 50000, quick: 10000].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=200_000))]
+    flood: Option<u64>,
+    /// Section 1: the open-file limit of the process that floods [default: 256].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(16..=65_536))]
+    open_files: Option<u64>,
+    /// Sections 1 to 4: how many GET requests each batch sends [default: 1000, quick: 200].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=20_000))]
+    requests: Option<u64>,
+    /// Sections 1 to 4: the most requests in flight at once, and the server's 429 limit
+    /// [default: 50].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    concurrency: Option<u64>,
+    /// Sections 1 to 4: how long the local server takes to answer, in ms [default: 100].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=10_000))]
+    delay_ms: Option<u64>,
+    /// Internal: flood this URL as section 1's child process and print a report.
+    #[arg(long = &FLOOD_WORKER_FLAG[2..], hide = true, value_name = "URL")]
+    flood_worker: Option<String>,
+}
+
+impl Cli {
+    fn settings(&self) -> Settings {
+        let mut settings = if self.quick {
+            Settings::quick()
+        } else {
+            Settings::full()
+        };
+        // The ranges above were checked by clap, so these conversions cannot truncate.
+        if let Some(flood) = self.flood {
+            settings.flood = flood as usize;
+        }
+        if let Some(open_files) = self.open_files {
+            settings.open_files = open_files;
+        }
+        if let Some(requests) = self.requests {
+            settings.requests = requests as usize;
+        }
+        if let Some(concurrency) = self.concurrency {
+            settings.concurrency = concurrency as usize;
+        }
+        if let Some(delay_ms) = self.delay_ms {
+            settings.delay = Duration::from_millis(delay_ms);
+        }
+        settings
     }
-    let server = lesson_kit::LocalServer::start(Default::default()).unwrap();
-    if args.len() > 4 { server.set_concurrency_limit(Some(50)); }
-    let url = server.url(&format!("/delay/{}", args.get(3).map_or(0, |a| a.parse::<u64>().unwrap())));
-    let t = Instant::now();
-    let out = std::process::Command::new(std::env::current_exe().unwrap()).args(["child", &url, &args[1], &args[2]]).output().unwrap();
-    println!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    println!("{:?} {:?}", t.elapsed(), server.stats());
+
+    fn runs(&self, section: u8) -> bool {
+        self.section.is_none_or(|only| only == section)
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.flood_worker {
+        Some(url) => run_as_flood_worker(url, &cli.settings()),
+        None => run_lesson(&cli),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Section 1's child process: flood, then print the report for the lesson to read.
+fn run_as_flood_worker(url: &str, settings: &Settings) -> LessonResult {
+    let report = flood::run_flood_worker(url, settings.flood, settings.open_files)?;
+    print!("{}", report.to_text());
+    Ok(())
+}
+
+fn run_lesson(cli: &Cli) -> LessonResult {
+    // One thread runs every request, as in lesson-async: the bounds below are the program's own
+    // doing, not a side effect of a thread pool's size.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(run(cli))
+}
+
+async fn run(cli: &Cli) -> LessonResult {
+    let settings = cli.settings();
+    narrate::title(
+        "Lesson: bounding concurrency",
+        "What an unbounded flood of requests does, and three ways to bound it, measured on this \
+         machine against a local server. `--quick` for a short run, `--section N` for one \
+         section, `--help` for more.",
+    );
+    if cli.runs(1) {
+        flood::demo(&settings).await?;
+    }
+    if cli.runs(2) {
+        semaphore::demo(&settings).await?;
+    }
+    if cli.runs(3) {
+        streams::demo(&settings).await?;
+    }
+    if cli.runs(4) {
+        clients::demo(&settings).await?;
+    }
+    println!();
+    narrate::say(
+        "Next: the exercises of this lesson (`cargo xtask list`), \
+         then `cargo run -p lesson-blocking`.",
+    );
+    Ok(())
 }

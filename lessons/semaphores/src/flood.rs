@@ -1,0 +1,276 @@
+//! Section 1: the flood.
+//!
+//! `join_all` over fifty thousand requests starts all fifty thousand at once. Nothing in that line
+//! says "at most so many", and reqwest does not queue on your behalf: a request that finds no idle
+//! connection in the client's pool opens a new one. Every connection is a socket, every socket is
+//! a file descriptor, and a process may hold only so many (`ulimit -n`). Past that, the system
+//! refuses the next socket with EMFILE, "Too many open files", and the request fails before it is
+//! sent. Requests that do get out meet the server's own limit: rate-limited APIs answer
+//! `429 Too Many Requests` to whatever exceeds it.
+//!
+//! The open-file limit belongs to a process, and the local server lives in *this* process. Lowering
+//! our own limit would starve the server too (it could not accept connections), so the flood runs
+//! in a child process, a copy of this very program started with a hidden flag, whose limit is
+//! lowered and whose results come back as a few lines of text on its stdout.
+
+use std::time::Duration;
+
+use futures::future::join_all;
+use lesson_kit::measure::format_duration;
+use lesson_kit::{LessonResult, LocalServer, ServerConfig, narrate, system};
+use reqwest::{Client, StatusCode};
+use tokio::time::Instant;
+
+use crate::requests::{Tally, get_status};
+use crate::settings::Settings;
+
+/// The hidden command-line flag that makes this program the flooding child process.
+pub const FLOOD_WORKER_FLAG: &str = "--flood-worker";
+
+// ANCHOR: flood
+/// Starts every request at once and waits for all of them: nothing bounds how many are in flight.
+pub async fn flood(
+    client: &Client,
+    url: &str,
+    requests: usize,
+) -> Vec<Result<StatusCode, reqwest::Error>> {
+    let every_request = (0..requests).map(|_| get_status(client, url));
+    join_all(every_request).await
+}
+// ANCHOR_END: flood
+
+/// What the flooding child process reports back to the lesson.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FloodReport {
+    pub tally: Tally,
+    /// How long the flood took inside the child, from the first request to the last answer.
+    pub elapsed: Duration,
+}
+
+// ANCHOR: worker
+/// The child process's whole job: lower its own open-file limit, flood, report.
+pub fn run_flood_worker(url: &str, requests: usize, open_files: u64) -> LessonResult<FloodReport> {
+    // This limit binds this process alone; the lesson's process, and the server in it, keep theirs.
+    system::set_open_file_limit(open_files)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let started = Instant::now();
+    let results = runtime.block_on(flood(&Client::new(), url, requests));
+    Ok(FloodReport {
+        tally: Tally::of(&results),
+        elapsed: started.elapsed(),
+    })
+}
+// ANCHOR_END: worker
+
+/// Starts this program again as a flooding worker and reads its report.
+pub async fn flood_in_a_child(
+    url: &str,
+    requests: usize,
+    open_files: u64,
+) -> LessonResult<FloodReport> {
+    let program = std::env::current_exe()?;
+    // tokio's Command, not std's: waiting for a child must not block the runtime's thread.
+    let output = tokio::process::Command::new(&program)
+        .arg(FLOOD_WORKER_FLAG)
+        .arg(url)
+        .args(["--flood", &requests.to_string()])
+        .args(["--open-files", &open_files.to_string()])
+        .output()
+        .await
+        .map_err(|error| format!("cannot start {}: {error}", program.display()))?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        return Err(format!("the flooding process failed ({}): {stderr}", output.status).into());
+    }
+    let report = String::from_utf8_lossy(&output.stdout);
+    FloodReport::parse(&report).ok_or_else(|| {
+        format!("the flooding process sent a report we cannot read: {report:?}").into()
+    })
+}
+
+impl FloodReport {
+    /// The report as lines of `key value`, the child's side of the conversation. Only text
+    /// crosses between processes, so the report must be written out and read back.
+    pub fn to_text(&self) -> String {
+        let mut text = format!(
+            "elapsed_ns {}\nout_of_files {}\nother_failures {}\n",
+            self.elapsed.as_nanos(),
+            self.tally.out_of_files,
+            self.tally.other_failures
+        );
+        for (status, count) in &self.tally.statuses {
+            text.push_str(&format!("status {status} {count}\n"));
+        }
+        if let Some(failure) = &self.tally.first_failure {
+            // One line: a newline in the message would end the field early.
+            text.push_str(&format!("first_failure {}\n", failure.replace('\n', " ")));
+        }
+        text
+    }
+
+    /// Reads what [`FloodReport::to_text`] wrote, or `None` if it is not such a report.
+    pub fn parse(text: &str) -> Option<FloodReport> {
+        let mut report = FloodReport::default();
+        let mut saw_elapsed = false;
+        for line in text.lines() {
+            let (key, value) = line.split_once(' ')?;
+            match key {
+                "elapsed_ns" => {
+                    report.elapsed = Duration::from_nanos(value.parse().ok()?);
+                    saw_elapsed = true;
+                }
+                "out_of_files" => report.tally.out_of_files = value.parse().ok()?,
+                "other_failures" => report.tally.other_failures = value.parse().ok()?,
+                "status" => {
+                    let (status, count) = value.split_once(' ')?;
+                    report
+                        .tally
+                        .statuses
+                        .insert(status.parse().ok()?, count.parse().ok()?);
+                }
+                "first_failure" => report.tally.first_failure = Some(value.to_string()),
+                _ => return None,
+            }
+        }
+        saw_elapsed.then_some(report)
+    }
+}
+
+pub async fn demo(settings: &Settings) -> LessonResult {
+    narrate::section(1, "The flood: every request at once");
+    narrate::claim(&format!(
+        "join_all over {} requests starts them all at once. The client opens a connection per \
+         request until the process runs out of file descriptors, and the server turns away \
+         whatever exceeds its limit with 429.",
+        settings.flood
+    ));
+    narrate::python(
+        "await asyncio.gather(*(client.get(url) for _ in range(50_000))), the same flood. \
+         httpx's pool caps connections at 100, so there the rest wait until they time out \
+         (PoolTimeout) instead.",
+    );
+    narrate::code(include_str!("flood.rs"), "flood");
+    let server = LocalServer::start(ServerConfig::default())?;
+    out_of_file_descriptors(&server, settings).await?;
+    turned_away_by_the_server(&server, settings).await
+}
+
+async fn out_of_file_descriptors(server: &LocalServer, settings: &Settings) -> LessonResult {
+    narrate::say(&format!(
+        "Every socket is a file descriptor, and a process may hold only so many. To reach that \
+         wall quickly and safely, the lesson starts a copy of itself whose limit is {} (this \
+         process may hold {}); the server stays in this process, with room to spare, because \
+         the limit is per process:",
+        settings.open_files,
+        system::open_file_limit()?.0
+    ));
+    narrate::code(include_str!("flood.rs"), "worker");
+    let url = server.url(&format!("/delay/{}", settings.delay.as_millis()));
+    let report = flood_in_a_child(&url, settings.flood, settings.open_files).await?;
+    narrate::result(
+        &format!(
+            "{} requests flooded from a process limited to {} open files",
+            report.tally.total(),
+            settings.open_files
+        ),
+        format!("done in {}", format_duration(report.elapsed)),
+    );
+    report.tally.print();
+    narrate::result(
+        "connections the server accepted",
+        server.stats().connections,
+    );
+    narrate::say(
+        "No crash: each failed request is an `Err` in the Vec that join_all returned. But most \
+         of the work is lost, and a program that retried it would flood again.",
+    );
+    Ok(())
+}
+
+async fn turned_away_by_the_server(server: &LocalServer, settings: &Settings) -> LessonResult {
+    let requests = affordable_requests(settings.requests)?;
+    server.set_concurrency_limit(Some(settings.concurrency));
+    server.reset_stats();
+    narrate::say(&format!(
+        "Now the same flood of {requests} from this process, which has files to spare, to a \
+         server that answers 429 above {} requests in flight, as rate-limited APIs do:",
+        settings.concurrency
+    ));
+    let url = server.url(&format!("/delay/{}", settings.delay.as_millis()));
+    let started = Instant::now();
+    let results = flood(&Client::new(), &url, requests).await;
+    let elapsed = started.elapsed();
+    Tally::of(&results).print();
+    let stats = server.stats();
+    narrate::result("peak in flight, seen by the server", stats.peak_in_flight);
+    narrate::result("connections the client opened", stats.connections);
+    narrate::result("wall time", format_duration(elapsed));
+    server.set_concurrency_limit(None);
+    Ok(())
+}
+
+/// Each request of an unbounded flood holds two sockets in this process (the client's and the
+/// local server's). Raise the open-file limit if we may; otherwise send fewer, and say so.
+fn affordable_requests(wanted: usize) -> LessonResult<usize> {
+    const SPARE_FILES: u64 = 64;
+    let needed = 2 * wanted as u64 + SPARE_FILES;
+    let limit = system::ensure_open_file_limit(needed)?;
+    if limit >= needed {
+        return Ok(wanted);
+    }
+    let affordable = (limit.saturating_sub(SPARE_FILES) / 2).max(1) as usize;
+    narrate::say(&format!(
+        "This process may open only {limit} files, so this flood is {affordable} requests \
+         rather than {wanted} (`ulimit -n` shows the limit)."
+    ));
+    Ok(affordable)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_report_survives_the_trip_between_processes() {
+        let mut report = FloodReport {
+            elapsed: Duration::from_millis(2345),
+            ..FloodReport::default()
+        };
+        report.tally.statuses.insert(200, 245);
+        report.tally.out_of_files = 49_755;
+        report.tally.first_failure = Some("tcp open error:\nToo many open files".to_string());
+        let back = FloodReport::parse(&report.to_text()).expect("a report");
+        assert_eq!(back.elapsed, report.elapsed);
+        assert_eq!(back.tally.statuses, report.tally.statuses);
+        assert_eq!(back.tally.out_of_files, 49_755);
+        assert_eq!(
+            back.tally.first_failure.as_deref(),
+            Some("tcp open error: Too many open files")
+        );
+    }
+
+    #[test]
+    fn anything_else_is_not_a_report() {
+        assert_eq!(FloodReport::parse(""), None);
+        assert_eq!(FloodReport::parse("thread 'main' panicked"), None);
+        assert_eq!(FloodReport::parse("elapsed_ns soon"), None);
+    }
+
+    #[tokio::test]
+    async fn an_unbounded_flood_meets_the_servers_limit() {
+        let server =
+            LocalServer::start(ServerConfig::default().concurrency_limit(5)).expect("server");
+        // Requests the server accepts are held for ten minutes, so the flood cannot finish:
+        // we watch the server until all twenty have arrived, then drop (cancel) the flood.
+        let url = server.url("/delay/600000");
+        let client = Client::new();
+        let stats = tokio::select! {
+            _ = flood(&client, &url, 20) => panic!("the flood cannot finish"),
+            stats = server.wait_until(|stats| stats.requests == 20 && stats.in_flight == 5) => stats,
+        };
+        assert_eq!(stats.rejected, 15, "{stats:?}");
+        assert_eq!(stats.connections, 20, "{stats:?}");
+    }
+}
