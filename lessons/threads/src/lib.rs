@@ -16,3 +16,11 @@ pub mod worker_pool;
 pub mod settings;
 
 pub use settings::Settings;
+
+/// "1 thread", "4 threads": for sentences that print a thread count.
+pub(crate) fn threads(count: usize) -> String {
+    match count {
+        1 => "1 thread".to_string(),
+        count => format!("{count} threads"),
+    }
+}

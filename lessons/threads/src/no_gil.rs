@@ -86,8 +86,9 @@ pub fn demo(megabytes: usize, threads: usize) {
     let cores = system::available_cores();
     narrate::section(3, "No GIL: CPU-bound work on every core");
     narrate::claim(&format!(
-        "Hashing split over {threads} plain threads runs {} times as fast as on one thread, \
-         on this {cores}-core machine: Rust threads compute in parallel.",
+        "Hashing split over {} runs about {} times as fast as on one thread, on this \
+         {cores}-core machine: Rust threads compute in parallel.",
+        crate::threads(threads),
         threads.min(cores)
     ));
     narrate::python(
@@ -101,9 +102,10 @@ pub fn demo(megabytes: usize, threads: usize) {
     let total = (count * length) as u64;
     let buffers = deterministic_buffers(count, length);
     narrate::say(&format!(
-        "{count} buffers of {}, {} in all, hashed by 1 thread and then by {threads}:",
+        "{count} buffers of {}, {} in all, hashed by 1 thread and then by {}:",
         format_bytes(length as u64),
-        format_bytes(total)
+        format_bytes(total),
+        crate::threads(threads)
     ));
 
     let timeline = Timeline::new();
@@ -118,7 +120,7 @@ pub fn demo(megabytes: usize, threads: usize) {
         ),
     );
     narrate::result(
-        &format!("{threads} threads"),
+        &crate::threads(threads),
         format!(
             "{}, {}",
             Versus::new(
@@ -131,8 +133,9 @@ pub fn demo(megabytes: usize, threads: usize) {
     narrate::result(
         "speed-up",
         format!(
-            "{:.2}× with {threads} threads on {cores} cores (ideal {useful_threads}×)",
-            scaling.one_thread.as_secs_f64() / scaling.all_threads.as_secs_f64().max(1e-9)
+            "{:.2}× with {} on {cores} cores (ideal {useful_threads}×)",
+            scaling.one_thread.as_secs_f64() / scaling.all_threads.as_secs_f64().max(1e-9),
+            crate::threads(threads)
         ),
     );
     narrate::result(

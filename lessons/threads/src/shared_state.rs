@@ -109,9 +109,10 @@ pub fn demo(threads: usize, per_thread: u64) {
     narrate::section(4, "Shared state: Arc<Mutex<_>> and channels");
     let expected = threads as u64 * per_thread;
     narrate::claim(&format!(
-        "{threads} threads adding 1 {per_thread} times each reach exactly {expected}, whether \
+        "{} adding 1 {per_thread} times each reach exactly {expected}, whether \
          they share a locked total or send their parts over a channel; a lock taken for every \
-         item costs far more than one per thread."
+         item costs far more than one per thread.",
+        crate::threads(threads)
     ));
     narrate::python(
         "threading.Lock() around `total += 1` (the GIL doesn't make += atomic), and \

@@ -102,7 +102,10 @@ pub fn demo(wait: Duration, threads: usize) {
     let one_thread = count_words(&lines);
     let scoped = count_words_in_scope(&lines, threads);
     narrate::result(
-        &format!("words in spawn.rs, {threads} scoped threads borrowing its lines"),
+        &format!(
+            "words in spawn.rs, {} borrowing its lines",
+            crate::threads(threads)
+        ),
         format!("{scoped} (one thread alone counts {one_thread})"),
     );
 }
