@@ -1,0 +1,153 @@
+//! Section 1: the stall.
+//!
+//! An `async fn` that calls blocking code does not become asynchronous: `std::thread::sleep`, a
+//! blocking read or a long computation runs to the end without an `.await`, and until it returns,
+//! the thread belongs to it. On a current-thread runtime that thread is the only one, so every
+//! other task (here, the heartbeat; in a server, every other request) waits. A multi-thread
+//! runtime has a few workers, one per core, so it takes a few blocking tasks to stall it, which a
+//! busy server easily has.
+
+use std::time::Duration;
+
+use lesson_kit::{LessonResult, narrate, system};
+
+use crate::heartbeat::watch;
+use crate::settings::Settings;
+use crate::work::{blocking_wait, sha256_rounds};
+use crate::{current_thread_runtime, multi_thread_runtime};
+
+// ANCHOR: stall
+/// Blocking code in an async fn: no `.await`, so the thread is not handed back until it returns.
+pub async fn wait_on_the_runtime(duration: Duration) {
+    blocking_wait(duration);
+}
+
+pub async fn hash_on_the_runtime(buffer: &[u8], rounds: usize) -> String {
+    sha256_rounds(buffer, rounds)
+}
+// ANCHOR_END: stall
+
+// ANCHOR: async_wait
+/// The asynchronous way to wait: register a timer and hand the thread back until it fires.
+pub async fn wait_asynchronously(duration: Duration) {
+    tokio::time::sleep(duration).await;
+}
+// ANCHOR_END: async_wait
+
+// ANCHOR: every_worker
+/// One blocking task per worker thread: then no worker is left to run anything else.
+pub async fn block_every_worker(workers: usize, duration: Duration) {
+    let blockers: Vec<_> = (0..workers)
+        .map(|_| tokio::spawn(wait_on_the_runtime(duration)))
+        .collect();
+    for blocker in blockers {
+        // An error would mean the task panicked, which `std::thread::sleep` does not.
+        let _ = blocker.await;
+    }
+}
+// ANCHOR_END: every_worker
+
+pub fn demo(settings: &Settings, buffer: &[u8]) -> LessonResult {
+    narrate::section(1, "The stall: blocking code inside async code");
+    narrate::claim(
+        "A blocking call inside an async task holds its thread. On a current-thread runtime a \
+         heartbeat task stops ticking for exactly as long; an async wait of the same length \
+         does not stop it. A multi-thread runtime stalls the same way once every worker is \
+         blocked.",
+    );
+    narrate::python(
+        "time.sleep() or hashlib.sha256(big_data) inside `async def` freezes the asyncio \
+         event loop in just the same way.",
+    );
+    narrate::say("The heartbeat, a task that records when each tick really ran:");
+    narrate::code(include_str!("heartbeat.rs"), "beat");
+    narrate::say(
+        "The blocking work, and an async fn that calls it without handing the thread back:",
+    );
+    narrate::code(include_str!("work.rs"), "blocking_work");
+    narrate::code(include_str!("stall.rs"), "stall");
+
+    let (period, block) = (settings.period, settings.block);
+    let hash_label = format!("SHA-256, {} MiB", settings.job_mib);
+    let runtime = current_thread_runtime()?;
+    runtime.block_on(async {
+        let watched = watch(period, "thread::sleep", wait_on_the_runtime(block)).await;
+        watched.print("std::thread::sleep in a task");
+
+        narrate::code(include_str!("stall.rs"), "async_wait");
+        let watched = watch(period, "tokio::time::sleep", wait_asynchronously(block)).await;
+        watched.print("tokio::time::sleep in a task");
+
+        let rounds = settings.rounds();
+        let watched = watch(period, &hash_label, hash_on_the_runtime(buffer, rounds)).await;
+        watched.print("SHA-256 in a task");
+    });
+
+    let workers = system::available_cores();
+    narrate::say(&format!(
+        "A multi-thread runtime with {workers} workers (one per core, tokio's default) and \
+         {workers} tasks that block:"
+    ));
+    narrate::code(include_str!("stall.rs"), "every_worker");
+    let runtime = multi_thread_runtime(workers)?;
+    let label = format!("{workers} × thread::sleep");
+    let watched =
+        runtime.block_on(async { watch(period, &label, block_every_worker(workers, block)).await });
+    watched.print(&format!("{workers} blocking tasks on {workers} workers"));
+    narrate::say(
+        "Any tick that does appear there ran before every worker was taken. With fewer \
+         blocking tasks than workers the others carry on, but each blocked worker is a core's \
+         worth of capacity gone, and a busy server soon has as many blocking calls as cores.",
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    //! Counting ticks needs no clock: on a current-thread runtime, nothing else can run while a
+    //! task blocks the one thread, so the count cannot move, however fast or slow the machine.
+    use super::*;
+    use crate::heartbeat::Heartbeat;
+
+    const MS: Duration = Duration::from_millis(1);
+
+    #[tokio::test(start_paused = true)]
+    async fn a_blocking_wait_freezes_the_heartbeat() {
+        let heartbeat = Heartbeat::start(MS);
+        tokio::time::sleep(10 * MS).await; // on the paused clock: exactly ten ticks' worth
+        let before = heartbeat.count();
+        wait_on_the_runtime(20 * MS).await;
+        assert_eq!(
+            heartbeat.count(),
+            before,
+            "no tick can run while the thread is held"
+        );
+        heartbeat.stop();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_async_wait_lets_the_heartbeat_tick() {
+        let heartbeat = Heartbeat::start(MS);
+        // Half a period off the ticks, so no tick is due at the very instant we look.
+        tokio::time::sleep(Duration::from_micros(10_500)).await;
+        let before = heartbeat.count();
+        wait_asynchronously(20 * MS).await;
+        assert_eq!(
+            heartbeat.count() - before,
+            20,
+            "one tick per period, exactly"
+        );
+        heartbeat.stop();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn hashing_freezes_the_heartbeat_too() {
+        let heartbeat = Heartbeat::start(MS);
+        tokio::time::sleep(10 * MS).await;
+        let before = heartbeat.count();
+        let digest = hash_on_the_runtime(&[7; 1 << 20], 4).await;
+        assert_eq!(digest.len(), 64);
+        assert_eq!(heartbeat.count(), before);
+        heartbeat.stop();
+    }
+}
