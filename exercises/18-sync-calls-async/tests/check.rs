@@ -1,4 +1,79 @@
+//! `lookup_blocking` works from sync code and refuses, without panicking, inside a runtime.
+
+use std::panic::{self, AssertUnwindSafe};
+
+use sync_calls_async::{BlockingError, LookupError, Profile, lookup_blocking};
+
+/// Calls `lookup_blocking`, turning a panic into an explanation the checks can print.
+fn call(id: u32) -> Result<Result<Profile, BlockingError>, String> {
+    panic::catch_unwind(AssertUnwindSafe(|| lookup_blocking(id))).map_err(|panic| {
+        let message = panic
+            .downcast_ref::<&str>()
+            .map(|text| text.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        format!("lookup_blocking({id}) panicked: {message}")
+    })
+}
+
 #[test]
-fn not_written_yet() {
-    panic!("this exercise is being written");
+fn sync_code_gets_the_profile() {
+    let profile = call(2).unwrap_or_else(|panic| panic!("{panic}"));
+    let expected = Profile {
+        id: 2,
+        name: "Grace".to_string(),
+    };
+    match profile {
+        Ok(profile) => assert_eq!(profile, expected),
+        Err(error) => panic!("lookup_blocking(2) from sync code failed: {error}"),
+    }
+}
+
+#[test]
+fn sync_code_gets_the_lookups_own_error() {
+    match call(404).unwrap_or_else(|panic| panic!("{panic}")) {
+        Err(BlockingError::Lookup(LookupError::NotFound(404))) => {}
+        other => panic!(
+            "lookup_blocking(404) should be Err(BlockingError::Lookup(LookupError::NotFound(404))), \
+             not {other:?}"
+        ),
+    }
+}
+
+#[test]
+fn many_threads_can_call_it_at_once() {
+    std::thread::scope(|scope| {
+        let callers: Vec<_> = (1..=3).map(|id| scope.spawn(move || call(id))).collect();
+        for (id, caller) in (1..=3).zip(callers) {
+            let answer = caller.join().expect("a calling thread");
+            match answer.unwrap_or_else(|panic| panic!("{panic}")) {
+                Ok(profile) => assert_eq!(profile.id, id),
+                Err(error) => panic!("lookup_blocking({id}) on its own thread failed: {error}"),
+            }
+        }
+    });
+}
+
+fn assert_refused_inside(runtime: &str) {
+    match call(1) {
+        Ok(Err(BlockingError::InsideRuntime)) => {}
+        Ok(other) => panic!(
+            "inside a {runtime} runtime, lookup_blocking(1) should return \
+             Err(BlockingError::InsideRuntime), not {other:?}"
+        ),
+        Err(panic) => panic!(
+            "inside a {runtime} runtime, {panic}\nCheck for a runtime first with \
+             tokio::runtime::Handle::try_current() and return Err(BlockingError::InsideRuntime)"
+        ),
+    }
+}
+
+#[tokio::test]
+async fn inside_a_single_threaded_runtime_it_refuses() {
+    assert_refused_inside("single-threaded");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn inside_a_multi_threaded_runtime_it_refuses() {
+    assert_refused_inside("multi-threaded");
 }
