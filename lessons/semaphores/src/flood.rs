@@ -47,49 +47,6 @@ pub struct FloodReport {
     pub elapsed: Duration,
 }
 
-// ANCHOR: worker
-/// The child process's whole job: lower its own open-file limit, flood, report.
-pub fn run_flood_worker(url: &str, requests: usize, open_files: u64) -> LessonResult<FloodReport> {
-    // This limit binds this process alone; the lesson's process, and the server in it, keep theirs.
-    system::set_open_file_limit(open_files)?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    let started = Instant::now();
-    let results = runtime.block_on(flood(&Client::new(), url, requests));
-    Ok(FloodReport {
-        tally: Tally::of(&results),
-        elapsed: started.elapsed(),
-    })
-}
-// ANCHOR_END: worker
-
-/// Starts this program again as a flooding worker and reads its report.
-pub async fn flood_in_a_child(
-    url: &str,
-    requests: usize,
-    open_files: u64,
-) -> LessonResult<FloodReport> {
-    let program = std::env::current_exe()?;
-    // tokio's Command, not std's: waiting for a child must not block the runtime's thread.
-    let output = tokio::process::Command::new(&program)
-        .arg(FLOOD_WORKER_FLAG)
-        .arg(url)
-        .args(["--flood", &requests.to_string()])
-        .args(["--open-files", &open_files.to_string()])
-        .output()
-        .await
-        .map_err(|error| format!("cannot start {}: {error}", program.display()))?;
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        return Err(format!("the flooding process failed ({}): {stderr}", output.status).into());
-    }
-    let report = String::from_utf8_lossy(&output.stdout);
-    FloodReport::parse(&report).ok_or_else(|| {
-        format!("the flooding process sent a report we cannot read: {report:?}").into()
-    })
-}
-
 impl FloodReport {
     /// The report as lines of `key value`, the child's side of the conversation. Only text
     /// crosses between processes, so the report must be written out and read back.
@@ -136,6 +93,49 @@ impl FloodReport {
         }
         saw_elapsed.then_some(report)
     }
+}
+
+// ANCHOR: worker
+/// The child process's whole job: lower its own open-file limit, flood, report.
+pub fn run_flood_worker(url: &str, requests: usize, open_files: u64) -> LessonResult<FloodReport> {
+    // This limit binds this process alone; the lesson's process, and the server in it, keep theirs.
+    system::set_open_file_limit(open_files)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let started = Instant::now();
+    let results = runtime.block_on(flood(&Client::new(), url, requests));
+    Ok(FloodReport {
+        tally: Tally::of(&results),
+        elapsed: started.elapsed(),
+    })
+}
+// ANCHOR_END: worker
+
+/// Starts this program again as a flooding worker and reads its report.
+pub async fn flood_in_a_child(
+    url: &str,
+    requests: usize,
+    open_files: u64,
+) -> LessonResult<FloodReport> {
+    let program = std::env::current_exe()?;
+    // tokio's Command, not std's: waiting for a child must not block the runtime's thread.
+    let output = tokio::process::Command::new(&program)
+        .arg(FLOOD_WORKER_FLAG)
+        .arg(url)
+        .args(["--flood", &requests.to_string()])
+        .args(["--open-files", &open_files.to_string()])
+        .output()
+        .await
+        .map_err(|error| format!("cannot start {}: {error}", program.display()))?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        return Err(format!("the flooding process failed ({}): {stderr}", output.status).into());
+    }
+    let report = String::from_utf8_lossy(&output.stdout);
+    FloodReport::parse(&report).ok_or_else(|| {
+        format!("the flooding process sent a report we cannot read: {report:?}").into()
+    })
 }
 
 pub async fn demo(settings: &Settings) -> LessonResult {

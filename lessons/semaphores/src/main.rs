@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use lesson_kit::{LessonResult, narrate};
-use lesson_semaphores::flood::{self, FLOOD_WORKER_FLAG};
+use lesson_semaphores::flood;
 use lesson_semaphores::{Settings, clients, semaphore, streams};
 
 /// Bounding concurrency: the flood, Semaphore, buffer_unordered, one shared client.
@@ -37,8 +37,9 @@ struct Cli {
     /// Sections 1 to 4: how long the local server takes to answer, in ms [default: 100].
     #[arg(long, value_parser = clap::value_parser!(u64).range(0..=10_000))]
     delay_ms: Option<u64>,
-    /// Internal: flood this URL as section 1's child process and print a report.
-    #[arg(long = &FLOOD_WORKER_FLAG[2..], hide = true, value_name = "URL")]
+    /// Internal: flood this URL as section 1's child process and print a report. (The same
+    /// spelling as `flood::FLOOD_WORKER_FLAG`; the smoke test runs the worker by that name.)
+    #[arg(long = "flood-worker", hide = true, value_name = "URL")]
     flood_worker: Option<String>,
 }
 
@@ -106,6 +107,7 @@ fn run_lesson(cli: &Cli) -> LessonResult {
 
 async fn run(cli: &Cli) -> LessonResult {
     let settings = cli.settings();
+    lesson_semaphores::requests::ensure_room_for(settings.concurrency)?;
     narrate::title(
         "Lesson: bounding concurrency",
         "What an unbounded flood of requests does, and three ways to bound it, measured on this \

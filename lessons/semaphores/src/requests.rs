@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::io;
 
-use lesson_kit::narrate;
+use lesson_kit::{LessonResult, narrate, system};
 use reqwest::{Client, StatusCode};
 
 // ANCHOR: get_status
@@ -89,6 +89,23 @@ impl Tally {
             narrate::result("the first failure", failure);
         }
     }
+}
+
+/// Makes sure this process may hold `in_flight` requests open at once: each holds two sockets here
+/// (the client's and the local server's), and every socket counts against the open-file limit,
+/// which is often 1024. Raises the limit if the system allows; otherwise says what to do.
+pub fn ensure_room_for(in_flight: usize) -> LessonResult {
+    const SPARE_FILES: u64 = 64;
+    let needed = 2 * in_flight as u64 + SPARE_FILES;
+    let limit = system::ensure_open_file_limit(needed)?;
+    if limit < needed {
+        return Err(format!(
+            "{in_flight} requests in flight need {needed} open files in this process, but the \
+             system allows {limit} (`ulimit -n`); choose a lower --concurrency"
+        )
+        .into());
+    }
+    Ok(())
 }
 
 /// Whether the request failed because the system refused this process another file descriptor.

@@ -50,19 +50,35 @@ fn quick_run_measures_every_section() {
         "→ never sent: this process ran out of file descriptors: ",
         "Too many open files",
         "→ answered 429 Too Many Requests: ",
-        // Section 2: the bound held, and nothing was turned away.
-        "→ peak in flight, seen by the server: 50\n",
+        // Section 2: nothing was turned away (the bound itself is checked below).
         "→ turned away with 429: 0\n",
         "→ wall time: measured",
         // Section 3: buffered keeps input order.
         "→ buffered: first results: #0 #1 #2 #3 #4 #5 #6 #7 #8 #9 #10 #11 ...",
         "→ buffer_unordered: succeeded: 200 of 200",
-        // Section 4: the server counted the connections.
-        "→ one shared client: connections opened: 50\n",
+        // Section 4: a new client is a new connection, every time.
         "→ client per request: connections opened: 200\n",
     ] {
         assert!(stdout.contains(claim), "missing {claim:?}:\n{stdout}");
     }
+    // Bounds, not exact figures: how many of the 50 permits are in use at the busiest instant
+    // depends on how fast this machine sends, but never more than 50.
+    let (_, section_2) = &sections[1];
+    let peak = number_after(section_2, "→ peak in flight, seen by the server: ");
+    assert!((1..=50).contains(&peak), "{section_2}");
+    let shared = number_after(&stdout, "→ one shared client: connections opened: ");
+    assert!((1..=50).contains(&shared), "{stdout}");
+}
+
+/// The number printed right after `label`.
+fn number_after(text: &str, label: &str) -> u64 {
+    let (_, rest) = text
+        .split_once(label)
+        .unwrap_or_else(|| panic!("no {label:?} in:\n{text}"));
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits
+        .parse()
+        .unwrap_or_else(|_| panic!("no number after {label:?}"))
 }
 
 #[test]
