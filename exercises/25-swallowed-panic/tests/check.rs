@@ -44,11 +44,9 @@ fn failed(job: &str, message: &str) -> JobFailed {
     }
 }
 
-fn after(ms: u64, value: u64) -> impl Future<Output = u64> + Send + 'static {
-    async move {
-        sleep(Duration::from_millis(ms)).await;
-        value
-    }
+async fn after(ms: u64, value: u64) -> u64 {
+    sleep(Duration::from_millis(ms)).await;
+    value
 }
 
 #[tokio::test(start_paused = true)]
