@@ -121,7 +121,8 @@ mod tests {
         let ticks = tokio::task::spawn_blocking(blocking)
             .await
             .expect("no panic");
-        assert_eq!(ticks, 3);
+        // At least three; more if the heartbeat ticked again before the waiter looked.
+        assert!(ticks >= 3, "{ticks}");
         heartbeat.stop();
     }
 
