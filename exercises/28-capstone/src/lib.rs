@@ -1,3 +1,197 @@
-//! Exercise 28 · async · (being written)
+//! Exercise 28 · capstone · download, hash, report
 //!
 //! Lesson: `cargo run -p lesson-async`
+//!
+//! `run` downloads a list of blobs over HTTP, hashes each with SHA-256, and reports, for every
+//! blob, its size and digest, or that its download failed, or that it missed the deadline. The
+//! version below works, one blob after another, and breaks every rule of the course. Make it:
+//!
+//! 1. **concurrent, but bounded**: at most `concurrency` downloads in flight at once, and exactly
+//!    that many while enough blobs are waiting (`buffer_unordered`, or a `Semaphore`);
+//! 2. **one client**: a single `reqwest::Client` for the whole run, so connections are reused;
+//! 3. **on a deadline**: `run` answers by `deadline` after it starts, whatever the server does.
+//!    Blobs not done by then (still downloading, or never started) are `Missed`; the others keep
+//!    what they got. One deadline for the whole run, not one per blob;
+//! 4. **hashing off the runtime**: SHA-256 is CPU work, so it runs on rayon's pool (call [`hash`]
+//!    there, and await its answer on a `tokio::sync::oneshot` channel), never on the runtime's
+//!    threads, where it would stall every download in flight.
+//!
+//! The report type, the download and the hash are given; write the pipeline in `run`. The checks
+//! snapshot the report for a fixed set of blobs (one fails, one is too slow for the deadline), ask
+//! the local server how many downloads it held at once and how many connections it saw, look at
+//! where each blob was hashed ([`Digest::hashed_on_rayon`]), and time `run` against its deadline.
+//! What they cannot see: whether the runtime waits politely for rayon, or blocks on it (a
+//! `rayon::ThreadPool::install` called from async code blocks the runtime's thread meanwhile).
+//!
+//! Grade it with `cargo xtask check capstone`; `cargo xtask hint capstone` when stuck.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::time::Duration;
+
+use futures::stream::{self, StreamExt};
+use reqwest::{Client, StatusCode};
+use sha2::{Digest as _, Sha256};
+use tokio::sync::oneshot;
+
+/// Something to download: a name for the report and where it lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Blob {
+    pub name: String,
+    pub url: String,
+}
+
+impl Blob {
+    pub fn new(name: &str, url: &str) -> Self {
+        Blob {
+            name: name.to_string(),
+            url: url.to_string(),
+        }
+    }
+}
+
+/// A SHA-256 digest, and whether it was computed on one of rayon's threads. Only [`hash`] makes one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Digest {
+    hex: String,
+    on_rayon: bool,
+}
+
+impl Digest {
+    /// The digest in lowercase hexadecimal.
+    pub fn hex(&self) -> &str {
+        &self.hex
+    }
+
+    /// Whether [`hash`] ran on one of rayon's threads.
+    pub fn hashed_on_rayon(&self) -> bool {
+        self.on_rayon
+    }
+}
+
+/// SHA-256 of `bytes`. CPU work: milliseconds per megabyte.
+pub fn hash(bytes: &[u8]) -> Digest {
+    let hex = Sha256::digest(bytes)
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    Digest {
+        hex,
+        on_rayon: rayon::current_thread_index().is_some(),
+    }
+}
+
+/// What became of one blob.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Downloaded and hashed.
+    Hashed { size: usize, digest: Digest },
+    /// The download failed; why.
+    Failed { error: String },
+    /// Not done by the deadline.
+    Missed,
+}
+
+/// What became of every blob, by name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    pub blobs: BTreeMap<String, Outcome>,
+}
+
+impl Report {
+    /// A report in which every blob has missed the deadline, until [`Report::record`] says otherwise.
+    pub fn all_missed(blobs: &[Blob]) -> Self {
+        Report {
+            blobs: blobs
+                .iter()
+                .map(|blob| (blob.name.clone(), Outcome::Missed))
+                .collect(),
+        }
+    }
+
+    /// Records what became of the blob called `name`.
+    pub fn record(&mut self, name: &str, outcome: Outcome) {
+        self.blobs.insert(name.to_string(), outcome);
+    }
+
+    /// The names of the blobs that missed the deadline, in order.
+    pub fn missed(&self) -> Vec<&str> {
+        self.blobs
+            .iter()
+            .filter(|(_, outcome)| **outcome == Outcome::Missed)
+            .map(|(name, _)| name.as_str())
+            .collect()
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (name, outcome) in &self.blobs {
+            match outcome {
+                Outcome::Hashed { size, digest } => {
+                    writeln!(f, "{name:<14} {size:>9} bytes  {}", digest.hex())?
+                }
+                Outcome::Failed { error } => writeln!(f, "{name:<14} failed: {error}")?,
+                Outcome::Missed => writeln!(f, "{name:<14} missed the deadline")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Why a download failed.
+#[derive(Debug)]
+pub enum DownloadError {
+    /// The server answered with an error status.
+    Status(StatusCode),
+    /// No answer: the connection failed, or broke off.
+    Transport(reqwest::Error),
+}
+
+impl fmt::Display for DownloadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DownloadError::Status(status) => write!(f, "HTTP {status}"),
+            DownloadError::Transport(error) => write!(f, "{error}"),
+        }
+    }
+}
+
+impl std::error::Error for DownloadError {}
+
+/// GETs `url` and returns the whole body.
+pub async fn download(client: &Client, url: &str) -> Result<Vec<u8>, DownloadError> {
+    let response = client
+        .get(url)
+        .send()
+        .await
+        .map_err(DownloadError::Transport)?;
+    let status = response.status();
+    if !status.is_success() {
+        return Err(DownloadError::Status(status));
+    }
+    let body = response.bytes().await.map_err(DownloadError::Transport)?;
+    Ok(body.to_vec())
+}
+
+/// Downloads and hashes every blob, `concurrency` at a time, and reports by `deadline`.
+pub async fn run(blobs: &[Blob], concurrency: usize, deadline: Duration) -> Report {
+    let mut report = Report::all_missed(blobs);
+    // TODO: one blob at a time, however large `concurrency` is, and no deadline at all.
+    for blob in blobs {
+        // TODO: a client (a pool of connections) per blob.
+        let client = Client::new();
+        let outcome = match download(&client, &blob.url).await {
+            Ok(bytes) => Outcome::Hashed {
+                size: bytes.len(),
+                // TODO: hashing right here blocks the runtime's thread, and every download with it.
+                digest: hash(&bytes),
+            },
+            Err(error) => Outcome::Failed {
+                error: error.to_string(),
+            },
+        };
+        report.record(&blob.name, outcome);
+    }
+    report
+}
