@@ -10,7 +10,7 @@ use reqwest::blocking::Client;
 use worker_pool::{Fetched, fetch_all};
 
 /// Far longer than any batch in these checks takes to produce its next result.
-const PATIENCE: Duration = Duration::from_secs(10);
+const PATIENCE: Duration = Duration::from_secs(8);
 
 fn start_server() -> LocalServer {
     LocalServer::start(ServerConfig::default()).expect("start the local server")
