@@ -38,7 +38,12 @@ impl Calls {
     }
 
     fn threads(&self) -> HashSet<ThreadId> {
-        self.seen.lock().unwrap().iter().map(|(t, _, _)| *t).collect()
+        self.seen
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(t, _, _)| *t)
+            .collect()
     }
 }
 

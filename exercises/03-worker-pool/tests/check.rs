@@ -52,7 +52,10 @@ fn every_url_gives_exactly_one_result() {
     let mut by_index = BTreeMap::new();
     for fetched in results {
         let index = fetched.index;
-        assert_eq!(fetched.url, urls[index], "result {index} names the wrong URL");
+        assert_eq!(
+            fetched.url, urls[index],
+            "result {index} names the wrong URL"
+        );
         assert!(
             by_index.insert(index, fetched).is_none(),
             "URL {index} gave two results"
@@ -92,7 +95,8 @@ fn exactly_k_requests_are_in_flight_at_once() {
         stats.peak_in_flight
     );
     assert_eq!(
-        stats.peak_in_flight, workers,
+        stats.peak_in_flight,
+        workers,
         "with {workers} workers and {} URLs, at most {} requests were ever in flight at once: \
          are all {workers} workers taking URLs from the same job channel?",
         urls.len(),
@@ -113,7 +117,8 @@ fn a_slow_request_does_not_hold_back_the_fast_ones() {
     for received in 0..fast {
         let fetched = next(&results, received).expect("more results to come");
         assert_ne!(
-            fetched.index, 0,
+            fetched.index,
+            0,
             "result {} was the slow URL (3 s), though {} fast ones were still to come: results \
              must come as they complete, not in the order of the URLs",
             received + 1,
