@@ -13,7 +13,10 @@ pub struct Hashed {
 impl Hashed {
     /// The digest as the 64 hexadecimal digits `sha256sum` prints.
     pub fn hex(&self) -> String {
-        self.digest.iter().map(|byte| format!("{byte:02x}")).collect()
+        self.digest
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect()
     }
 
     /// The index of the rayon thread that computed the digest (0 to the pool's size - 1), or
@@ -36,5 +39,8 @@ pub fn hash_all(buffers: &[Vec<u8>]) -> Vec<Hashed> {
     // `par_iter` splits the slice among rayon's threads (one per core), and a thread that runs
     // out of buffers steals some from a busier one. `collect` puts every digest back in its
     // buffer's place, so the order is the input's, whichever thread finished first.
-    buffers.par_iter().map(|buffer| hash_buffer(buffer)).collect()
+    buffers
+        .par_iter()
+        .map(|buffer| hash_buffer(buffer))
+        .collect()
 }
