@@ -10,7 +10,10 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Downloads every URL, at most `concurrency` at a time, and returns the body sizes in the order of
 /// `urls`. Fails with the first error (an unreachable server, or an error status).
-pub async fn fetch_sizes(urls: &[String], concurrency: usize) -> Result<Vec<usize>, reqwest::Error> {
+pub async fn fetch_sizes(
+    urls: &[String],
+    concurrency: usize,
+) -> Result<Vec<usize>, reqwest::Error> {
     // One client for the whole batch: one pool, so each connection it opens is reused by the
     // requests that follow. With `concurrency` requests in flight it needs about `concurrency`
     // connections, however many URLs there are.
