@@ -1,4 +1,4 @@
-//! `lookup_blocking` works from sync code and refuses, without panicking, inside a runtime.
+//! `lookup_blocking` works from sync code. (Inside a runtime it must refuse: tests/inside_a_runtime.rs.)
 
 use std::panic::{self, AssertUnwindSafe};
 
@@ -52,28 +52,4 @@ fn many_threads_can_call_it_at_once() {
             }
         }
     });
-}
-
-fn assert_refused_inside(runtime: &str) {
-    match call(1) {
-        Ok(Err(BlockingError::InsideRuntime)) => {}
-        Ok(other) => panic!(
-            "inside a {runtime} runtime, lookup_blocking(1) should return \
-             Err(BlockingError::InsideRuntime), not {other:?}"
-        ),
-        Err(panic) => panic!(
-            "inside a {runtime} runtime, {panic}\nCheck for a runtime first with \
-             tokio::runtime::Handle::try_current() and return Err(BlockingError::InsideRuntime)"
-        ),
-    }
-}
-
-#[tokio::test]
-async fn inside_a_single_threaded_runtime_it_refuses() {
-    assert_refused_inside("single-threaded");
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn inside_a_multi_threaded_runtime_it_refuses() {
-    assert_refused_inside("multi-threaded");
 }

@@ -102,21 +102,3 @@ async fn a_timed_out_call_is_cancelled() {
         "the timed-out call went on running in the background and finished later"
     );
 }
-
-#[test]
-fn a_failure_names_its_cause_and_a_timeout_has_none() {
-    let failed: CallError<Refused> = CallError::Failed(Refused);
-    let cause = failed
-        .source()
-        .and_then(|cause| cause.downcast_ref::<Refused>());
-    assert_eq!(
-        cause,
-        Some(&Refused),
-        "CallError::Failed(error).source() should be that error, so reporters can show the cause"
-    );
-    let timed_out: CallError<Refused> = CallError::TimedOut { after: LIMIT };
-    assert!(
-        timed_out.source().is_none(),
-        "a timeout has no underlying error"
-    );
-}
