@@ -1,0 +1,283 @@
+//! Section 4: an HTTP client per request, and a client used after its runtime is gone.
+//!
+//! A `reqwest::Client` is a connection pool: it keeps connections open and reuses them, so only
+//! the first request to a server pays for connecting (and, over HTTPS, for the TLS handshake,
+//! which costs far more than the request itself). A client created for each request throws that
+//! away: one new connection per request, and a socket left behind in TIME_WAIT for each. Create
+//! one client and share it (it is cheap to clone: clones share the pool).
+//!
+//! The pool's connections are driven by tasks spawned on the runtime that opened them. Share one
+//! client across two runtimes (a `static` client used by several `#[tokio::test]`s, each with a
+//! runtime of its own, is the classic case) and a request can go out on a connection whose runtime
+//! has just shut down. It fails with hyper's "dispatch task is gone: runtime dropped the dispatch
+//! task", now and then, depending on which test finished first. Give each runtime its own
+//! client, or run the whole program on one runtime.
+
+use std::time::Duration;
+
+use futures::stream::{self, StreamExt};
+use lesson_kit::measure::{format_duration, ideal_io_time};
+use lesson_kit::{LessonResult, LocalServer, ServerConfig, Versus, narrate};
+use reqwest::Client;
+use tokio::sync::oneshot;
+use tokio::time::Instant;
+
+/// GETs `url` and reads the body.
+async fn get(client: &Client, url: &str) -> Result<(), reqwest::Error> {
+    client
+        .get(url)
+        .send()
+        .await?
+        .error_for_status()?
+        .bytes()
+        .await?;
+    Ok(())
+}
+
+// ANCHOR: per_request
+/// A new client, and so a new connection, for every request.
+pub async fn client_per_request(urls: &[String], concurrency: usize) -> Vec<reqwest::Result<()>> {
+    stream::iter(urls)
+        .map(|url| async move { get(&Client::new(), url).await })
+        .buffer_unordered(concurrency)
+        .collect()
+        .await
+}
+// ANCHOR_END: per_request
+
+// ANCHOR: shared
+/// One client for every request: its pool reuses a handful of connections.
+pub async fn shared_client(
+    client: &Client,
+    urls: &[String],
+    concurrency: usize,
+) -> Vec<reqwest::Result<()>> {
+    stream::iter(urls)
+        .map(|url| get(client, url))
+        .buffer_unordered(concurrency)
+        .collect()
+        .await
+}
+// ANCHOR_END: shared
+
+/// What one way of sending the requests cost, as the server saw it.
+#[derive(Debug, Clone, Copy)]
+pub struct Cost {
+    pub elapsed: Duration,
+    pub connections: u64,
+    pub failures: usize,
+}
+
+pub async fn compare_clients(
+    server: &LocalServer,
+    requests: usize,
+    concurrency: usize,
+    delay: Duration,
+) -> (Cost, Cost) {
+    let urls = vec![server.url(&format!("/delay/{}", delay.as_millis())); requests];
+    server.reset_stats();
+    let started = Instant::now();
+    let results = client_per_request(&urls, concurrency).await;
+    let per_request = Cost {
+        elapsed: started.elapsed(),
+        connections: server.stats().connections,
+        failures: results.iter().filter(|result| result.is_err()).count(),
+    };
+    server.reset_stats();
+    let started = Instant::now();
+    let results = shared_client(&Client::new(), &urls, concurrency).await;
+    let shared = Cost {
+        elapsed: started.elapsed(),
+        connections: server.stats().connections,
+        failures: results.iter().filter(|result| result.is_err()).count(),
+    };
+    (per_request, shared)
+}
+
+/// How long the request that goes out on the shared connection waits for its answer: long
+/// enough that the other runtime surely ends first.
+const SLOW_ANSWER: Duration = Duration::from_secs(1);
+
+/// Two runtimes, each with a client: `there` opens a connection on another runtime (on a thread of
+/// its own, like another test), then that runtime ends while `here` has a request in flight.
+/// Returns that request's result.
+///
+/// With clones of one client, `here` goes out on the connection that belongs to the other runtime,
+/// and fails when it ends: the way a `static` client shared by tests fails.
+pub async fn two_runtimes(
+    here: &Client,
+    there: Client,
+    server: &LocalServer,
+) -> LessonResult<reqwest::Result<()>> {
+    // ANCHOR: other_runtime
+    let (connected, connected_rx) = oneshot::channel();
+    let (finish, finish_rx) = oneshot::channel::<()>();
+    let url = server.url("/delay/0");
+    let other_test = std::thread::spawn(move || -> LessonResult {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        runtime.block_on(async {
+            get(&there, &url).await?; // opens a connection, driven by a task of this runtime
+            let _ = connected.send(()); // if no one listens any more, there is no one to tell
+            let _ = finish_rx.await; // this "test" goes on until told to finish
+            Ok(())
+        })
+        // `runtime` is dropped here, and with it every task it was running.
+    });
+    // ANCHOR_END: other_runtime
+    let other_test_ended = || {
+        other_test
+            .join()
+            .unwrap_or_else(|_| Err("the other runtime's thread panicked".into()))
+    };
+    if connected_rx.await.is_err() {
+        other_test_ended()?;
+        return Err("the other runtime stopped before connecting".into());
+    }
+
+    // ANCHOR: reuse
+    let slow = server.url(&format!("/delay/{}", SLOW_ANSWER.as_millis()));
+    let request = get(here, &slow); // with a shared pool: the other runtime's connection
+    let other_runtime_ends = async {
+        server.wait_until(|stats| stats.in_flight == 1).await; // our request has arrived...
+        let _ = finish.send(()); // ...and now the other "test" finishes
+    };
+    let (result, ()) = tokio::join!(request, other_runtime_ends);
+    // ANCHOR_END: reuse
+    other_test_ended()?;
+    Ok(result)
+}
+
+pub async fn demo(requests: usize, concurrency: usize, delay: Duration) -> LessonResult {
+    narrate::section(
+        4,
+        "A client per request; a client that outlives its runtime",
+    );
+    narrate::claim(
+        "A client created per request opens a connection per request, where one shared client \
+         reuses a few. And a client whose connections belong to a runtime that shuts down fails \
+         its requests with 'runtime dropped the dispatch task'.",
+    );
+    narrate::python(
+        "`async with httpx.AsyncClient() as client:` inside the per-request function versus one \
+         client for the program; an httpx client is likewise tied to the event loop it was used on.",
+    );
+    narrate::code(include_str!("clients.rs"), "per_request");
+    narrate::code(include_str!("clients.rs"), "shared");
+    let server = LocalServer::start(ServerConfig::default())?;
+    let (per_request, shared) = compare_clients(&server, requests, concurrency, delay).await;
+    let ideal = ideal_io_time(requests, delay, concurrency);
+    narrate::say(&format!(
+        "{requests} GETs of /delay/{}, {concurrency} at a time, each way:",
+        delay.as_millis()
+    ));
+    for (label, cost) in [
+        ("client per request", per_request),
+        ("one shared client", shared),
+    ] {
+        narrate::result(
+            label,
+            format!(
+                "{} connections, {} failed, {}",
+                cost.connections,
+                cost.failures,
+                Versus::new(cost.elapsed, ideal)
+            ),
+        );
+    }
+    narrate::say(
+        "On 127.0.0.1 a connection is cheap; across a network, and above all over HTTPS, each \
+         new one costs a round trip or three before the request can even start.",
+    );
+
+    narrate::say(
+        "Now one client shared by two runtimes, as a `static` client shared by two \
+         #[tokio::test]s would be. The other runtime (on its own thread, like another test) \
+         opens a connection, then finishes while this runtime's request is using it:",
+    );
+    narrate::code(include_str!("clients.rs"), "other_runtime");
+    narrate::code(include_str!("clients.rs"), "reuse");
+    let client = Client::new();
+    let started = Instant::now();
+    let result = two_runtimes(&client, client.clone(), &server).await?;
+    let failed_after = started.elapsed();
+    narrate::result(
+        "one client, cloned into both runtimes",
+        match &result {
+            Ok(()) => "succeeded (this time: in real tests the failure depends on timing)".into(),
+            Err(error) => format!(
+                "failed after {} (the answer was due after {}): {}",
+                format_duration(failed_after),
+                format_duration(SLOW_ANSWER),
+                error_chain(error)
+            ),
+        },
+    );
+    let result = two_runtimes(&Client::new(), Client::new(), &server).await?;
+    narrate::result(
+        "a client of each runtime's own",
+        match &result {
+            Ok(()) => "succeeded".to_string(),
+            Err(error) => format!("failed: {}", error_chain(error)),
+        },
+    );
+    narrate::say(
+        "The fix: create the client inside the runtime that uses it (in each test), or keep \
+         one runtime for the whole program. (A runtime that is merely idle, not driven by \
+         block_on, is no better: requests on its connections hang instead of failing.)",
+    );
+    Ok(())
+}
+
+/// An error and its causes on one line: reqwest's own message is often just "error sending request".
+pub fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    //! Real sockets and real time: the checks are on the server's counters and the errors.
+    use super::*;
+
+    #[tokio::test]
+    async fn a_client_per_request_opens_a_connection_per_request() {
+        let server = LocalServer::start(ServerConfig::default()).expect("server");
+        let (per_request, shared) = compare_clients(&server, 20, 5, Duration::ZERO).await;
+        assert_eq!(per_request.failures + shared.failures, 0);
+        assert_eq!(per_request.connections, 20);
+        assert!(shared.connections <= 5, "{shared:?}");
+    }
+
+    #[tokio::test]
+    async fn a_pooled_connection_dies_with_its_runtime() {
+        let server = LocalServer::start(ServerConfig::default()).expect("server");
+        let client = Client::new();
+        let result = two_runtimes(&client, client.clone(), &server)
+            .await
+            .expect("the other runtime worked");
+        let error = result.expect_err("the request used a connection of a dead runtime");
+        assert!(
+            error_chain(&error).contains("runtime dropped the dispatch task"),
+            "{}",
+            error_chain(&error)
+        );
+    }
+
+    #[tokio::test]
+    async fn a_client_per_runtime_is_safe() {
+        let server = LocalServer::start(ServerConfig::default()).expect("server");
+        let result = two_runtimes(&Client::new(), Client::new(), &server)
+            .await
+            .expect("the other runtime worked");
+        assert!(result.is_ok(), "{result:?}");
+        assert_eq!(server.stats().connections, 2);
+    }
+}
