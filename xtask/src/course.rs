@@ -41,6 +41,8 @@ pub struct Exercise {
     pub lesson: String,
     pub checks: Vec<CheckKind>,
     pub hint: String,
+    /// Seconds each of its check programs may run, if not the grader's default.
+    pub timeout: Option<u64>,
 }
 
 impl Exercise {
@@ -76,6 +78,8 @@ struct Entry {
     lesson: String,
     checks: Vec<CheckKind>,
     hint: String,
+    #[serde(default)]
+    timeout: Option<u64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -108,6 +112,7 @@ impl Course {
                 lesson: entry.lesson,
                 checks: entry.checks,
                 hint: entry.hint.trim().to_string(),
+                timeout: entry.timeout,
             });
         }
         Ok(Course {
@@ -118,11 +123,16 @@ impl Course {
 
     /// The course this xtask was built in: the parent of the xtask crate.
     pub fn load_here() -> Result<Course, Error> {
+        Course::load(&Self::home()?)
+    }
+
+    /// The folder of the course this xtask was built in.
+    pub fn home() -> Result<PathBuf, Error> {
         let xtask = Path::new(env!("CARGO_MANIFEST_DIR"));
         let root = xtask
             .parent()
             .ok_or_else(|| Error::new("the xtask crate has no parent folder"))?;
-        Course::load(root)
+        Ok(root.to_path_buf())
     }
 
     /// The exercise a learner means by `query`: its folder name (`01-spawn-join`), its number
@@ -172,6 +182,7 @@ mod tests {
             lesson: "threads".to_string(),
             checks: vec![CheckKind::Test],
             hint: String::new(),
+            timeout: None,
         }
     }
 

@@ -8,10 +8,12 @@ const MAX_LINES: usize = 40;
 
 /// Why a check failed, in a few lines.
 pub fn diagnose(finished: &Finished, timeout_secs: u64) -> String {
+    let stdout = strip_ansi(&finished.stdout.text);
+    let stderr = strip_ansi(&finished.stderr.text);
     let text = match finished.ending {
         Ending::TimedOut => timed_out(timeout_secs),
-        Ending::Signaled(signal) => crashed(signal, &finished.stderr.text),
-        Ending::Exited(_) => failed_tests(&finished.stdout.text, &finished.stderr.text),
+        Ending::Signaled(signal) => crashed(signal, &stderr),
+        Ending::Exited(_) => failed_tests(&stdout, &stderr),
     };
     let mut text = limit_lines(&text, MAX_LINES);
     if finished.stdout.dropped + finished.stderr.dropped > 0 {
@@ -116,16 +118,47 @@ fn trybuild_report(stdout: &str, stderr: &str) -> Option<String> {
     ))
 }
 
+/// The text without terminal colour codes (`ESC [ ... letter`), which would garble a report that
+/// is not on a terminal and break the search for markers.
+fn strip_ansi(text: &str) -> String {
+    let mut plain = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            // Skip the '[' and parameters up to the final letter.
+            for code in chars.by_ref() {
+                if code.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            plain.push(c);
+        }
+    }
+    plain
+}
+
+/// At most `max` lines of at most `MAX_LINE` characters each.
 fn limit_lines(text: &str, max: usize) -> String {
-    let lines: Vec<&str> = text.lines().collect();
+    let lines: Vec<String> = text.trim_end().lines().map(limit_line).collect();
     if lines.len() <= max {
-        return text.trim_end().to_string();
+        return lines.join("\n");
     }
     format!(
         "{}\n... ({} more lines)",
         lines[..max].join("\n"),
         lines.len() - max
     )
+}
+
+/// The longest line shown: a line of a megabyte (a flood with no newlines) is cut.
+const MAX_LINE: usize = 300;
+
+fn limit_line(line: &str) -> String {
+    match line.char_indices().nth(MAX_LINE) {
+        Some((cut, _)) => format!("{}... ({} more bytes)", &line[..cut], line.len() - cut),
+        None => line.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -206,6 +239,14 @@ test result: FAILED. 1 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; 
         assert!(
             text.contains("Expected test case to fail to compile"),
             "{text}"
+        );
+    }
+
+    #[test]
+    fn colour_codes_are_removed() {
+        assert_eq!(
+            strip_ansi("test \x1b[1mtests/ui/a.rs\x1b[0m ... \x1b[1m\x1b[31merror"),
+            "test tests/ui/a.rs ... error"
         );
     }
 

@@ -79,6 +79,8 @@ pub struct Verdict {
     pub name: String,
     pub status: Status,
     pub duration: Duration,
+    /// The learner's `src/` is still the shipped starter.
+    pub untouched: bool,
 }
 
 impl Verdict {
@@ -133,12 +135,16 @@ pub fn grade(
 
     // First sort out the exercises that need no building.
     let mut early: BTreeMap<String, Status> = BTreeMap::new();
+    let mut untouched = Vec::new();
     for exercise in exercises {
         let dir = location.dir_of(exercise);
         let Some(shipped) = seals.get(&exercise.name) else {
             continue;
         };
         let now = seal::seal_of(&dir)?;
+        if is_untouched(&now, shipped) {
+            untouched.push(exercise.name.clone());
+        }
         if options.detect_edits && now.checks != shipped.checks {
             early.insert(exercise.name.clone(), Status::ChecksEdited);
         } else if options.skip_untouched
@@ -173,12 +179,18 @@ pub fn grade(
         let started = Instant::now();
         let status = match early.remove(&exercise.name) {
             Some(status) => status,
-            None => run_checks(exercise, &location.dir_of(exercise), &built),
+            None => run_checks(
+                exercise,
+                &location.dir_of(exercise),
+                &location.workspace,
+                &built,
+            ),
         };
         verdicts.push(Verdict {
             name: exercise.name.clone(),
             status,
             duration: started.elapsed(),
+            untouched: untouched.contains(&exercise.name),
         });
     }
     Ok(verdicts)
@@ -210,18 +222,22 @@ fn build(
     // The forwarder ends when the build drops its sender; it cannot panic.
     let _ = forwarder.join();
     let built = built?;
-    if let Some(failure) = &built.cargo_failure {
-        if built.checks.is_empty() {
-            return Err(Error::new(format!(
-                "cargo could not build the exercises:\n{failure}"
-            )));
-        }
+    // Cargo failing with nothing built (a broken manifest, say) is the course's problem, not an
+    // exercise's: say so once.
+    if let Some(failure) = built
+        .cargo_failure
+        .as_ref()
+        .filter(|_| built.checks.is_empty())
+    {
+        return Err(Error::new(format!(
+            "cargo could not build the exercises:\n{failure}"
+        )));
     }
     Ok(built)
 }
 
 /// Runs an exercise's compiled checks, one after another, and stops at the first failure.
-fn run_checks(exercise: &Exercise, dir: &Path, built: &Built) -> Status {
+fn run_checks(exercise: &Exercise, dir: &Path, workspace: &Path, built: &Built) -> Status {
     if let Some(errors) = built.errors.get(dir) {
         return failed(FailureKind::Compile, compile_errors(errors));
     }
@@ -235,10 +251,10 @@ fn run_checks(exercise: &Exercise, dir: &Path, built: &Built) -> Status {
     let mut checks = checks.clone();
     checks.sort();
     for check in &checks {
-        let timeout = if is_compile_check(check) {
-            COMPILE_CHECK_TIMEOUT
-        } else {
-            CHECK_TIMEOUT
+        let timeout = match exercise.timeout {
+            Some(seconds) => Duration::from_secs(seconds),
+            None if is_compile_check(check) => COMPILE_CHECK_TIMEOUT,
+            None => CHECK_TIMEOUT,
         };
         let limits = Limits {
             timeout,
@@ -253,9 +269,14 @@ fn run_checks(exercise: &Exercise, dir: &Path, built: &Built) -> Status {
             .env("CARGO_PKG_NAME", &exercise.package)
             // Grade, never write: no new snapshots, no overwritten compiler output.
             .env("INSTA_UPDATE", "no")
+            // Tell insta where the workspace is, so it doesn't ask cargo (slow, and it would wait
+            // on the locks of any other cargo running, such as an editor's).
+            .env("INSTA_WORKSPACE_ROOT", workspace)
             .env_remove("INSTA_FORCE_PASS")
             .env_remove("TRYBUILD")
-            .env("RUST_BACKTRACE", "0");
+            .env("RUST_BACKTRACE", "0")
+            // trybuild colours its report even into a pipe unless told not to.
+            .env("NO_COLOR", "1");
         let finished = match process::run(&mut command, limits) {
             Ok(finished) => finished,
             Err(error) => {

@@ -16,7 +16,12 @@ pub fn check(course: &Course, name: Option<&str>, json: bool) -> Result<ExitCode
     let verdicts = match name {
         Some(name) => {
             let exercise = course.find(name)?;
-            grade_quietly(course, &[exercise], &[exercise.name.clone()], json)?
+            grade_quietly(
+                course,
+                &[exercise],
+                std::slice::from_ref(&exercise.name),
+                json,
+            )?
         }
         None => {
             let all: Vec<&Exercise> = course.exercises.iter().collect();
@@ -26,16 +31,16 @@ pub fn check(course: &Course, name: Option<&str>, json: bool) -> Result<ExitCode
             let next = verdicts.iter().position(|v| v.status == Status::NotStarted);
             if let Some(index) = next.filter(|&i| verdicts[..i].iter().all(Verdict::passed)) {
                 let exercise = &all[index];
-                let rerun = grade_quietly(course, &[exercise], &[exercise.name.clone()], json)?;
+                let rerun = grade_quietly(
+                    course,
+                    &[exercise],
+                    std::slice::from_ref(&exercise.name),
+                    json,
+                )?;
                 if let Some(verdict) = rerun.into_iter().next() {
-                    // Untouched and failing is still "not started"; keep the failure's detail.
-                    verdicts[index] = match verdict.status {
-                        Status::Failed(failure) if !json => Verdict {
-                            status: Status::Failed(failure),
-                            ..verdict
-                        },
-                        _ => verdicts[index].clone(),
-                    };
+                    // Still "not started" (the verdict knows it is untouched), now with the detail
+                    // of what fails.
+                    verdicts[index] = verdict;
                 }
             }
             verdicts
@@ -278,7 +283,12 @@ pub fn watch(course: &Course) -> Result<ExitCode, Error> {
     let mut current = verdicts.iter().position(|v| !v.passed());
     if let Some(index) = current {
         let exercise = all[index];
-        let verdict = grade_quietly(course, &[exercise], &[exercise.name.clone()], false)?;
+        let verdict = grade_quietly(
+            course,
+            &[exercise],
+            std::slice::from_ref(&exercise.name),
+            false,
+        )?;
         verdicts[index] = verdict
             .into_iter()
             .next()
@@ -305,7 +315,12 @@ pub fn watch(course: &Course) -> Result<ExitCode, Error> {
         let exercise = changed[0];
         println!();
         println!("{} {} changed; checking...", style.dim("·"), exercise.name);
-        let verdict = grade_quietly(course, &[exercise], &[exercise.name.clone()], false)?;
+        let verdict = grade_quietly(
+            course,
+            &[exercise],
+            std::slice::from_ref(&exercise.name),
+            false,
+        )?;
         remember(course, &verdict);
         let Some(verdict) = verdict.into_iter().next() else {
             continue;
@@ -317,9 +332,11 @@ pub fn watch(course: &Course) -> Result<ExitCode, Error> {
             println!("{}", style.green(&format!("✓ {} passes!", exercise.name)));
             current = verdicts.iter().position(|v| !v.passed());
             match current {
-                Some(index) => {
-                    report::print_exercise_heading(&style, all[index], &verdicts[index].status)
-                }
+                Some(index) => report::print_exercise_heading(
+                    &style,
+                    all[index],
+                    report::verdict_word(&verdicts[index]),
+                ),
                 None => {
                     println!("{}", style.green("Every exercise is done. Well done!"));
                     return Ok(ExitCode::SUCCESS);

@@ -66,7 +66,7 @@ static RUNNING_GROUP: AtomicI32 = AtomicI32::new(0);
 ///
 /// Its stdin is empty: a program waiting for input would otherwise wait for the grader's terminal.
 pub fn run(command: &mut Command, limits: Limits) -> io::Result<Finished> {
-    run_watching_lines(command, limits, |_| {})
+    run_inner(command, limits, None)
 }
 
 /// Like [`run`], and calls `on_line` with each line of stdout as it arrives (all of them, even past
@@ -75,6 +75,17 @@ pub fn run_watching_lines(
     command: &mut Command,
     limits: Limits,
     on_line: impl FnMut(&str) + Send + 'static,
+) -> io::Result<Finished> {
+    run_inner(command, limits, Some(Box::new(on_line)))
+}
+
+/// Called with each line of a program's stdout.
+type LineWatcher = Box<dyn FnMut(&str) + Send>;
+
+fn run_inner(
+    command: &mut Command,
+    limits: Limits,
+    on_line: Option<LineWatcher>,
 ) -> io::Result<Finished> {
     install_interrupt_handler();
     command
@@ -87,7 +98,7 @@ pub fn run_watching_lines(
     RUNNING_GROUP.store(group, Ordering::SeqCst);
 
     let stdout = read_capped(child.stdout.take(), limits.output_cap, on_line);
-    let stderr = read_capped(child.stderr.take(), limits.output_cap, |_| {});
+    let stderr = read_capped(child.stderr.take(), limits.output_cap, None);
     let ending = wait_with_timeout(&mut child, group, limits.timeout);
     RUNNING_GROUP.store(0, Ordering::SeqCst);
     let ending = ending?;
@@ -148,7 +159,7 @@ struct Reader {
 fn read_capped(
     stream: Option<impl Read + Send + 'static>,
     cap: usize,
-    mut on_line: impl FnMut(&str) + Send + 'static,
+    mut on_line: Option<LineWatcher>,
 ) -> Reader {
     let shared = Arc::new(Mutex::new(Captured::default()));
     let thread = stream.map(|mut stream| {
@@ -162,23 +173,27 @@ fn read_capped(
                 if read == 0 {
                     break;
                 }
-                for &byte in &buffer[..read] {
-                    if byte != b'\n' {
-                        partial_line.push(byte);
-                    }
-                    // A "line" of a megabyte is no line a person reads: pass it on in pieces.
-                    if byte == b'\n' || partial_line.len() >= 1 << 20 {
-                        on_line(&String::from_utf8_lossy(&partial_line));
-                        partial_line.clear();
+                if let Some(on_line) = &mut on_line {
+                    for &byte in &buffer[..read] {
+                        if byte != b'\n' {
+                            partial_line.push(byte);
+                        }
+                        // A "line" of a megabyte is no line a person reads: pass it on in pieces.
+                        if byte == b'\n' || partial_line.len() >= 1 << 20 {
+                            on_line(&String::from_utf8_lossy(&partial_line));
+                            partial_line.clear();
+                        }
                     }
                 }
                 let room = cap.saturating_sub(kept.len()).min(read);
                 kept.extend_from_slice(&buffer[..room]);
                 let mut captured = shared.lock().unwrap_or_else(PoisonError::into_inner);
-                captured.text = String::from_utf8_lossy(&kept).into_owned();
+                if room > 0 {
+                    captured.text = String::from_utf8_lossy(&kept).into_owned();
+                }
                 captured.dropped += read - room;
             }
-            if !partial_line.is_empty() {
+            if let (Some(on_line), false) = (&mut on_line, partial_line.is_empty()) {
                 on_line(&String::from_utf8_lossy(&partial_line));
             }
         })

@@ -52,7 +52,16 @@ impl Style {
     }
 }
 
-/// A short word for a status, and whether it counts as done.
+/// A short word for where a verdict leaves the learner.
+pub fn verdict_word(verdict: &Verdict) -> &'static str {
+    if verdict.untouched && !verdict.passed() && verdict.status != Status::ChecksEdited {
+        "not started"
+    } else {
+        status_word(&verdict.status)
+    }
+}
+
+/// A short word for a status.
 pub fn status_word(status: &Status) -> &'static str {
     match status {
         Status::Passed => "done",
@@ -68,13 +77,13 @@ pub fn status_word(status: &Status) -> &'static str {
     }
 }
 
-fn painted_status(style: &Style, status: &Status) -> String {
-    let word = status_word(status);
-    match status {
+fn painted_status(style: &Style, verdict: &Verdict) -> String {
+    let word = verdict_word(verdict);
+    match &verdict.status {
         Status::Passed => style.green(&format!("✓ {word}")),
-        Status::NotStarted => style.dim(&format!("· {word}")),
         Status::ChecksEdited => style.yellow(&format!("! {word}")),
-        Status::Failed(_) => style.red(&format!("✗ {word}")),
+        _ if word == "not started" => style.dim(&format!("· {word}")),
+        _ => style.red(&format!("✗ {word}")),
     }
 }
 
@@ -91,7 +100,7 @@ pub fn print_verdicts(course: &Course, verdicts: &[Verdict]) {
             "  {:width$}  {:9}  {}",
             verdict.name,
             lesson,
-            painted_status(&style, &verdict.status)
+            painted_status(&style, verdict)
         );
     }
     let done = verdicts.iter().filter(|v| v.passed()).count();
@@ -124,7 +133,7 @@ pub fn print_next(course: &Course, verdicts: &[Verdict]) {
         return;
     };
     println!();
-    print_exercise_heading(&style, exercise, &next.status);
+    print_exercise_heading(&style, exercise, verdict_word(next));
     match &next.status {
         Status::Failed(failure) => {
             println!();
@@ -143,12 +152,11 @@ pub fn print_next(course: &Course, verdicts: &[Verdict]) {
     }
 }
 
-pub fn print_exercise_heading(style: &Style, exercise: &Exercise, status: &Status) {
+pub fn print_exercise_heading(style: &Style, exercise: &Exercise, state: &str) {
     println!(
-        "{} {} ({})",
+        "{} {} ({state})",
         style.bold("Next:"),
         style.bold(&exercise.name),
-        status_word(status)
     );
     println!("  edit   exercises/{}/src/", exercise.name);
     println!("  learn  cargo run -p lesson-{}", exercise.lesson);
@@ -189,6 +197,7 @@ pub fn print_json(course: &Course, verdicts: &[Verdict]) {
                 .map(|exercise| exercise.lesson.as_str())
                 .unwrap_or("");
             let (status, failure, first_error) = match &verdict.status {
+                _ if verdict_word(verdict) == "not started" => ("not-started", None, None),
                 Status::Passed => ("passed", None, None),
                 Status::NotStarted => ("not-started", None, None),
                 Status::ChecksEdited => ("checks-edited", None, None),

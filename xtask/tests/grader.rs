@@ -1,0 +1,388 @@
+//! The grader against everything a learner's code can do: each test makes a throwaway course with one
+//! small exercise, breaks it one way, grades it with `cargo xtask --root <course> check --json`, and
+//! checks the verdict, the time it took, and that no learner file changed.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+const EXERCISE: &str = "exercises/01-demo";
+const STARTER: &str = "pub fn answer() -> u32 {\n    todo!(\"return the answer\")\n}\n";
+const SOLVED: &str = "pub fn answer() -> u32 {\n    42\n}\n";
+/// The fixture exercise's time limit (see its metadata below); far below the grader's default.
+const TIME_LIMIT: Duration = Duration::from_secs(3);
+
+/// A throwaway course: a workspace with one exercise, sealed and committed to git.
+struct Course {
+    root: PathBuf,
+}
+
+impl Course {
+    fn new(name: &str) -> Course {
+        let root = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join("grader-fixtures")
+            .join(name);
+        // A course left by an earlier run is rebuilt from scratch.
+        let _ = std::fs::remove_dir_all(&root);
+        let course = Course { root };
+        course.write("Cargo.toml", WORKSPACE_MANIFEST);
+        let lock = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock");
+        std::fs::copy(lock, course.root.join("Cargo.lock")).expect("copy Cargo.lock");
+        course.write("exercises/exercises.toml", METADATA);
+        // Cargo names build outputs by the package's path *relative to its workspace*, the same in
+        // every fixture; a package name of its own keeps fixtures graded side by side apart.
+        let package = format!("demo-{name}");
+        let manifest = EXERCISE_MANIFEST.replace("\"demo\"", &format!("{package:?}"));
+        course.write(&format!("{EXERCISE}/Cargo.toml"), &manifest);
+        course.write(&format!("{EXERCISE}/src/lib.rs"), STARTER);
+        let check = CHECK.replace(
+            "use demo::",
+            &format!("use {}::", package.replace('-', "_")),
+        );
+        course.write(&format!("{EXERCISE}/tests/check.rs"), &check);
+        course.write(
+            &format!("{EXERCISE}/tests/snapshots/check__answer_in_words.snap"),
+            SNAPSHOT,
+        );
+        course.xtask(&["seal"]);
+        course.git(&["init", "--quiet"]);
+        course.git(&["add", "."]);
+        course.git(&[
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "commit",
+            "--quiet",
+            "-m",
+            "course",
+        ]);
+        course
+    }
+
+    fn write(&self, relative: &str, contents: &str) {
+        let path = self.root.join(relative);
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
+        std::fs::write(path, contents).expect("write");
+    }
+
+    fn learner_writes(&self, code: &str) {
+        self.write(&format!("{EXERCISE}/src/lib.rs"), code);
+    }
+
+    fn xtask(&self, args: &[&str]) -> Output {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
+        command.arg("--root").arg(&self.root).args(args);
+        // Share the course's target directory, so the fixture's dependencies are built once.
+        command.env("CARGO_TARGET_DIR", target_dir());
+        command.env("NO_COLOR", "1");
+        command.output().expect("run xtask")
+    }
+
+    fn git(&self, args: &[&str]) {
+        let status = Command::new("git")
+            .current_dir(&self.root)
+            .args(args)
+            .status()
+            .expect("run git");
+        assert!(status.success(), "git {args:?}");
+    }
+
+    /// Grades the course; returns the exercise's verdict and how long grading took.
+    fn check(&self) -> (Value, Duration) {
+        let started = Instant::now();
+        let output = self.xtask(&["check", "--json"]);
+        let elapsed = started.elapsed();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let verdicts: Value = serde_json::from_str(&stdout).unwrap_or_else(|error| {
+            panic!(
+                "not JSON ({error}): {stdout}\n{}",
+                String::from_utf8_lossy(&output.stderr)
+            )
+        });
+        let verdict = verdicts[0].clone();
+        let passed = verdict["status"] == "passed";
+        assert_eq!(output.status.success(), passed, "exit code vs {verdict}");
+        (verdict, elapsed)
+    }
+
+    /// Every file of the exercise with its contents.
+    fn files(&self) -> BTreeMap<PathBuf, Vec<u8>> {
+        let mut files = BTreeMap::new();
+        collect(&self.root.join(EXERCISE), &mut files);
+        files
+    }
+}
+
+fn collect(dir: &Path, files: &mut BTreeMap<PathBuf, Vec<u8>>) {
+    for entry in std::fs::read_dir(dir).expect("read dir").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect(&path, files);
+        } else {
+            files.insert(path.clone(), std::fs::read(&path).expect("read"));
+        }
+    }
+}
+
+fn target_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .expect("target/tmp has a parent")
+        .to_path_buf()
+}
+
+/// Breaks the exercise with `code`, grades it, and checks that grading changed no file.
+fn grade(name: &str, code: &str) -> (Value, Duration) {
+    let course = Course::new(name);
+    course.learner_writes(code);
+    let before = course.files();
+    let (verdict, elapsed) = course.check();
+    assert_eq!(
+        course.files(),
+        before,
+        "grading changed the learner's files"
+    );
+    (verdict, elapsed)
+}
+
+fn first_error(verdict: &Value) -> &str {
+    verdict["first_error"].as_str().unwrap_or("")
+}
+
+#[test]
+fn an_untouched_starter_is_not_started_and_shows_what_fails() {
+    let course = Course::new("untouched");
+    let (verdict, _) = course.check();
+    assert_eq!(verdict["status"], "not-started", "{verdict}");
+    let output = course.xtask(&["check"]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains("not yet implemented: return the answer"),
+        "{text}"
+    );
+    assert!(text.contains("cargo xtask hint 01-demo"), "{text}");
+}
+
+#[test]
+fn a_solution_passes() {
+    let (verdict, _) = grade("solved", SOLVED);
+    assert_eq!(verdict["status"], "passed", "{verdict}");
+}
+
+#[test]
+fn a_compile_error_shows_the_compilers_first_error() {
+    let (verdict, _) = grade("compile-error", "pub fn answer() -> u32 {\n    \"42\"\n}\n");
+    assert_eq!(verdict["failure"], "compile", "{verdict}");
+    let error = first_error(&verdict);
+    assert!(error.contains("mismatched types"), "{error}");
+    assert!(error.contains("exercises/01-demo/src/lib.rs"), "{error}");
+}
+
+#[test]
+fn a_panic_shows_the_panic_message() {
+    let (verdict, _) = grade(
+        "panic",
+        "pub fn answer() -> u32 {\n    panic!(\"the learner's panic\")\n}\n",
+    );
+    assert_eq!(verdict["failure"], "check", "{verdict}");
+    assert!(
+        first_error(&verdict).contains("the learner's panic"),
+        "{verdict}"
+    );
+}
+
+#[test]
+fn a_deadlock_times_out_and_names_the_usual_causes() {
+    let deadlock = "pub fn answer() -> u32 {
+    // The sender is still alive, so this waits for ever.
+    let (_sender, receiver) = std::sync::mpsc::channel::<u32>();
+    receiver.recv().unwrap_or(0)
+}
+";
+    let (verdict, elapsed) = grade("deadlock", deadlock);
+    assert_eq!(verdict["failure"], "timeout", "{verdict}");
+    assert!(first_error(&verdict).contains("deadlock"), "{verdict}");
+    assert!(elapsed < TIME_LIMIT * 20, "grading took {elapsed:?}");
+}
+
+#[test]
+fn an_endless_loop_times_out() {
+    let endless = "pub fn answer() -> u32 {
+    let mut n = 0_u32;
+    loop {
+        n = std::hint::black_box(n.wrapping_add(1));
+    }
+}
+";
+    let (verdict, elapsed) = grade("endless", endless);
+    assert_eq!(verdict["failure"], "timeout", "{verdict}");
+    assert!(elapsed < TIME_LIMIT * 20, "grading took {elapsed:?}");
+}
+
+#[test]
+fn a_flood_of_output_is_cut_short() {
+    // 200 MB straight to stdout, past the test harness's capture.
+    let flood = "pub fn answer() -> u32 {
+    use std::io::Write;
+    let line = [b'x'; 1000];
+    let mut out = std::io::stdout().lock();
+    for _ in 0..200_000 {
+        let _ = out.write_all(&line);
+    }
+    41
+}
+";
+    let (verdict, _) = grade("flood", flood);
+    assert_eq!(verdict["failure"], "check", "{verdict}");
+    let error = first_error(&verdict);
+    assert!(error.len() < 20_000, "{} bytes of diagnosis", error.len());
+    assert!(error.contains("bytes of output were dropped"), "{error}");
+}
+
+#[test]
+fn a_stack_overflow_is_a_crash() {
+    let overflow = "pub fn answer() -> u32 {
+    fn deeper(depth: u64) -> u64 {
+        std::hint::black_box(depth) + deeper(depth + 1)
+    }
+    deeper(0) as u32
+}
+";
+    let (verdict, _) = grade("overflow", overflow);
+    assert_eq!(verdict["failure"], "crash", "{verdict}");
+    assert!(
+        first_error(&verdict).contains("stack overflow"),
+        "{verdict}"
+    );
+}
+
+#[test]
+fn an_abort_is_a_crash() {
+    let (verdict, _) = grade(
+        "abort",
+        "pub fn answer() -> u32 {\n    std::process::abort()\n}\n",
+    );
+    assert_eq!(verdict["failure"], "crash", "{verdict}");
+    assert!(first_error(&verdict).contains("abort"), "{verdict}");
+}
+
+#[test]
+fn edited_checks_are_not_graded() {
+    let course = Course::new("edited-snapshot");
+    course.learner_writes(SOLVED);
+    course.write(
+        &format!("{EXERCISE}/tests/snapshots/check__answer_in_words.snap"),
+        &SNAPSHOT.replace("forty-two", "anything"),
+    );
+    let (verdict, _) = course.check();
+    assert_eq!(verdict["status"], "checks-edited", "{verdict}");
+}
+
+#[test]
+fn a_failing_snapshot_leaves_no_new_files() {
+    let (verdict, _) = grade("wrong-snapshot", "pub fn answer() -> u32 {\n    43\n}\n");
+    assert_eq!(verdict["failure"], "check", "{verdict}");
+}
+
+#[test]
+fn reset_restores_the_starter_and_keeps_a_backup() {
+    let course = Course::new("reset");
+    course.learner_writes(SOLVED);
+    let output = course.xtask(&["reset", "01"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    let src = std::fs::read_to_string(course.root.join(EXERCISE).join("src/lib.rs")).expect("src");
+    assert_eq!(src, STARTER);
+    let backup_line = stdout
+        .lines()
+        .find(|line| line.contains("kept in"))
+        .expect("names the backup");
+    let backup = PathBuf::from(
+        backup_line
+            .rsplit("kept in ")
+            .next()
+            .expect("a path")
+            .trim(),
+    );
+    let kept = std::fs::read_to_string(backup.join("lib.rs")).expect("backup");
+    assert_eq!(kept, SOLVED);
+}
+
+#[test]
+fn unknown_exercises_and_bad_commands_are_clear_errors() {
+    let course = Course::new("unknown");
+    let output = course.xtask(&["hint", "99"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("there is no exercise called \"99\""),
+        "{stderr}"
+    );
+    let output = course.xtask(&["chekc"]);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn list_remembers_what_passed() {
+    let course = Course::new("list");
+    course.learner_writes(SOLVED);
+    course.check();
+    let output = course.xtask(&["list", "--json"]);
+    let rows: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(rows[0]["status"], "done", "{rows}");
+    course.learner_writes(STARTER);
+    let output = course.xtask(&["list", "--json"]);
+    let rows: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(rows[0]["status"], "not started", "{rows}");
+}
+
+const WORKSPACE_MANIFEST: &str = r#"[workspace]
+resolver = "3"
+members = ["exercises/[0-9]*"]
+
+[workspace.dependencies]
+insta = "1.43"
+"#;
+
+const METADATA: &str = r#"[[exercise]]
+name = "01-demo"
+lesson = "demo"
+checks = ["test", "snapshot"]
+timeout = 3
+hint = "Forty-two, as any reader of Douglas Adams knows."
+"#;
+
+const EXERCISE_MANIFEST: &str = r#"[package]
+name = "demo"
+version = "0.1.0"
+edition = "2024"
+publish = false
+
+[dev-dependencies]
+insta.workspace = true
+"#;
+
+const CHECK: &str = r#"use demo::answer;
+
+#[test]
+fn the_answer() {
+    assert_eq!(answer(), 42);
+}
+
+#[test]
+fn answer_in_words() {
+    let words = if answer() == 42 { "forty-two" } else { "something else" };
+    insta::assert_snapshot!(words);
+}
+"#;
+
+const SNAPSHOT: &str = "---
+source: exercises/01-demo/tests/check.rs
+expression: words
+---
+forty-two
+";
