@@ -20,7 +20,7 @@ struct Cli {
     /// Run only this section (1 to 7).
     #[arg(long, value_parser = clap::value_parser!(u8).range(1..=7))]
     section: Option<u8>,
-    /// Section 2: how many readings the JSON upload holds [default: 200000, quick: 50000].
+    /// Section 2: how many readings the JSON upload holds [default: 100000, quick: 50000].
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=5_000_000))]
     readings: Option<u64>,
     /// Section 3: how many tasks add to the shared total [default: 10].

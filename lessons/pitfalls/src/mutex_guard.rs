@@ -111,8 +111,8 @@ pub async fn demo(tasks: usize, latency: Duration) -> LessonResult {
          correct but makes them take turns.",
     );
     narrate::python(
-        "asyncio.Lock is the async lock (fix 2); a threading.Lock held over an await would \
-         block the whole event loop instead, and no tool warns you.",
+        "asyncio.Lock is the async lock (fix 2). A threading.Lock held over an await \
+         deadlocks the event loop as soon as another coroutine asks for it, and nothing warns you.",
     );
     narrate::code(CASE, "mistake");
     narrate::say("rustc says (from this lesson's tests/ui, checked by trybuild):");

@@ -29,7 +29,7 @@ pub struct Clocks {
 }
 
 // ANCHOR: request
-/// A GET that the server answers after `answer_after`, under a generous `limit`.
+/// GETs `url` under a generous `limit`, and reads both clocks.
 pub async fn request_with_timeout(url: &str, limit: Duration) -> Clocks {
     let (runtime_start, real_start) = (Instant::now(), std::time::Instant::now());
     let request = async { Client::new().get(url).send().await?.bytes().await };

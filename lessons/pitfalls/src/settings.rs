@@ -31,7 +31,7 @@ impl Settings {
     /// The full-size lesson: about fifteen seconds.
     pub fn full() -> Self {
         Settings {
-            readings: 200_000,
+            readings: 100_000,
             heartbeat: Duration::from_millis(10),
             tasks: 10,
             latency: Duration::from_millis(100),

@@ -152,6 +152,7 @@ pub async fn demo() -> LessonResult {
         format!("{total} cents, reported as if all were well"),
     );
     narrate::code(include_str!("swallowed.rs"), "checked");
+    narrate::say("The same panic prints again; this time the program hears about it:");
     match total_checked(&PRICES).await {
         Ok(total) => narrate::result("total, checked", format!("{total} cents")),
         Err(error) => narrate::result("total, checked", format!("error: {error}")),
