@@ -43,8 +43,8 @@ async fn the_saves_run_together() {
     let saved = store.saved().len();
     assert_eq!(
         saved, 5,
-        "the store held {saved} of the 5 notes when save_all returned: make every save run, \
-         and return only when all are done"
+        "the store held {saved} of the 5 notes when save_all returned: a future does nothing \
+         until it is awaited; make every save run, and return only when all are done"
     );
     assert_eq!(
         took,
