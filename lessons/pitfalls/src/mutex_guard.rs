@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use futures::future::join_all;
 use lesson_kit::measure::{format_duration, ideal_io_time};
-use lesson_kit::{LessonResult, Versus, narrate};
+use lesson_kit::{LessonResult, Timeline, Versus, narrate};
 use tokio::time::Instant;
 
 /// Stands in for a slow call (a request, a query) that returns some points to add to a total.
@@ -60,40 +60,83 @@ pub async fn add_points_locked(total: Arc<tokio::sync::Mutex<u64>>, latency: Dur
 }
 // ANCHOR_END: async_mutex
 
-/// The final total and how long `tasks` spawned tasks took, each running `add`.
-pub async fn run_tasks<F>(tasks: usize, add: impl Fn() -> F) -> LessonResult<Duration>
+/// Spawns `tasks` tasks, each running `add`, and waits for them all: how long they took. Each task
+/// is a span of `timeline`, from its start until its point is added (waiting for a lock included).
+pub async fn run_tasks<F>(
+    tasks: usize,
+    timeline: &Timeline,
+    add: impl Fn() -> F,
+) -> LessonResult<Duration>
 where
     F: std::future::Future<Output = ()> + Send + 'static,
 {
     let started = Instant::now();
-    let handles: Vec<_> = (0..tasks).map(|_| tokio::spawn(add())).collect();
+    let handles: Vec<_> = (1..=tasks)
+        .map(|number| {
+            let span = timeline.start(format!("task {number}"));
+            let adding = add();
+            tokio::spawn(async move {
+                adding.await;
+                span.end();
+            })
+        })
+        .collect();
     for outcome in join_all(handles).await {
         outcome?; // a task that panicked is an error (section 5)
     }
     Ok(started.elapsed())
 }
 
-/// The three versions, each with `tasks` tasks adding one point after `latency`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Totals {
-    pub scoped: (u64, Duration),
-    pub split: (u64, Duration),
-    pub locked: (u64, Duration),
+/// One version's result: the final total, how long it took, and which task ran when.
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub total: u64,
+    pub took: Duration,
+    pub timeline: Timeline,
 }
 
-pub async fn compare(tasks: usize, latency: Duration) -> LessonResult<Totals> {
-    let total = Arc::new(Mutex::new(0));
-    let took = run_tasks(tasks, || add_points_scoped(Arc::clone(&total), latency)).await?;
-    let scoped = (*lock(&total), took);
+/// The three versions, each with `tasks` tasks adding one point after `latency`.
+#[derive(Debug, Clone)]
+pub struct Runs {
+    pub scoped: Run,
+    pub split: Run,
+    pub locked: Run,
+}
 
-    let total = Arc::new(Mutex::new(0));
-    let took = run_tasks(tasks, || add_points_split(Arc::clone(&total), latency)).await?;
-    let split = (*lock(&total), took);
+pub async fn compare(tasks: usize, latency: Duration) -> LessonResult<Runs> {
+    let (total, timeline) = (Arc::new(Mutex::new(0)), Timeline::new());
+    let took = run_tasks(tasks, &timeline, || {
+        add_points_scoped(Arc::clone(&total), latency)
+    })
+    .await?;
+    let scoped = Run {
+        total: *lock(&total),
+        took,
+        timeline,
+    };
 
-    let total = Arc::new(tokio::sync::Mutex::new(0));
-    let took = run_tasks(tasks, || add_points_locked(Arc::clone(&total), latency)).await?;
-    let locked = (*total.lock().await, took);
-    Ok(Totals {
+    let (total, timeline) = (Arc::new(Mutex::new(0)), Timeline::new());
+    let took = run_tasks(tasks, &timeline, || {
+        add_points_split(Arc::clone(&total), latency)
+    })
+    .await?;
+    let split = Run {
+        total: *lock(&total),
+        took,
+        timeline,
+    };
+
+    let (total, timeline) = (Arc::new(tokio::sync::Mutex::new(0)), Timeline::new());
+    let took = run_tasks(tasks, &timeline, || {
+        add_points_locked(Arc::clone(&total), latency)
+    })
+    .await?;
+    let locked = Run {
+        total: *total.lock().await,
+        took,
+        timeline,
+    };
+    Ok(Runs {
         scoped,
         split,
         locked,
@@ -124,7 +167,7 @@ pub async fn demo(tasks: usize, latency: Duration) -> LessonResult {
         "refused at compile time: the guard is not Send",
     );
 
-    let totals = compare(tasks, latency).await?;
+    let runs = compare(tasks, latency).await?;
     narrate::say(&format!(
         "The fixes, each run by {tasks} spawned tasks adding 1 point after a {} call:",
         format_duration(latency)
@@ -134,10 +177,11 @@ pub async fn demo(tasks: usize, latency: Duration) -> LessonResult {
         "fix 1, lock only for the update",
         format!(
             "total {} of {tasks}, {}",
-            totals.scoped.0,
-            Versus::new(totals.scoped.1, ideal_io_time(tasks, latency, tasks))
+            runs.scoped.total,
+            Versus::new(runs.scoped.took, ideal_io_time(tasks, latency, tasks))
         ),
     );
+    runs.scoped.timeline.print();
     narrate::say(
         "But scoping a guard is not always so simple. Split a read-modify-write around the .await and it compiles, and loses updates:",
     );
@@ -146,8 +190,8 @@ pub async fn demo(tasks: usize, latency: Duration) -> LessonResult {
         "scoped the wrong way",
         format!(
             "total {} of {tasks}: {} updates lost",
-            totals.split.0,
-            tasks as u64 - totals.split.0.min(tasks as u64)
+            runs.split.total,
+            tasks as u64 - runs.split.total.min(tasks as u64)
         ),
     );
     narrate::code(include_str!("mutex_guard.rs"), "async_mutex");
@@ -155,12 +199,14 @@ pub async fn demo(tasks: usize, latency: Duration) -> LessonResult {
         "fix 2, tokio::sync::Mutex held across the call",
         format!(
             "total {} of {tasks}, {} (one at a time)",
-            totals.locked.0,
-            Versus::new(totals.locked.1, ideal_io_time(tasks, latency, 1))
+            runs.locked.total,
+            Versus::new(runs.locked.took, ideal_io_time(tasks, latency, 1))
         ),
     );
+    runs.locked.timeline.print();
     narrate::say(
-        "Prefer fix 1, with the whole update inside one lock. Reach for the async mutex when \
+        "Each bar runs from a task's start until its point is added, so the wait for the lock \
+         shows. Prefer fix 1, with the whole update inside one lock. Reach for the async mutex when \
          the .await itself must be exclusive, and know that it serialises.",
     );
     Ok(())
@@ -175,15 +221,32 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn each_fix_gives_the_right_total_at_its_own_speed() {
-        let totals = compare(10, LATENCY).await.expect("no task panics");
-        assert_eq!(totals.scoped, (10, LATENCY), "concurrent");
-        assert_eq!(totals.locked, (10, 10 * LATENCY), "one at a time");
+        let runs = compare(10, LATENCY).await.expect("no task panics");
+        assert_eq!(
+            (runs.scoped.total, runs.scoped.took),
+            (10, LATENCY),
+            "concurrent"
+        );
+        assert_eq!(
+            (runs.locked.total, runs.locked.took),
+            (10, 10 * LATENCY),
+            "one at a time"
+        );
+        // With the async lock the tasks finish one after another: task n at n × latency.
+        let ends: Vec<Duration> = runs
+            .locked
+            .timeline
+            .spans()
+            .iter()
+            .map(|span| span.end)
+            .collect();
+        assert_eq!(ends, (1..=10).map(|n| n * LATENCY).collect::<Vec<_>>());
     }
 
     #[tokio::test(start_paused = true)]
     async fn a_read_modify_write_split_by_an_await_loses_updates() {
-        let totals = compare(10, LATENCY).await.expect("no task panics");
+        let runs = compare(10, LATENCY).await.expect("no task panics");
         // Every task read 0 before any wrote, so each wrote 0 + 1.
-        assert_eq!(totals.split, (1, LATENCY));
+        assert_eq!((runs.split.total, runs.split.took), (1, LATENCY));
     }
 }
