@@ -15,14 +15,15 @@
 //!
 //! Make `record` spawnable and its saves overlap: take the lock only for the counting, in a scope
 //! (or a `drop`) that ends *before* the `.await`. The checks spawn `record` on a multi-threaded
-//! runtime (a trybuild case in tests/compile_fail.rs that must compile and run), count visits from
-//! many threads, and time ten concurrent visits on tokio's paused clock: ten saves of 100 ms take
-//! 100 ms when nothing holds the lock during a save.
+//! runtime (a trybuild case in tests/compile_fail.rs that must compile and run: any fix the
+//! compiler accepts passes it, whatever its shape), count visits from many threads, and time ten
+//! concurrent visits on tokio's paused clock: ten saves of 100 ms take 100 ms when nothing holds
+//! the lock during a save.
 //!
 //! A `tokio::sync::Mutex` would also make the future `Send`, but held across the save it still
 //! makes every visit wait for the others, and the timing check says so. Clippy knows this pitfall
-//! by name (`await_holding_lock`): the `allow` below keeps the starter building; remove it once
-//! `record` is fixed.
+//! by name (`await_holding_lock`): the `allow` below keeps `cargo clippy` quiet about the starter;
+//! remove it once `record` is fixed, and clippy agrees.
 //!
 //! What the checks cannot see: whether a count is saved in the same order it was counted. Two
 //! saves in flight may finish either way round; a real store would keep the highest count.

@@ -94,7 +94,8 @@ async fn a_formatted_panic_message_comes_through_whole() {
     assert_eq!(
         results,
         Err(failed("import", "row 17 is corrupt")),
-        "the job `import` panicked with a formatted message; run_jobs must report it whole"
+        "the job `import` panicked (with a formatted message); run_jobs must return an Err that \
+         names it and gives the whole message, not drop it"
     );
 }
 

@@ -1,6 +1,7 @@
-//! Exercise 28 · capstone · download, hash, report
+//! Exercise 28 · async · capstone: download, hash, report
 //!
-//! Lesson: `cargo run -p lesson-async`
+//! Lesson: `cargo run -p lesson-async -- --section 4`, and for each part below: lesson-semaphores
+//! section 3, lesson-timeouts section 1, lesson-blocking section 3.
 //!
 //! `run` downloads a list of blobs over HTTP, hashes each with SHA-256, and reports, for every
 //! blob, its size and digest, or that its download failed, or that it missed the deadline. The
