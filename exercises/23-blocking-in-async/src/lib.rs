@@ -15,8 +15,10 @@
 //! ticking while the handlers wait), and at the real clock (ten handlers in well under five times
 //! one handler's time).
 //!
-//! What they cannot see: other blocking calls a real handler might make (file reads, a mutex held a
-//! long time, heavy loops). The lesson names them and their remedies.
+//! `spawn_blocking` would free the runtime's thread as well, at the cost of a thread per waiting
+//! request; it doesn't pass here, because tokio's paused clock can't see time that passes on other
+//! threads. What the checks cannot see: other blocking calls a real handler might make (file
+//! reads, a mutex held a long time, heavy loops). The lesson names them and their remedies.
 //!
 //! Grade it with `cargo xtask check blocking-in-async`; `cargo xtask hint blocking-in-async` when stuck.
 
