@@ -139,7 +139,7 @@ pub async fn upload_then_abort(log: &EventLog, parts: u32, part_time: Duration, 
     // ANCHOR: cancel_by_abort
     let task = tokio::spawn(upload(log.clone(), parts, part_time));
     tokio::time::sleep(run_for).await;
-    task.abort(); // asks the runtime to drop the task at its next .await
+    task.abort(); // the runtime drops the task where it waits (at its next .await if running)
     log.record("abort() called");
     match task.await {
         Err(error) if error.is_cancelled() => log.record("task.await: Err(cancelled)"),

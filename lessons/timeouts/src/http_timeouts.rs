@@ -168,7 +168,7 @@ pub async fn demo(settings: &Settings) -> LessonResult {
                 narrate::result(
                     &label,
                     "skipped: this system refuses, rather than ignores, \
-                                         connections to a full queue",
+                     connections to a full queue",
                 );
                 continue;
             };
