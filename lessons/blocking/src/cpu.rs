@@ -147,7 +147,8 @@ pub fn demo(settings: &Settings, buffer: &Arc<Vec<u8>>) -> LessonResult {
         ),
         format_duration(one_job),
     );
-    let ideal = ideal_cpu_time(one_job * settings.jobs as u32, cores);
+    // A job runs on one core at a time, so fewer jobs than cores leave some cores idle.
+    let ideal = ideal_cpu_time(one_job * settings.jobs as u32, cores.min(settings.jobs));
 
     let runtime = current_thread_runtime()?;
     runtime.block_on(async {

@@ -105,9 +105,9 @@ pub async fn demo(settings: &Settings) -> LessonResult {
         n = settings.concurrency
     ));
     narrate::python(
-        "asyncio.as_completed under a Semaphore is buffer_unordered; gather under a \
-         Semaphore keeps input order, like buffered, but without its cost: gather waits for \
-         everything anyway.",
+        "asyncio.as_completed over Semaphore-guarded coroutines is buffer_unordered. \
+         asyncio.gather keeps input order but hands everything back at the end, like join_all \
+         in section 2; buffered hands results back in order as they become available.",
     );
     narrate::code(include_str!("streams.rs"), "unordered");
     narrate::code(include_str!("streams.rs"), "ordered");
