@@ -50,6 +50,14 @@ impl Versus {
 
 impl fmt::Display for Versus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.ideal.is_zero() {
+            // No ratio to a zero ideal (`--delay-ms 0`, say): what was measured is all overhead.
+            return write!(
+                f,
+                "measured {}, ideal 0 s (all of it overhead)",
+                format_duration(self.measured)
+            );
+        }
         write!(
             f,
             "measured {}, ideal {} ({:.0} %)",
@@ -152,6 +160,12 @@ mod tests {
         assert_eq!(versus.to_string(), "measured 2.03 s, ideal 2.00 s (101 %)");
         assert!(versus.is_within(5.0));
         assert!(!versus.is_within(1.0));
+    }
+
+    #[test]
+    fn a_zero_ideal_has_no_ratio() {
+        let versus = Versus::new(3 * MS, Duration::ZERO);
+        assert_eq!(versus.to_string(), "measured 3.00 ms, ideal 0 s (all of it overhead)");
     }
 
     #[test]
