@@ -165,7 +165,10 @@ mod tests {
     #[test]
     fn a_zero_ideal_has_no_ratio() {
         let versus = Versus::new(3 * MS, Duration::ZERO);
-        assert_eq!(versus.to_string(), "measured 3.00 ms, ideal 0 s (all of it overhead)");
+        assert_eq!(
+            versus.to_string(),
+            "measured 3.00 ms, ideal 0 s (all of it overhead)"
+        );
     }
 
     #[test]
