@@ -1,0 +1,78 @@
+"""ProcessPoolExecutor + hashlib: SHA-256 over B buffers, on one core and on W worker processes.
+
+The buffers are the kit server's deterministic `/bytes/{len}/{seed}` for seeds 0 to B-1, the same
+bytes the Rust side hashes, so both sides must print the same digests. They are downloaded once
+with the standard library (not timed), then hashed:
+- one after another in this process: the single-core rate;
+- with `ProcessPoolExecutor(W).map`, the classic way round the GIL for CPU work: each buffer is
+  pickled to a worker process and the digest pickled back;
+- with `ThreadPoolExecutor(W).map`: hashlib lets go of the GIL while it hashes a large buffer, so
+  this one case of CPU work does spread over threads.
+Each timing is repeated --runs times, and the pools are started inside the timing, as a program
+that uses them pays for that too.
+
+Prints one line of JSON: the seconds of every run of each way, and the digests in seed order.
+"""
+
+import argparse
+import hashlib
+import json
+import time
+import urllib.request
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--server", required=True, help="http://127.0.0.1:PORT")
+    parser.add_argument("--buffers", type=int, required=True)
+    parser.add_argument("--buffer-bytes", type=int, required=True)
+    parser.add_argument("--workers", type=int, required=True)
+    parser.add_argument("--runs", type=int, default=3)
+    return parser.parse_args()
+
+
+def sha256_hex(buffer):
+    return hashlib.sha256(buffer).hexdigest()
+
+
+def timed(work):
+    started = time.perf_counter()
+    result = work()
+    return time.perf_counter() - started, result
+
+
+def main():
+    args = parse_args()
+    download_s, buffers = timed(lambda: [
+        urllib.request.urlopen(f"{args.server}/bytes/{args.buffer_bytes}/{seed}").read()
+        for seed in range(args.buffers)
+    ])
+    expected = [sha256_hex(buffer) for buffer in buffers]
+    runs = {"one_core_s": [], "process_pool_s": [], "thread_pool_s": []}
+    agree = True
+    for _ in range(args.runs):
+        seconds, digests = timed(lambda: [sha256_hex(buffer) for buffer in buffers])
+        runs["one_core_s"].append(seconds)
+        agree &= digests == expected
+
+        def with_processes():
+            with ProcessPoolExecutor(max_workers=args.workers) as pool:
+                return list(pool.map(sha256_hex, buffers))
+
+        seconds, digests = timed(with_processes)
+        runs["process_pool_s"].append(seconds)
+        agree &= digests == expected
+
+        def with_threads():
+            with ThreadPoolExecutor(max_workers=args.workers) as pool:
+                return list(pool.map(sha256_hex, buffers))
+
+        seconds, digests = timed(with_threads)
+        runs["thread_pool_s"].append(seconds)
+        agree &= digests == expected
+    print(json.dumps({"download_s": download_s, **runs, "digests": expected, "ways_agree": agree}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,284 @@
+//! Tasks versus threads: what it costs to have ten thousand of them waiting at once.
+//!
+//! lesson-async claims a waiting tokio task is a few hundred bytes made without a system call,
+//! and a waiting thread a kernel thread with a stack. Each crowd runs in a fresh process (this
+//! program started again with `--crowd`), so that its memory growth is measured from a clean
+//! start, not on top of memory the allocator kept from an earlier crowd. The crowd itself is
+//! lesson-async's `crowd_of_tasks` or `crowd_of_threads`; the Python one is `crowd.py`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use clap::ValueEnum;
+use lesson_async::tasks_vs_threads::{Crowd, crowd_of_tasks, crowd_of_threads};
+use serde::{Deserialize, Serialize};
+
+use super::{Context, PYTHON_LIMIT, progress};
+use crate::BenchResult;
+use crate::child::run_within;
+use crate::plan::Plan;
+use crate::report::{Chart, Row, Section, Versus};
+use crate::stats::{Spread, Unit, format_count};
+use crate::svg::{Bar, BarChart};
+
+/// The longest a crowd of Rust tasks or threads may take before it counts as hung.
+const CROWD_LIMIT: Duration = Duration::from_secs(120);
+
+/// Which kind of crowd a child process makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
+pub enum Kind {
+    Tasks,
+    Threads,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Tasks => "tasks",
+            Kind::Threads => "threads",
+        }
+    }
+}
+
+/// What a crowd cost: printed as JSON by the child (`--crowd`) and by `crowd.py`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CrowdCost {
+    /// How many were started: fewer than asked if the system refused more.
+    pub started: usize,
+    pub spawn_s: f64,
+    /// Growth of resident memory while all of them waited; negative is possible in Python, whose
+    /// allocator may hand memory back in the meantime.
+    pub resident_growth_bytes: i64,
+    #[serde(default)]
+    pub refusal: Option<String>,
+}
+
+/// The child's side: makes one crowd and prints what it cost.
+pub fn child_main(kind: Kind, count: usize) -> BenchResult {
+    let crowd: Crowd = match kind {
+        // The default runtime, as `#[tokio::main]` builds it.
+        Kind::Tasks => tokio::runtime::Runtime::new()?.block_on(crowd_of_tasks(count)),
+        Kind::Threads => crowd_of_threads(count),
+    };
+    let growth = crowd.memory_growth.resident.ok_or(
+        "this system does not report resident memory (VmRSS), so crowds cannot be measured",
+    )?;
+    let cost = CrowdCost {
+        started: crowd.started,
+        spawn_s: crowd.spawn_time.as_secs_f64(),
+        resident_growth_bytes: i64::try_from(growth).unwrap_or(i64::MAX),
+        refusal: crowd.refusal,
+    };
+    println!("{}", serde_json::to_string(&cost)?);
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Side {
+    Rust,
+    Python,
+}
+
+/// Every run of one kind of crowd on one side.
+#[derive(Debug, Default)]
+struct Runs {
+    spawn_seconds: Spread,
+    bytes_each: Spread,
+    refusals: Vec<String>,
+}
+
+pub fn run(plan: &Plan, context: &Context) -> BenchResult<Section> {
+    let count = plan.crowd;
+    let mut runs: BTreeMap<(Side, Kind), Runs> = BTreeMap::new();
+    let mut notes = Vec::new();
+    for run in 0..plan.runs {
+        for kind in [Kind::Tasks, Kind::Threads] {
+            progress(&format!(
+                "Tasks vs threads, run {} of {}: {count} waiting {}",
+                run + 1,
+                plan.runs,
+                kind.name()
+            ));
+            record(
+                &mut runs,
+                Side::Rust,
+                kind,
+                rust_crowd(&context.own_program, kind, count)?,
+            );
+            if let Some(python) = &context.python {
+                let args = ["--kind", kind.name(), "--count", &count.to_string()].map(String::from);
+                match python.run::<CrowdCost>("crowd.py", &args, PYTHON_LIMIT) {
+                    Ok(cost) => record(&mut runs, Side::Python, kind, cost),
+                    Err(error) => notes.push(format!("Python {}: {error}", kind.name())),
+                }
+            }
+        }
+    }
+    notes.dedup();
+    Ok(section(count, &runs, notes))
+}
+
+fn rust_crowd(program: &Path, kind: Kind, count: usize) -> BenchResult<CrowdCost> {
+    let mut command = Command::new(program);
+    command.args(["--crowd", kind.name(), "--count", &count.to_string()]);
+    let finished = run_within(&mut command, CROWD_LIMIT)?.ok_or_else(|| {
+        format!(
+            "a crowd of {count} {} took longer than {CROWD_LIMIT:?}",
+            kind.name()
+        )
+    })?;
+    if !finished.status.success() {
+        return Err(format!(
+            "the crowd of {count} {} failed ({}): {}",
+            kind.name(),
+            finished.status,
+            finished.stderr_tail(3)
+        )
+        .into());
+    }
+    Ok(serde_json::from_str(finished.stdout.trim())?)
+}
+
+fn record(runs: &mut BTreeMap<(Side, Kind), Runs>, side: Side, kind: Kind, cost: CrowdCost) {
+    let entry = runs.entry((side, kind)).or_default();
+    entry.spawn_seconds.push(cost.spawn_s);
+    entry
+        .bytes_each
+        .push(cost.resident_growth_bytes as f64 / cost.started.max(1) as f64);
+    if let Some(refusal) = cost.refusal {
+        entry
+            .refusals
+            .push(format!("started {} of them: {refusal}", cost.started));
+    }
+}
+
+fn section(count: usize, runs: &BTreeMap<(Side, Kind), Runs>, mut notes: Vec<String>) -> Section {
+    let mut rows = Vec::new();
+    let count_text = format_count(count as f64);
+    for side in [Side::Rust, Side::Python] {
+        let (Some(tasks), Some(threads)) = (
+            runs.get(&(side, Kind::Tasks)),
+            runs.get(&(side, Kind::Threads)),
+        ) else {
+            continue;
+        };
+        let (task_name, thread_name) = match side {
+            Side::Rust => ("tokio tasks", "threads"),
+            Side::Python => ("Python asyncio tasks", "Python threads"),
+        };
+        rows.push(Row::reference(
+            format!("start {count_text} waiting {task_name}"),
+            Unit::Seconds,
+            &tasks.spawn_seconds,
+        ));
+        rows.push(Row::against(
+            format!("start {count_text} waiting {thread_name}"),
+            Unit::Seconds,
+            &threads.spawn_seconds,
+            format!(
+                "{task_name}: {}",
+                Unit::Seconds.format(tasks.spawn_seconds.median())
+            ),
+            threads.spawn_seconds.median() / tasks.spawn_seconds.median(),
+        ));
+        rows.push(Row::reference(
+            format!("resident memory per waiting {}", singular(task_name)),
+            Unit::Bytes,
+            &tasks.bytes_each,
+        ));
+        rows.push(Row::against(
+            format!("resident memory per waiting {}", singular(thread_name)),
+            Unit::Bytes,
+            &threads.bytes_each,
+            format!(
+                "{}: {}",
+                singular(task_name),
+                Unit::Bytes.format(tasks.bytes_each.median())
+            ),
+            threads.bytes_each.median() / tasks.bytes_each.median(),
+        ));
+        for refusal in tasks.refusals.iter().chain(&threads.refusals) {
+            notes.push(format!("{side:?}: the system refused a thread; {refusal}"));
+        }
+    }
+    notes.dedup();
+
+    let mut versus = Vec::new();
+    for kind in [Kind::Tasks, Kind::Threads] {
+        if let (Some(rust), Some(python)) = (
+            runs.get(&(Side::Rust, kind)),
+            runs.get(&(Side::Python, kind)),
+        ) {
+            let what = match kind {
+                Kind::Tasks => "tokio task vs asyncio task",
+                Kind::Threads => "Rust thread vs Python thread",
+            };
+            versus.push(Versus::lower_is_better(
+                format!("start {count_text} waiting: {what}"),
+                Unit::Seconds,
+                &rust.spawn_seconds,
+                &python.spawn_seconds,
+            ));
+            versus.push(Versus::lower_is_better(
+                format!("resident memory per waiting {what}"),
+                Unit::Bytes,
+                &rust.bytes_each,
+                &python.bytes_each,
+            ));
+        }
+    }
+
+    Section {
+        title: "Tasks versus threads".to_string(),
+        intro: format!(
+            "{count_text} tasks, or threads, all waiting at once on one gate (lesson-async's \
+             `crowd_of_tasks` and `crowd_of_threads`; Python: `crowd.py`), each crowd in a fresh \
+             process. Measured: the time to start them all, and the growth in resident memory \
+             (VmRSS) while they wait, divided among them."
+        ),
+        rows,
+        reading: "Ratio: the thread's figure ÷ the task's (how many times more a thread costs)."
+            .to_string(),
+        notes,
+        charts: vec![chart(runs)],
+        versus,
+        headlines: Vec::new(),
+    }
+}
+
+fn singular(plural: &str) -> String {
+    plural.strip_suffix('s').unwrap_or(plural).to_string()
+}
+
+fn chart(runs: &BTreeMap<(Side, Kind), Runs>) -> Chart {
+    let bars = runs
+        .iter()
+        .map(|(&(side, kind), kind_runs)| {
+            let label = match (side, kind) {
+                (Side::Rust, Kind::Tasks) => "tokio task",
+                (Side::Rust, Kind::Threads) => "Rust thread",
+                (Side::Python, Kind::Tasks) => "Python asyncio task",
+                (Side::Python, Kind::Threads) => "Python thread",
+            };
+            let bytes = kind_runs.bytes_each.median();
+            Bar {
+                label: label.to_string(),
+                value: bytes / 1024.0,
+                text: Unit::Bytes.format(bytes),
+                group: usize::from(side == Side::Python),
+            }
+        })
+        .collect();
+    let chart = BarChart {
+        title: "Resident memory per waiting task or thread".to_string(),
+        axis_label: "KiB (median)".to_string(),
+        bars,
+    };
+    Chart {
+        file: "crowds.svg".to_string(),
+        caption: "Memory per waiting task or thread".to_string(),
+        svg: chart.to_svg(),
+    }
+}

@@ -1,0 +1,459 @@
+//! Throughput: how many GETs of `/delay/0` a client gets through with 100 in flight, and the CPU
+//! it spends on each, with one shared client and with a client per request.
+//!
+//! With no latency to wait out, a client's speed is the CPU it burns per request. The limit is
+//! the machine's: every core busy with client and server work, (cores ÷ CPU seconds per request),
+//! or, for a client that runs on one thread (asyncio), that one core. The Rust side runs
+//! lesson-semaphores' `with_one_shared_client` and `with_a_client_per_request` on a fresh tokio
+//! runtime per batch, whose threads report the CPU they used as they stop; the server's share is
+//! the rest of this process's CPU time.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::time::{Duration, Instant};
+
+use lesson_kit::{LocalServer, ServerConfig};
+use lesson_semaphores::clients::{with_a_client_per_request, with_one_shared_client};
+use serde::Deserialize;
+
+use super::{Context, PYTHON_LIMIT, progress};
+use crate::BenchResult;
+use crate::cpu_clock::{process_cpu_time, thread_cpu_time};
+use crate::plan::{Plan, ThroughputPlan};
+use crate::python::Python;
+use crate::report::{Chart, Row, Section, Versus};
+use crate::stats::{Spread, Unit, format_count};
+use crate::svg::{Bar, BarChart};
+
+/// Requests in one "CPU per N requests" figure.
+const PER: f64 = 10_000.0;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Way {
+    RustShared,
+    RustPerRequest,
+    PythonShared,
+    PythonPerRequest,
+}
+
+impl Way {
+    const ALL: [Way; 4] = [
+        Way::RustShared,
+        Way::RustPerRequest,
+        Way::PythonShared,
+        Way::PythonPerRequest,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Way::RustShared => "tokio + reqwest, one shared client",
+            Way::RustPerRequest => "tokio + reqwest, a client per request",
+            Way::PythonShared => "Python asyncio + httpx, one shared client",
+            Way::PythonPerRequest => "Python asyncio + httpx, a client per request",
+        }
+    }
+
+    fn is_python(self) -> bool {
+        matches!(self, Way::PythonShared | Way::PythonPerRequest)
+    }
+
+    /// How many requests estimate the rate. A Python client per request manages a few dozen a
+    /// second, so it gets a quarter of the shared client's share.
+    fn calibration(self, plan: &ThroughputPlan) -> usize {
+        match self {
+            Way::RustShared | Way::RustPerRequest => plan.rust_calibration,
+            Way::PythonShared => plan.python_calibration,
+            Way::PythonPerRequest => (plan.python_calibration / 4).max(10),
+        }
+    }
+}
+
+/// One batch of requests and what it cost.
+#[derive(Debug, Clone, Copy)]
+struct Batch {
+    succeeded: usize,
+    wall: Duration,
+    /// CPU time of the client: every thread of its runtime, or the Python process.
+    client_cpu: Duration,
+    /// CPU time of the server over the same batch.
+    server_cpu: Duration,
+    /// Connections the server accepted.
+    connections: u64,
+}
+
+impl Batch {
+    fn rate(&self) -> f64 {
+        self.succeeded as f64 / self.wall.as_secs_f64()
+    }
+}
+
+/// What `httpx_gather.py` prints (the fields used here).
+#[derive(Debug, Deserialize)]
+struct PythonBatch {
+    wall_s: f64,
+    cpu_s: f64,
+    succeeded: usize,
+}
+
+/// Every run of one way.
+#[derive(Debug, Default)]
+struct Runs {
+    rates: Spread,
+    client_cpu_per_request: Spread,
+    total_cpu_per_request: Spread,
+    requests: usize,
+    failures: usize,
+    connections_per_request: Spread,
+}
+
+pub fn run(plan: &Plan, context: &Context) -> BenchResult<Section> {
+    let throughput = &plan.throughput;
+    let cores = context.machine.cores;
+    // Enough server threads that the server is not what limits the fastest client.
+    let server = LocalServer::start(ServerConfig::default().threads(cores))?;
+    let url = server.url("/delay/0");
+    let python = context.python.as_ref();
+    let ways: Vec<Way> = Way::ALL
+        .into_iter()
+        .filter(|way| !way.is_python() || python.is_some())
+        .collect();
+
+    let mut notes = Vec::new();
+    let mut sizes = BTreeMap::new();
+    for &way in &ways {
+        progress(&format!(
+            "Throughput: estimating the rate of {}",
+            way.name()
+        ));
+        let calibration = way.calibration(throughput);
+        match batch(
+            way,
+            &server,
+            &url,
+            calibration,
+            throughput.concurrency,
+            cores,
+            python,
+        ) {
+            Ok(batch) => {
+                let wanted = batch.rate() * throughput.duration.as_secs_f64();
+                let size = (wanted as usize).clamp(calibration.min(100), throughput.max_requests);
+                sizes.insert(way, size);
+            }
+            Err(error) if way.is_python() => notes.push(format!("{}: {error}", way.name())),
+            Err(error) => return Err(error),
+        }
+    }
+
+    let mut runs: BTreeMap<Way, Runs> = BTreeMap::new();
+    for run in 0..plan.runs {
+        for (&way, &size) in &sizes {
+            progress(&format!(
+                "Throughput, run {} of {}: {}, {size} GETs",
+                run + 1,
+                plan.runs,
+                way.name()
+            ));
+            let batch = match batch(
+                way,
+                &server,
+                &url,
+                size,
+                throughput.concurrency,
+                cores,
+                python,
+            ) {
+                Ok(batch) => batch,
+                Err(error) if way.is_python() => {
+                    notes.push(format!("{}: {error}", way.name()));
+                    continue;
+                }
+                Err(error) => return Err(error),
+            };
+            let entry = runs.entry(way).or_default();
+            entry.rates.push(batch.rate());
+            let succeeded = batch.succeeded.max(1) as f64;
+            entry
+                .client_cpu_per_request
+                .push(batch.client_cpu.as_secs_f64() / succeeded);
+            entry
+                .total_cpu_per_request
+                .push((batch.client_cpu + batch.server_cpu).as_secs_f64() / succeeded);
+            entry
+                .connections_per_request
+                .push(batch.connections as f64 / size as f64);
+            entry.requests += size;
+            entry.failures += size - batch.succeeded.min(size);
+        }
+    }
+    notes.dedup();
+    Ok(section(plan, cores, &runs, notes))
+}
+
+fn batch(
+    way: Way,
+    server: &LocalServer,
+    url: &str,
+    requests: usize,
+    concurrency: usize,
+    cores: usize,
+    python: Option<&Python>,
+) -> BenchResult<Batch> {
+    server.reset_stats();
+    let process_before = process_cpu_time();
+    let (succeeded, wall, client_cpu) = match way {
+        Way::RustShared | Way::RustPerRequest => {
+            rust_batch(way == Way::RustShared, url, requests, concurrency, cores)?
+        }
+        Way::PythonShared | Way::PythonPerRequest => {
+            let python = python.ok_or("the Python side is not ready")?;
+            let client = if way == Way::PythonShared {
+                "shared"
+            } else {
+                "per-request"
+            };
+            let args = [
+                "--url",
+                url,
+                "--client",
+                client,
+                "--requests",
+                &requests.to_string(),
+                "--concurrency",
+                &concurrency.to_string(),
+            ]
+            .map(String::from);
+            let batch: PythonBatch = python.run("httpx_gather.py", &args, PYTHON_LIMIT)?;
+            (
+                batch.succeeded,
+                Duration::try_from_secs_f64(batch.wall_s)?,
+                Duration::try_from_secs_f64(batch.cpu_s)?,
+            )
+        }
+    };
+    let process_cpu = process_cpu_time().saturating_sub(process_before);
+    // For Rust the client ran in this process, so take its share out; for Python it did not, and
+    // this process did nothing but serve (and wait for the script).
+    let server_cpu = if way.is_python() {
+        process_cpu
+    } else {
+        process_cpu.saturating_sub(client_cpu)
+    };
+    Ok(Batch {
+        succeeded,
+        wall,
+        client_cpu,
+        server_cpu,
+        connections: server.stats().connections,
+    })
+}
+
+/// Runs one batch on a runtime of its own and returns (successes, wall time, client CPU time).
+///
+/// Each thread of the runtime adds its CPU time to a total as it stops, and dropping the runtime
+/// stops them all, so the total is complete once the runtime is gone. The thread that waits in
+/// `block_on` is counted too, though the work runs on the runtime's own threads.
+fn rust_batch(
+    shared: bool,
+    url: &str,
+    requests: usize,
+    concurrency: usize,
+    workers: usize,
+) -> BenchResult<(usize, Duration, Duration)> {
+    let nanos = Arc::new(AtomicU64::new(0));
+    let stopping = Arc::clone(&nanos);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(workers.max(1))
+        .thread_name("bench-client")
+        .on_thread_stop(move || {
+            let used = u64::try_from(thread_cpu_time().as_nanos()).unwrap_or(u64::MAX);
+            stopping.fetch_add(used, Relaxed);
+        })
+        .enable_all()
+        .build()?;
+    let url = url.to_string();
+    let waiting_before = thread_cpu_time();
+    let started = Instant::now();
+    let results = runtime.block_on(async move {
+        tokio::spawn(async move {
+            if shared {
+                with_one_shared_client(&url, requests, concurrency).await
+            } else {
+                with_a_client_per_request(&url, requests, concurrency).await
+            }
+        })
+        .await
+    })?;
+    let wall = started.elapsed();
+    drop(runtime);
+    let client_cpu = Duration::from_nanos(nanos.load(Relaxed))
+        + thread_cpu_time().saturating_sub(waiting_before);
+    let succeeded = results
+        .iter()
+        .filter(|result| matches!(result, Ok(status) if status.is_success()))
+        .count();
+    Ok((succeeded, wall, client_cpu))
+}
+
+fn section(
+    plan: &Plan,
+    cores: usize,
+    runs: &BTreeMap<Way, Runs>,
+    mut notes: Vec<String>,
+) -> Section {
+    let throughput = &plan.throughput;
+    let mut rows = Vec::new();
+    for (&way, way_runs) in runs {
+        // asyncio runs every coroutine on one thread, so one core is all the client can use.
+        let client_threads = if way.is_python() { 1.0 } else { cores as f64 };
+        let limit = (cores as f64 / way_runs.total_cpu_per_request.median())
+            .min(client_threads / way_runs.client_cpu_per_request.median());
+        rows.push(Row::against(
+            way.name(),
+            Unit::PerSecond("req"),
+            &way_runs.rates,
+            format!("{} req/s (CPU)", format_count(limit)),
+            way_runs.rates.median() / limit,
+        ));
+    }
+    for (&way, way_runs) in runs {
+        let per = way_runs.client_cpu_per_request.scaled(PER);
+        let what = format!(
+            "{}: client CPU per {} requests",
+            way.name(),
+            format_count(PER)
+        );
+        let shared = match way {
+            Way::RustPerRequest => runs.get(&Way::RustShared),
+            Way::PythonPerRequest => runs.get(&Way::PythonShared),
+            _ => None,
+        };
+        rows.push(match shared {
+            Some(shared) => {
+                let shared = shared.client_cpu_per_request.scaled(PER);
+                Row::against(
+                    what,
+                    Unit::Seconds,
+                    &per,
+                    format!("shared client: {}", Unit::Seconds.format(shared.median())),
+                    per.median() / shared.median(),
+                )
+            }
+            None => Row::reference(what, Unit::Seconds, &per),
+        });
+    }
+    for (&way, way_runs) in runs {
+        if way_runs.failures > 0 {
+            notes.push(format!(
+                "{}: {} of {} requests failed.",
+                way.name(),
+                way_runs.failures,
+                way_runs.requests
+            ));
+        }
+        notes.push(format!(
+            "{}: {:.2} new connections per request, as the server counted them; the server's and \
+             client's CPU together: {} per {} requests.",
+            way.name(),
+            way_runs.connections_per_request.median(),
+            Unit::Seconds.format(way_runs.total_cpu_per_request.median() * PER),
+            format_count(PER)
+        ));
+    }
+
+    let pairs = [
+        (Way::RustShared, Way::PythonShared),
+        (Way::RustPerRequest, Way::PythonPerRequest),
+    ];
+    let mut versus = Vec::new();
+    for (rust, python) in pairs {
+        if let (Some(rust_runs), Some(python_runs)) = (runs.get(&rust), runs.get(&python)) {
+            let client = if rust == Way::RustShared {
+                "one shared client"
+            } else {
+                "a client per request"
+            };
+            versus.push(Versus::higher_is_better(
+                format!(
+                    "GETs per second at C = {}, {client}",
+                    throughput.concurrency
+                ),
+                Unit::PerSecond("req"),
+                &rust_runs.rates,
+                &python_runs.rates,
+            ));
+            versus.push(Versus::lower_is_better(
+                format!("client CPU per {} requests, {client}", format_count(PER)),
+                Unit::Seconds,
+                &rust_runs.client_cpu_per_request.scaled(PER),
+                &python_runs.client_cpu_per_request.scaled(PER),
+            ));
+        }
+    }
+    let headlines = match (runs.get(&Way::RustShared), runs.get(&Way::PythonShared)) {
+        (Some(rust), Some(python)) => vec![format!(
+            "Throughput, GETs of /delay/0 at C = {} with one shared client: tokio + reqwest {} vs \
+             Python asyncio + httpx {}: {:.1}× (client CPU per request {} vs {}).",
+            throughput.concurrency,
+            Unit::PerSecond("req").format(rust.rates.median()),
+            Unit::PerSecond("req").format(python.rates.median()),
+            rust.rates.median() / python.rates.median(),
+            Unit::Seconds.format(rust.client_cpu_per_request.median()),
+            Unit::Seconds.format(python.client_cpu_per_request.median()),
+        )],
+        (Some(rust), None) => vec![format!(
+            "Throughput, GETs of /delay/0 at C = {} with one shared client: tokio + reqwest {} \
+             (the Python original was not run).",
+            throughput.concurrency,
+            Unit::PerSecond("req").format(rust.rates.median()),
+        )],
+        _ => Vec::new(),
+    };
+
+    Section {
+        title: format!(
+            "Throughput: GETs of /delay/0 at C = {}",
+            throughput.concurrency
+        ),
+        intro: format!(
+            "Each client sends about {} s worth of GETs of an endpoint that answers at once \
+             (the count comes from a short run that estimates its rate), {} in flight, with a \
+             Semaphore and join_all (Python: gather). The limit is the CPU's: {cores} cores ÷ \
+             (client + server) CPU seconds per request, and for asyncio, which runs on one \
+             thread, no more than one core's worth of client work.",
+            throughput.duration.as_secs_f64(),
+            throughput.concurrency
+        ),
+        rows,
+        reading: "Ratio for rates: measured ÷ limit, 1.00× is every core busy. Ratio for CPU: \
+                  a client per request ÷ one shared client."
+            .to_string(),
+        notes,
+        charts: vec![chart(runs)],
+        versus,
+        headlines,
+    }
+}
+
+fn chart(runs: &BTreeMap<Way, Runs>) -> Chart {
+    let bars = runs
+        .iter()
+        .map(|(&way, way_runs)| Bar {
+            label: way.name().to_string(),
+            value: way_runs.rates.median(),
+            text: Unit::PerSecond("req").format(way_runs.rates.median()),
+            group: usize::from(way.is_python()),
+        })
+        .collect();
+    let chart = BarChart {
+        title: "GETs per second of an instant endpoint, 100 in flight".to_string(),
+        axis_label: "requests per second (median)".to_string(),
+        bars,
+    };
+    Chart {
+        file: "throughput.svg".to_string(),
+        caption: "Requests per second of each client".to_string(),
+        svg: chart.to_svg(),
+    }
+}

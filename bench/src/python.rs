@@ -1,0 +1,277 @@
+//! The Python originals: finding an interpreter, giving it httpx and requests, running the scripts.
+//!
+//! The scripts live in `bench/python/`. Their packages go into a virtual environment the bench
+//! makes under the output folder (`target/bench/venv`), so nothing is installed into the learner's
+//! own Python. When no `python3` is found, or the environment cannot be made (no network, no
+//! `venv` module), the bench runs without the Python side and the report says why. Asking for a
+//! particular interpreter with `--python` makes any of these failures an error instead.
+
+use std::io;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+
+use crate::BenchResult;
+use crate::child::{Finished, run_within};
+
+/// The folder of the Python programs, in the source tree this bench was built from.
+const SCRIPTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/python");
+/// The pinned packages the scripts need.
+const REQUIREMENTS: &str = include_str!("../python/requirements.txt");
+/// Written into the environment once its packages are installed: if it still matches
+/// `REQUIREMENTS`, the next run reuses the environment instead of installing again.
+const INSTALLED_MARKER: &str = "course-bench-requirements.txt";
+/// The oldest Python the scripts are written for.
+const OLDEST: (u32, u32) = (3, 8);
+const QUICK_CHECK: Duration = Duration::from_secs(60);
+const INSTALL_LIMIT: Duration = Duration::from_secs(600);
+
+/// Which interpreter to build the environment from.
+#[derive(Debug, Clone)]
+pub enum Choice {
+    /// `python3` from the PATH if there is one; skip the Python side if not.
+    Auto,
+    /// This interpreter, and an error if it cannot be used.
+    Given(PathBuf),
+    /// No Python side, for this reason.
+    Off(String),
+}
+
+/// A Python ready to run the scripts.
+#[derive(Debug, Clone)]
+pub struct Python {
+    /// The environment's interpreter.
+    interpreter: PathBuf,
+    /// "Python 3.11.7, httpx 0.28.1, requests 2.34.2", for the report.
+    pub versions: String,
+}
+
+/// The outcome of getting Python ready.
+#[derive(Debug)]
+pub enum Setup {
+    Ready(Python),
+    Skipped(String),
+}
+
+/// Finds the interpreter, and makes (or reuses) the environment in `venv`.
+pub fn prepare(choice: Choice, venv: &Path) -> BenchResult<Setup> {
+    let (base, insist) = match choice {
+        Choice::Off(why) => return Ok(Setup::Skipped(why)),
+        Choice::Auto => (PathBuf::from("python3"), false),
+        Choice::Given(path) => (path, true),
+    };
+    match make_environment(&base, venv) {
+        Ok(python) => Ok(Setup::Ready(python)),
+        Err(why) if insist => Err(why.into()),
+        Err(why) => Ok(Setup::Skipped(why)),
+    }
+}
+
+fn make_environment(base: &Path, venv: &Path) -> Result<Python, String> {
+    check_version(base)?;
+    let interpreter = venv.join("bin").join("python");
+    let marker = venv.join(INSTALLED_MARKER);
+    let up_to_date = std::fs::read_to_string(&marker).is_ok_and(|text| text == REQUIREMENTS);
+    if !(up_to_date && versions(&interpreter).is_ok()) {
+        eprintln!(
+            "Python: making a virtual environment in {} and installing httpx and requests \
+             (once; later runs reuse it)",
+            venv.display()
+        );
+        create_venv(base, venv)?;
+        install_requirements(&interpreter, venv)?;
+        std::fs::write(&marker, REQUIREMENTS)
+            .map_err(|error| format!("could not write {}: {error}", marker.display()))?;
+    }
+    let versions = versions(&interpreter)?;
+    Ok(Python {
+        interpreter,
+        versions,
+    })
+}
+
+/// Checks that `base` runs and is new enough.
+fn check_version(base: &Path) -> Result<(), String> {
+    let finished = run(Command::new(base).arg("--version"), QUICK_CHECK).map_err(|error| {
+        if error.kind() == io::ErrorKind::NotFound {
+            format!(
+                "no `{}` found; install Python 3.8 or newer, or point --python at one",
+                base.display()
+            )
+        } else {
+            format!("could not run `{} --version`: {error}", base.display())
+        }
+    })?;
+    // Old Pythons printed their version on stderr.
+    let said = format!("{}{}", finished.stdout, finished.stderr);
+    let version = parse_version(&said).ok_or_else(|| {
+        format!(
+            "`{} --version` said {:?}, not a Python version",
+            base.display(),
+            said.trim()
+        )
+    })?;
+    if version < OLDEST {
+        return Err(format!(
+            "{} is Python {}.{}; the scripts need {}.{} or newer",
+            base.display(),
+            version.0,
+            version.1,
+            OLDEST.0,
+            OLDEST.1
+        ));
+    }
+    Ok(())
+}
+
+/// `(3, 11)` from "Python 3.11.7".
+fn parse_version(text: &str) -> Option<(u32, u32)> {
+    let number = text.trim().strip_prefix("Python ")?;
+    let mut parts = number.split('.');
+    let major = parts.next()?.parse().ok()?;
+    let minor = parts
+        .next()?
+        .trim_end_matches(|c: char| !c.is_ascii_digit())
+        .parse()
+        .ok()?;
+    Some((major, minor))
+}
+
+fn create_venv(base: &Path, venv: &Path) -> Result<(), String> {
+    let finished = run(
+        Command::new(base).args(["-m", "venv", "--clear"]).arg(venv),
+        INSTALL_LIMIT,
+    )
+    .map_err(|error| format!("could not run `{} -m venv`: {error}", base.display()))?;
+    if !finished.status.success() {
+        return Err(format!(
+            "`{} -m venv {}` failed (on Debian and Ubuntu the venv module is the package \
+             python3-venv): {}",
+            base.display(),
+            venv.display(),
+            finished.stderr_tail(3)
+        ));
+    }
+    Ok(())
+}
+
+fn install_requirements(interpreter: &Path, venv: &Path) -> Result<(), String> {
+    let requirements = Path::new(SCRIPTS).join("requirements.txt");
+    let finished = run(
+        Command::new(interpreter)
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--disable-pip-version-check",
+                "--quiet",
+                "-r",
+            ])
+            .arg(&requirements),
+        INSTALL_LIMIT,
+    )
+    .map_err(|error| format!("could not run pip in {}: {error}", venv.display()))?;
+    if !finished.status.success() {
+        return Err(format!(
+            "pip could not install httpx and requests into {} (is the package index \
+             reachable?): {}",
+            venv.display(),
+            finished.stderr_tail(3)
+        ));
+    }
+    Ok(())
+}
+
+fn versions(interpreter: &Path) -> Result<String, String> {
+    let finished = run(
+        Command::new(interpreter).args([
+            "-c",
+            "import platform, httpx, requests; \
+             print(f'Python {platform.python_version()}, httpx {httpx.__version__}, \
+             requests {requests.__version__}')",
+        ]),
+        QUICK_CHECK,
+    )
+    .map_err(|error| format!("could not run {}: {error}", interpreter.display()))?;
+    if !finished.status.success() {
+        return Err(format!(
+            "{} cannot import httpx and requests: {}",
+            interpreter.display(),
+            finished.stderr_tail(1)
+        ));
+    }
+    Ok(finished.stdout.trim().to_string())
+}
+
+/// Runs a command to the end; a timeout is an error.
+fn run(command: &mut Command, limit: Duration) -> io::Result<Finished> {
+    run_within(command, limit)?.ok_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::TimedOut,
+            format!("still running after {} s, so stopped", limit.as_secs()),
+        )
+    })
+}
+
+impl Python {
+    /// Runs `bench/python/{script}` with `args` and reads the one line of JSON it prints.
+    pub fn run<T: DeserializeOwned>(
+        &self,
+        script: &str,
+        args: &[String],
+        limit: Duration,
+    ) -> BenchResult<T> {
+        let path = Path::new(SCRIPTS).join(script);
+        let finished = run(Command::new(&self.interpreter).arg(&path).args(args), limit)
+            .map_err(|error| format!("python {script}: {error}"))?;
+        if !finished.status.success() {
+            return Err(format!(
+                "python {script} {} failed ({}): {}",
+                args.join(" "),
+                finished.status,
+                finished.stderr_tail(3)
+            )
+            .into());
+        }
+        serde_json::from_str(finished.stdout.trim()).map_err(|error| {
+            format!(
+                "python {script} printed {:?}, not the JSON expected: {error}",
+                finished.stdout
+            )
+            .into()
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_are_read_from_what_python_prints() {
+        assert_eq!(parse_version("Python 3.11.7\n"), Some((3, 11)));
+        assert_eq!(parse_version("Python 3.13.0rc1"), Some((3, 13)));
+        assert_eq!(parse_version("Python 2.7.18"), Some((2, 7)));
+        assert_eq!(parse_version("command not found"), None);
+    }
+
+    #[test]
+    fn a_missing_interpreter_skips_or_fails_as_asked() {
+        let nowhere = Path::new("/nonexistent/python3");
+        let venv = std::env::temp_dir().join("course-bench-unused-venv");
+        match prepare(Choice::Given(nowhere.to_path_buf()), &venv) {
+            Err(error) => assert!(
+                error
+                    .to_string()
+                    .contains("no `/nonexistent/python3` found")
+            ),
+            Ok(setup) => panic!("expected an error, got {setup:?}"),
+        }
+        match prepare(Choice::Off("--quick".to_string()), &venv) {
+            Ok(Setup::Skipped(why)) => assert_eq!(why, "--quick"),
+            other => panic!("expected a skip, got {other:?}"),
+        }
+    }
+}
