@@ -96,13 +96,7 @@ fn main() -> ExitCode {
         Ok(runtime) => runtime.block_on(run(&cli)),
         Err(error) => Err(error.into()),
     };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    narrate::finish(result)
 }
 
 async fn run(cli: &Cli) -> LessonResult {

@@ -78,13 +78,7 @@ impl Cli {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(&cli) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    narrate::finish(run(&cli))
 }
 
 /// Plain sync code: each section builds the runtime it needs, because the runtime's shape (one

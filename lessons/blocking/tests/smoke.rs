@@ -1,49 +1,18 @@
 //! Runs the lesson as a learner would, quickly, and checks that every section printed its results.
 
-use std::process::{Command, Output};
+use lesson_kit::smoke::{self, assert_every_section_measured, assert_refused};
 
-fn lesson(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lesson-blocking"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run the lesson binary")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// The printed sections, each as (heading, body).
-fn sections(stdout: &str) -> Vec<(String, String)> {
-    let mut sections = Vec::new();
-    for chunk in stdout.split("\n── ").skip(1) {
-        let (heading, body) = chunk.split_once('\n').unwrap_or((chunk, ""));
-        sections.push((heading.to_string(), body.to_string()));
-    }
-    sections
-}
+const LESSON: &str = env!("CARGO_BIN_EXE_lesson-blocking");
 
 #[test]
 fn quick_run_measures_every_section() {
-    let output = lesson(&["--quick"]);
-    let stdout = text(&output.stdout);
-    let stderr = text(&output.stderr);
+    let output = smoke::run(LESSON, &["--quick"]);
+    let stdout = output.stdout.clone();
+    let stderr = output.stderr.clone();
     assert!(output.status.success(), "{stdout}\n{stderr}");
     // The panics of section 4 are expected, caught and printed by the lesson, not by Rust.
     assert!(!stderr.contains("panicked"), "{stderr}");
-    let sections = sections(&stdout);
-    let numbers: Vec<&str> = sections
-        .iter()
-        .map(|(heading, _)| heading.split('.').next().unwrap_or(""))
-        .collect();
-    assert_eq!(numbers, ["1", "2", "3", "4"], "{stdout}");
-    for (heading, body) in &sections {
-        assert!(
-            body.contains("  → "),
-            "section {heading} printed no result:\n{body}"
-        );
-    }
+    assert_every_section_measured(&stdout, &["1", "2", "3", "4"]);
     for claim in [
         // Section 1: no tick can run while the only thread sleeps. (The counts are exact; the
         // gaps, being timings, are only printed.)
@@ -64,10 +33,10 @@ fn quick_run_measures_every_section() {
 
 #[test]
 fn one_section_runs_alone() {
-    let output = lesson(&["--quick", "--section", "4"]);
-    let stdout = text(&output.stdout);
-    assert!(output.status.success(), "{}", text(&output.stderr));
-    assert_eq!(sections(&stdout).len(), 1, "{stdout}");
+    let output = smoke::run(LESSON, &["--quick", "--section", "4"]);
+    let stdout = output.stdout.clone();
+    assert!(output.status.success(), "{}", output.stderr.clone());
+    assert_eq!(smoke::sections(&stdout).len(), 1, "{stdout}");
 }
 
 #[test]
@@ -78,9 +47,6 @@ fn bad_flags_are_refused_clearly() {
         (&["--jobs", "100"][..], "100 is not in 1..=64"),
         (&["--job-mib", "a lot"][..], "invalid digit"),
     ] {
-        let output = lesson(args);
-        let stderr = text(&output.stderr);
-        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
-        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert_refused(&smoke::run(LESSON, args), expected);
     }
 }

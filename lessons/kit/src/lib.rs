@@ -9,6 +9,7 @@
 //! - [`memory`]: how much memory some work took, on the heap and in RAM.
 //! - [`data`]: deterministic bytes to hash, identical on every machine.
 //! - [`narrate`]: the look of a lesson: section headings, claims, code listings, results.
+//! - [`smoke`]: for the lessons' smoke tests: run a lesson, check every section measured something.
 //! - [`system`]: what the machine offers: cores, resident memory, open-file limits, terminal width.
 
 pub mod data;
@@ -16,6 +17,7 @@ pub mod measure;
 pub mod memory;
 pub mod narrate;
 pub mod server;
+pub mod smoke;
 pub mod system;
 pub mod timeline;
 

@@ -6,6 +6,7 @@
 //! book and the compiled program always show the same code.
 
 use std::fmt::Display;
+use std::process::ExitCode;
 
 use crate::system;
 
@@ -66,6 +67,18 @@ pub fn code(source: &str, anchor: &str) {
 pub fn result(label: &str, value: impl Display) {
     let style = Style::for_stdout();
     println!("  {} {label}: {value}", style.green("→"));
+}
+
+/// How a lesson's `main` ends: success, or the error printed as `error: ...` and a failing exit code
+/// (clap already exits with 2 for bad flags, so 1 means "the lesson itself could not go on").
+pub fn finish(result: crate::LessonResult) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// The lines of `source` between the anchor markers, without the markers of any other anchor and

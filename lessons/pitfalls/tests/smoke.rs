@@ -1,50 +1,17 @@
 //! Runs the lesson as a learner would, quickly, and checks that every section showed its pitfall
 //! and its fix.
 
-use std::process::{Command, Output};
+use lesson_kit::smoke::{self, assert_every_section_measured, assert_refused};
 
-fn lesson(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lesson-pitfalls"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        // Section 5's panic prints one line to stderr, not a backtrace.
-        .env_remove("RUST_BACKTRACE")
-        .output()
-        .expect("run the lesson binary")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// The printed sections, each as (heading, body).
-fn sections(stdout: &str) -> Vec<(String, String)> {
-    let mut sections = Vec::new();
-    for chunk in stdout.split("\n── ").skip(1) {
-        let (heading, body) = chunk.split_once('\n').unwrap_or((chunk, ""));
-        sections.push((heading.to_string(), body.to_string()));
-    }
-    sections
-}
+const LESSON: &str = env!("CARGO_BIN_EXE_lesson-pitfalls");
 
 #[test]
 fn quick_run_shows_every_pitfall_and_its_fix() {
-    let output = lesson(&["--quick"]);
-    let stdout = text(&output.stdout);
-    let stderr = text(&output.stderr);
+    let output = smoke::run(LESSON, &["--quick"]);
+    let stdout = output.stdout.clone();
+    let stderr = output.stderr.clone();
     assert!(output.status.success(), "{stdout}\n{stderr}");
-    let sections = sections(&stdout);
-    let numbers: Vec<&str> = sections
-        .iter()
-        .map(|(heading, _)| heading.split('.').next().unwrap_or(""))
-        .collect();
-    assert_eq!(numbers, ["1", "2", "3", "4", "5", "6", "7"], "{stdout}");
-    for (heading, body) in &sections {
-        assert!(
-            body.contains("  → "),
-            "section {heading} printed no result:\n{body}"
-        );
-    }
+    assert_every_section_measured(&stdout, &["1", "2", "3", "4", "5", "6", "7"]);
     for claim in [
         "→ reminders sent without the .await: 0",
         "→ reminders sent with the .await: 1",
@@ -77,10 +44,10 @@ fn quick_run_shows_every_pitfall_and_its_fix() {
 
 #[test]
 fn one_section_runs_alone() {
-    let output = lesson(&["--quick", "--section", "6"]);
-    let stdout = text(&output.stdout);
-    assert!(output.status.success(), "{}", text(&output.stderr));
-    assert_eq!(sections(&stdout).len(), 1, "{stdout}");
+    let output = smoke::run(LESSON, &["--quick", "--section", "6"]);
+    let stdout = output.stdout.clone();
+    assert!(output.status.success(), "{}", output.stderr.clone());
+    assert_eq!(smoke::sections(&stdout).len(), 1, "{stdout}");
 }
 
 #[test]
@@ -91,9 +58,6 @@ fn bad_flags_are_refused_clearly() {
         (&["--readings", "0"][..], "0 is not in 1..=5000000"),
         (&["--tasks", "ten"][..], "invalid digit"),
     ] {
-        let output = lesson(args);
-        let stderr = text(&output.stderr);
-        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
-        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert_refused(&smoke::run(LESSON, args), expected);
     }
 }

@@ -73,13 +73,7 @@ fn main() -> ExitCode {
     } else {
         run(&cli)
     };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    narrate::finish(result)
 }
 
 fn run(cli: &Cli) -> LessonResult {

@@ -1,50 +1,21 @@
 //! Runs the lesson as a learner would, quickly, and checks that every section printed its results.
 
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn lesson(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lesson-processes"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run the lesson binary")
-}
+use lesson_kit::smoke::{self, assert_every_section_measured, assert_refused};
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// The printed sections, each as (heading, body).
-fn sections(stdout: &str) -> Vec<(String, String)> {
-    let mut sections = Vec::new();
-    for chunk in stdout.split("\n── ").skip(1) {
-        let (heading, body) = chunk.split_once('\n').unwrap_or((chunk, ""));
-        sections.push((heading.to_string(), body.to_string()));
-    }
-    sections
-}
+const LESSON: &str = env!("CARGO_BIN_EXE_lesson-processes");
 
 #[test]
 fn quick_run_measures_every_section() {
-    let output = lesson(&["--quick"]);
-    let stdout = text(&output.stdout);
+    let output = smoke::run(LESSON, &["--quick"]);
+    let stdout = output.stdout.clone();
     assert!(
         output.status.success(),
         "{stdout}\n{}",
-        text(&output.stderr)
+        output.stderr.clone()
     );
-    let sections = sections(&stdout);
-    let numbers: Vec<&str> = sections
-        .iter()
-        .map(|(heading, _)| heading.split('.').next().unwrap_or(""))
-        .collect();
-    assert_eq!(numbers, ["1", "2", "3", "4"], "{stdout}");
-    for (heading, body) in &sections {
-        assert!(
-            body.contains("  → "),
-            "section {heading} printed no result:\n{body}"
-        );
-    }
+    assert_every_section_measured(&stdout, &["1", "2", "3", "4"]);
     for claim in [
         "→ par_iter: measured",
         "→ same digests both ways: yes",
@@ -69,10 +40,10 @@ fn quick_run_measures_every_section() {
 #[cfg(unix)]
 #[test]
 fn the_aborting_worker_is_explained() {
-    let output = lesson(&["--quick", "--section", "4"]);
-    let stdout = text(&output.stdout);
-    assert!(output.status.success(), "{}", text(&output.stderr));
-    assert_eq!(sections(&stdout).len(), 1, "{stdout}");
+    let output = smoke::run(LESSON, &["--quick", "--section", "4"]);
+    let stdout = output.stdout.clone();
+    assert!(output.status.success(), "{}", output.stderr.clone());
+    assert_eq!(smoke::sections(&stdout).len(), 1, "{stdout}");
     assert!(
         stdout.contains("→ a worker that aborts: killed by signal 6 (SIGABRT"),
         "{stdout}"
@@ -81,9 +52,12 @@ fn the_aborting_worker_is_explained() {
 
 #[test]
 fn sizing_flags_change_the_work() {
-    let output = lesson(&["--section", "2", "--megabytes", "3", "--workers", "3"]);
-    let stdout = text(&output.stdout);
-    assert!(output.status.success(), "{}", text(&output.stderr));
+    let output = smoke::run(
+        LESSON,
+        &["--section", "2", "--megabytes", "3", "--workers", "3"],
+    );
+    let stdout = output.stdout.clone();
+    assert!(output.status.success(), "{}", output.stderr.clone());
     assert!(
         stdout.contains("3 jobs that describe their data (build 1.00 MiB"),
         "{stdout}"
@@ -93,7 +67,7 @@ fn sizing_flags_change_the_work() {
 
 #[test]
 fn the_hidden_worker_flag_serves_one_job() {
-    let mut worker = Command::new(env!("CARGO_BIN_EXE_lesson-processes"))
+    let mut worker = Command::new(LESSON)
         .arg("--worker")
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
@@ -108,9 +82,9 @@ fn the_hidden_worker_flag_serves_one_job() {
     }
     let output = worker.wait_with_output().expect("the worker's reply");
     assert!(output.status.success());
-    let reply = text(&output.stdout);
+    let reply = String::from_utf8_lossy(&output.stdout);
     assert!(reply.starts_with("{\"reply\":\"pong\",\"pid\":"), "{reply}");
-    let help = text(&lesson(&["--help"]).stdout);
+    let help = smoke::run(LESSON, &["--help"]).stdout;
     assert!(
         !help.contains("--worker\n") && !help.contains("--worker "),
         "--worker is for the lesson, not for learners: hide it from --help\n{help}"
@@ -125,16 +99,13 @@ fn bad_flags_are_refused_clearly() {
         (&["--megabytes", "lots"][..], "invalid digit"),
         (&["--starts", "0"][..], "0 is not in 1..=10000"),
     ] {
-        let output = lesson(args);
-        let stderr = text(&output.stderr);
-        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
-        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert_refused(&smoke::run(LESSON, args), expected);
     }
 }
 
 #[test]
 fn a_worker_given_garbage_fails_with_a_message() {
-    let mut worker = Command::new(env!("CARGO_BIN_EXE_lesson-processes"))
+    let mut worker = Command::new(LESSON)
         .arg("--worker")
         .stdin(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -144,9 +115,6 @@ fn a_worker_given_garbage_fails_with_a_message() {
     drop(worker.stdin.take()); // no job at all
     let output = worker.wait_with_output().expect("the worker's end");
     assert_eq!(output.status.code(), Some(1));
-    assert!(
-        text(&output.stderr).starts_with("error: not a job: \"\""),
-        "{}",
-        text(&output.stderr)
-    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.starts_with("error: not a job: \"\""), "{stderr}");
 }

@@ -76,13 +76,7 @@ impl Cli {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(&cli) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    narrate::finish(run(&cli))
 }
 
 fn run(cli: &Cli) -> LessonResult {
