@@ -62,7 +62,7 @@ pub fn sections(stdout: &str) -> Vec<Section> {
             let (number, title) = heading.split_once(". ").unwrap_or(("", heading));
             Section {
                 number: number.to_string(),
-                heading: title.trim_end_matches(|c| c == '─' || c == ' ').to_string(),
+                heading: title.trim_end_matches(['─', ' ']).to_string(),
                 body: body.to_string(),
             }
         })
