@@ -59,7 +59,12 @@ fn operating_system() -> String {
     let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease")
         .map(|release| format!(" {}", release.trim()))
         .unwrap_or_default();
-    format!("{}{kernel}", std::env::consts::OS)
+    let name = match std::env::consts::OS {
+        "linux" => "Linux",
+        "macos" => "macOS",
+        other => other,
+    };
+    format!("{name}{kernel}")
 }
 
 /// The 1, 5 and 15 minute load averages: how busy the machine was besides the bench. A load

@@ -167,7 +167,7 @@ pub fn run(plan: &Plan, context: &Context) -> BenchResult<Section> {
     }
     disagreements.dedup();
     notes.push(if disagreements.is_empty() {
-        "Every way, Python's included, produced the same digests.".to_string()
+        "Every way produced the same digests.".to_string()
     } else {
         format!(
             "Digests that differ from one thread's: {}.",
@@ -375,7 +375,7 @@ fn scaling_chart(
     let mut series = Vec::new();
     if let Some(one) = rates.get(&Way::OneThread).map(Spread::median) {
         series.push(Series::ideal(
-            "ideal: min(threads, cores) × single core",
+            "ideal: min(threads, cores) × 1 core",
             thread_rates
                 .keys()
                 .map(|&threads| (threads as f64, threads.min(cores) as f64 * one / GB))
@@ -383,7 +383,7 @@ fn scaling_chart(
         ));
     }
     series.push(Series::measured(
-        "thread::scope (hash_on_threads)",
+        "thread::scope",
         thread_rates
             .iter()
             .map(|(&threads, spread)| (threads as f64, spread.median() / GB))

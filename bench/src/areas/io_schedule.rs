@@ -176,10 +176,8 @@ pub fn run(plan: &Plan, context: &Context) -> BenchResult<Section> {
                 }
             }
         }
-        if run == 0 && !plan.quick {
-            if let Some(python) = requests.python {
-                notes.push(unbounded_gather(python, &requests.url, io.requests));
-            }
+        if let Some(python) = requests.python.filter(|_| run == 0 && !plan.quick) {
+            notes.push(unbounded_gather(python, &requests.url, io.requests));
         }
     }
     notes.dedup();

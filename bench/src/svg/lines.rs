@@ -2,12 +2,12 @@
 
 use super::{Anchor, Axis, Svg, colour, draw_axes};
 
-const WIDTH: f64 = 780.0;
+const WIDTH: f64 = 880.0;
 const HEIGHT: f64 = 440.0;
 const LEFT: f64 = 70.0;
 const TOP: f64 = 44.0;
 /// Room on the right for the legend.
-const LEGEND_WIDTH: f64 = 230.0;
+const LEGEND_WIDTH: f64 = 290.0;
 const BOTTOM: f64 = 56.0;
 
 /// A line chart of one or more series over shared axes.

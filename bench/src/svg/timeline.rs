@@ -10,8 +10,10 @@ const WIDTH: f64 = 780.0;
 const LEFT: f64 = 20.0;
 const RIGHT: f64 = 20.0;
 const TOP: f64 = 40.0;
-/// Height of a panel's lanes together, whatever their number.
+/// Height of a panel's lanes together, when there are many lanes.
 const LANES_HEIGHT: f64 = 150.0;
+/// Height of one lane, when there are few: two lanes need not fill 150 pixels.
+const MAX_LANE_HEIGHT: f64 = 24.0;
 const PANEL_GAP: f64 = 34.0;
 const BOTTOM: f64 = 50.0;
 
@@ -51,13 +53,23 @@ pub fn pack_into_lanes(spans: &[(f64, f64)]) -> Vec<Vec<(f64, f64)>> {
     lanes
 }
 
+impl Panel {
+    fn lanes_height(&self) -> f64 {
+        (self.lanes.len() as f64 * MAX_LANE_HEIGHT).clamp(MAX_LANE_HEIGHT, LANES_HEIGHT)
+    }
+}
+
 fn last_end(lane: &[(f64, f64)]) -> f64 {
     lane.last().map_or(0.0, |span| span.1)
 }
 
 impl TimelineChart {
     pub fn to_svg(&self) -> String {
-        let panels_height = self.panels.len() as f64 * (LANES_HEIGHT + PANEL_GAP);
+        let panels_height: f64 = self
+            .panels
+            .iter()
+            .map(|panel| panel.lanes_height() + PANEL_GAP)
+            .sum();
         let height = TOP + panels_height + BOTTOM;
         let mut svg = Svg::new(WIDTH, height);
         svg.title(WIDTH, &self.title);
@@ -83,12 +95,13 @@ impl TimelineChart {
             "seconds since the batch began",
         );
 
+        let mut panel_top = TOP;
         for (index, panel) in self.panels.iter().enumerate() {
-            let panel_top = TOP + index as f64 * (LANES_HEIGHT + PANEL_GAP);
             let lanes_top = panel_top + PANEL_GAP - 8.0;
+            let lanes_height = panel.lanes_height();
             let label = format!("{} ({} lanes)", panel.name, panel.lanes.len());
             svg.text((LEFT, panel_top + 18.0), Anchor::Start, &label);
-            let lane_height = LANES_HEIGHT / panel.lanes.len().max(1) as f64;
+            let lane_height = lanes_height / panel.lanes.len().max(1) as f64;
             // A thin gap between lanes when there is room for one.
             let bar_height = if lane_height > 3.0 {
                 lane_height - 1.0
@@ -99,7 +112,14 @@ impl TimelineChart {
                 let y = lanes_top + lane_index as f64 * lane_height;
                 for &(start, finish) in lane {
                     let x = time.place(start);
-                    let width = (time.place(finish) - x).max(0.8);
+                    let width = time.place(finish) - x;
+                    // A hair of white between back-to-back bars shows where one request ended
+                    // and the next began; a bar too thin to spare it keeps its width.
+                    let width = if width > 3.0 {
+                        width - 0.7
+                    } else {
+                        width.max(0.8)
+                    };
                     svg.rect(x, y, width, bar_height, colour(index));
                 }
             }
@@ -107,12 +127,13 @@ impl TimelineChart {
                 let at = time.place(ideal);
                 svg.line(
                     (at, lanes_top - 4.0),
-                    (at, lanes_top + LANES_HEIGHT + 2.0),
+                    (at, lanes_top + lanes_height + 2.0),
                     INK,
                     true,
                 );
                 svg.text((at + 4.0, lanes_top + 8.0), Anchor::Start, "ideal");
             }
+            panel_top += lanes_height + PANEL_GAP;
         }
         svg.finish()
     }

@@ -1,0 +1,363 @@
+//! Runs the bench as `cargo xtask bench --quick` does (here in the test's own debug build), into
+//! a folder of its own, and checks that the report and plots it leaves are complete and
+//! well-formed. No figure is checked against any expectation: a debug build's timings on a busy
+//! machine mean nothing, and the bench is for reading, not for asserting.
+
+use std::fs;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn bench(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_course-bench"))
+        .args(args)
+        .output()
+        .expect("run the bench binary")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The area tables of a report: each section heading with its rows, as cells.
+fn area_tables(report: &str) -> Vec<(String, Vec<Vec<String>>)> {
+    let mut tables = Vec::new();
+    for section in report.split("\n## ").skip(1) {
+        let heading = section.lines().next().unwrap_or_default().to_string();
+        let mut lines = section
+            .lines()
+            .skip_while(|line| *line != "| What | Measured | Ideal or limit | Ratio |");
+        if lines.next().is_none() {
+            continue;
+        }
+        let rows = lines
+            .skip(1) // the | --- | line
+            .take_while(|line| line.starts_with('|'))
+            .map(cells)
+            .collect();
+        tables.push((heading, rows));
+    }
+    tables
+}
+
+fn cells(line: &str) -> Vec<String> {
+    line.trim()
+        .trim_start_matches('|')
+        .trim_end_matches('|')
+        .split(" | ")
+        .map(|cell| cell.trim().to_string())
+        .collect()
+}
+
+/// The number a cell starts with: `2.03` of "2.03 s (...)", `12345` of "12,345 req/s".
+fn leading_number(cell: &str) -> Option<f64> {
+    let digits: String = cell
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ',')
+        .filter(|c| *c != ',')
+        .collect();
+    digits.parse().ok()
+}
+
+#[test]
+fn quick_bench_writes_a_complete_report_and_plots() {
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bench-smoke");
+    // A report left by an earlier run must not pass for this one's.
+    let _ = fs::remove_dir_all(&out);
+    let output = bench(&[
+        "--quick",
+        "--out",
+        out.to_str().expect("a UTF-8 temporary path"),
+    ]);
+    let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("| What | Measured | Ideal or limit | Ratio |"),
+        "{stdout}"
+    );
+
+    let report = fs::read_to_string(out.join("report.md")).expect("report.md was written");
+    for heading in ["## Machine", "## Headlines", "## Rust versus Python"] {
+        assert!(report.contains(heading), "no {heading:?} in:\n{report}");
+    }
+    let cores = report
+        .lines()
+        .find_map(|line| line.strip_prefix("| Cores | "))
+        .and_then(leading_number)
+        .expect("the report gives the number of cores");
+    assert!(cores >= 1.0);
+    assert!(report.contains("| CPU | "), "{report}");
+    assert!(
+        report.contains("skipped: --quick never runs Python"),
+        "{report}"
+    );
+
+    let tables = area_tables(&report);
+    let headings: Vec<&str> = tables.iter().map(|(heading, _)| heading.as_str()).collect();
+    let expected = [
+        "I/O schedule",
+        "Throughput",
+        "Tasks versus threads",
+        "CPU: SHA-256",
+        "Start cost",
+    ];
+    assert_eq!(tables.len(), expected.len(), "{headings:?}");
+    for (heading, prefix) in headings.iter().zip(expected) {
+        assert!(
+            heading.starts_with(prefix),
+            "{heading:?} should start with {prefix:?}"
+        );
+    }
+    for (heading, rows) in &tables {
+        assert!(!rows.is_empty(), "the {heading} table has no rows");
+        for row in rows {
+            assert_eq!(row.len(), 4, "{heading}: {row:?}");
+            let [what, measured, limit, ratio] = [&row[0], &row[1], &row[2], &row[3]];
+            assert!(!what.is_empty(), "{heading}: {row:?}");
+            assert!(
+                leading_number(measured).is_some(),
+                "{heading}: measured {measured:?}"
+            );
+            assert!(
+                limit == "—" || limit.chars().any(|c| c.is_ascii_digit()),
+                "{heading}: limit {limit:?}"
+            );
+            assert!(
+                ratio == "—"
+                    || ratio
+                        .strip_suffix('×')
+                        .is_some_and(|number| number.parse::<f64>().is_ok()),
+                "{heading}: ratio {ratio:?}"
+            );
+        }
+    }
+    let all_rows: Vec<&String> = tables
+        .iter()
+        .flat_map(|(_, rows)| rows)
+        .map(|row| &row[0])
+        .collect();
+    for what in [
+        "threads: worker pool + blocking reqwest, C = 10",
+        "tokio: Semaphore + join_all, C = 10",
+        "tokio: buffer_unordered, C = 50",
+        "tokio + reqwest, one shared client",
+        "tokio + reqwest, a client per request",
+        "start 1,000 waiting threads",
+        "resident memory per waiting tokio task",
+        "rayon `par_iter` on",
+        "worker processes",
+        "start a process, ping it, wait for it to exit",
+        "spawn a tokio task and await it",
+    ] {
+        assert!(
+            all_rows.iter().any(|row| row.starts_with(what)),
+            "no row {what:?} among {all_rows:#?}"
+        );
+    }
+
+    let plots: Vec<&str> = report
+        .lines()
+        .filter_map(|line| {
+            line.strip_prefix("![")?
+                .split_once("](")?
+                .1
+                .strip_suffix(')')
+        })
+        .collect();
+    for plot in [
+        "io-scaling.svg",
+        "io-timeline.svg",
+        "throughput.svg",
+        "cpu-scaling.svg",
+        "cpu-timeline.svg",
+    ] {
+        assert!(
+            plots.contains(&plot),
+            "{plot} is not in the report: {plots:?}"
+        );
+    }
+    for plot in plots {
+        let svg =
+            fs::read_to_string(out.join(plot)).unwrap_or_else(|error| panic!("{plot}: {error}"));
+        if let Err(problem) = check_svg(&svg) {
+            panic!("{plot} is not well-formed SVG: {problem}");
+        }
+    }
+}
+
+#[test]
+fn bad_flags_are_clear_errors() {
+    let output = bench(&["--runs", "0"]);
+    assert!(!output.status.success());
+    assert!(
+        text(&output.stderr).contains("--runs"),
+        "{}",
+        text(&output.stderr)
+    );
+
+    let output = bench(&["--only", "everything"]);
+    assert!(!output.status.success());
+    assert!(
+        text(&output.stderr).contains("possible values"),
+        "{}",
+        text(&output.stderr)
+    );
+
+    let output = bench(&["--python", "python3", "--no-python"]);
+    assert!(!output.status.success());
+    assert!(
+        text(&output.stderr).contains("cannot be used with"),
+        "{}",
+        text(&output.stderr)
+    );
+}
+
+#[test]
+fn an_interpreter_that_does_not_exist_is_an_error_not_a_skip() {
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bench-no-python");
+    let output = bench(&[
+        "--python",
+        "/nonexistent/python3",
+        "--only",
+        "starts",
+        "--out",
+        out.to_str().expect("a UTF-8 temporary path"),
+    ]);
+    assert!(!output.status.success());
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("no `/nonexistent/python3` found"),
+        "{stderr}"
+    );
+}
+
+/// Checks that `svg` is well-formed XML (tags nest and close, attributes are quoted, `&` only
+/// starts an entity) with a single `<svg>` root. Enough XML for what the bench writes.
+fn check_svg(svg: &str) -> Result<(), String> {
+    let mut open: Vec<String> = Vec::new();
+    let mut roots = 0;
+    let mut rest = svg;
+    while let Some(start) = rest.find('<') {
+        check_text(&rest[..start])?;
+        let tag_and_after = &rest[start..];
+        if let Some(comment) = tag_and_after.strip_prefix("<!--") {
+            let end = comment.find("-->").ok_or("a comment that never ends")?;
+            rest = &comment[end + 3..];
+            continue;
+        }
+        if let Some(declaration) = tag_and_after.strip_prefix("<?") {
+            let end = declaration
+                .find("?>")
+                .ok_or("a declaration that never ends")?;
+            rest = &declaration[end + 2..];
+            continue;
+        }
+        let end = tag_end(tag_and_after).ok_or("a tag that never ends")?;
+        let tag = &tag_and_after[1..end];
+        rest = &tag_and_after[end + 1..];
+        if let Some(name) = tag.strip_prefix('/') {
+            let expected = open
+                .pop()
+                .ok_or_else(|| format!("</{name}> closes nothing"))?;
+            if name.trim() != expected {
+                return Err(format!("</{name}> closes <{expected}>"));
+            }
+            continue;
+        }
+        let self_closing = tag.ends_with('/');
+        let body = tag.trim_end_matches('/');
+        let name = body.split_whitespace().next().ok_or("an empty tag")?;
+        check_attributes(&body[name.len()..])?;
+        if open.is_empty() {
+            roots += 1;
+            if name != "svg" || roots > 1 {
+                return Err(format!(
+                    "the document's root is <{name}> (root number {roots})"
+                ));
+            }
+        }
+        if !self_closing {
+            open.push(name.to_string());
+        }
+    }
+    check_text(rest)?;
+    match (open.last(), roots) {
+        (Some(unclosed), _) => Err(format!("<{unclosed}> is never closed")),
+        (None, 0) => Err("no <svg> element".to_string()),
+        _ => Ok(()),
+    }
+}
+
+/// Where the tag starting `text` ends: the first `>` outside quotes.
+fn tag_end(text: &str) -> Option<usize> {
+    let mut quote = None;
+    for (index, c) in text.char_indices() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(open), _) if c == open => quote = None,
+            (None, '>') => return Some(index),
+            _ => {}
+        }
+    }
+    None
+}
+
+fn check_attributes(mut text: &str) -> Result<(), String> {
+    loop {
+        text = text.trim_start();
+        if text.is_empty() {
+            return Ok(());
+        }
+        let (name, after) = text
+            .split_once('=')
+            .ok_or_else(|| format!("an attribute without a value: {text:?}"))?;
+        if name.is_empty() || name.contains(char::is_whitespace) {
+            return Err(format!("a bad attribute name {name:?}"));
+        }
+        let quote = after
+            .chars()
+            .next()
+            .filter(|c| *c == '"' || *c == '\'')
+            .ok_or_else(|| format!("attribute {name} is not quoted"))?;
+        let value_and_after = &after[1..];
+        let end = value_and_after
+            .find(quote)
+            .ok_or_else(|| format!("attribute {name} never ends"))?;
+        let value = &value_and_after[..end];
+        if value.contains('<') {
+            return Err(format!("attribute {name} holds a '<'"));
+        }
+        check_text(value)?;
+        text = &value_and_after[end + 1..];
+    }
+}
+
+/// Text may hold `&` only as the start of an entity.
+fn check_text(text: &str) -> Result<(), String> {
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        let entity = &rest[at + 1..];
+        let end = entity
+            .find(';')
+            .ok_or_else(|| format!("a bare '&' in {text:?}"))?;
+        let name = &entity[..end];
+        let known = matches!(name, "amp" | "lt" | "gt" | "quot" | "apos")
+            || name
+                .strip_prefix('#')
+                .is_some_and(|number| !number.is_empty());
+        if !known {
+            return Err(format!("an unknown entity &{name}; in {text:?}"));
+        }
+        rest = &entity[end + 1..];
+    }
+    Ok(())
+}
+
+#[test]
+fn the_svg_check_catches_what_it_should() {
+    assert!(check_svg(r#"<svg a="1"><g><text>a &amp; b</text></g><rect/></svg>"#).is_ok());
+    assert!(check_svg("<svg><g></svg>").is_err());
+    assert!(check_svg("<svg>a & b</svg>").is_err());
+    assert!(check_svg("<svg a=1/>").is_err());
+    assert!(check_svg("<svg/><svg/>").is_err());
+    assert!(check_svg("<html/>").is_err());
+}
