@@ -3,6 +3,7 @@
 //! For learners: `check`, `watch`, `hint`, `list`, `reset`. For teachers: `check --json`,
 //! `list --json`. For maintainers: `verify`, `seal`.
 
+mod bench;
 mod compile;
 mod course;
 mod diagnose;
@@ -67,6 +68,9 @@ enum Command {
     },
     /// Maintainers: record the fingerprints of the exercises' checks and starters.
     Seal,
+    /// Maintainers: measure every lesson's claim against its ideal and against Python
+    /// (`--quick` for a smoke test); writes target/bench/report.md and SVG plots.
+    Bench(bench::BenchArgs),
 }
 
 /// An error for the person at the keyboard: what went wrong and what to do.
@@ -111,6 +115,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             verify::verify(&course, &names)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Bench(args) => bench::run(&course, args),
         Command::Seal => {
             seal::write_lock(&course)?;
             println!(

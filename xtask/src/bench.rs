@@ -1,0 +1,52 @@
+//! `cargo xtask bench [--quick]`: runs the course's benchmark (the `course-bench` package) in a
+//! release build and leaves its report in `target/bench/report.md`, with SVG plots beside it.
+//!
+//! The bench measures each lesson's claim against its ideal and against the Python original; see
+//! `bench/src/main.rs`. This is only the launcher: it picks the build profile (a debug build's
+//! figures mean nothing) and the output folder, and passes any further flags through.
+
+use std::process::ExitCode;
+
+use clap::Args;
+
+use crate::Error;
+use crate::compile::cargo;
+use crate::course::Course;
+use crate::verify::target_dir;
+
+#[derive(Args, Debug)]
+pub struct BenchArgs {
+    /// Small sizes and no Python: checks the bench works, in well under a minute.
+    #[arg(long)]
+    quick: bool,
+    /// More flags for the bench itself, after `--`: `cargo xtask bench -- --only cpu --runs 5`
+    /// (`cargo xtask bench -- --help` lists them).
+    #[arg(last = true)]
+    bench_args: Vec<String>,
+}
+
+pub fn run(course: &Course, args: BenchArgs) -> Result<ExitCode, Error> {
+    let out = target_dir(course).join("bench");
+    let mut command = cargo();
+    command
+        .current_dir(&course.root)
+        .args(["run", "--release", "--package", "course-bench", "--"])
+        .arg("--out")
+        .arg(&out);
+    if args.quick {
+        command.arg("--quick");
+    }
+    command.args(&args.bench_args);
+    // The bench prints its progress and tables as it goes (and cargo its first, long release
+    // build), so both share our terminal.
+    let status = command
+        .status()
+        .map_err(|error| Error::new(format!("cannot run cargo: {error}")))?;
+    if status.success() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        Err(Error::new(format!(
+            "the bench did not finish ({status}); what it printed above says why"
+        )))
+    }
+}
