@@ -4,6 +4,7 @@
 //! `list --json`. For maintainers: `verify`, `seal`.
 
 mod bench;
+mod book;
 mod compile;
 mod course;
 mod diagnose;
@@ -71,6 +72,8 @@ enum Command {
     /// Maintainers: measure every lesson's claim against its ideal and against Python
     /// (`--quick` for a smoke test); writes target/bench/report.md and SVG plots.
     Bench(bench::BenchArgs),
+    /// Build the course's book into target/book (`--open` to read it, `--serve` to edit it).
+    Book(book::BookArgs),
 }
 
 /// An error for the person at the keyboard: what went wrong and what to do.
@@ -125,5 +128,6 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Book(args) => book::run(&course, args),
     }
 }

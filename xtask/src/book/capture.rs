@@ -1,0 +1,255 @@
+//! `cargo xtask book capture [LESSON...]`: runs each section of the lessons, as a learner would
+//! (`cargo run -p lesson-NAME -- --section N`), and saves what it printed into
+//! `book/src/captures/NAME-N.txt` for the book to show: the results and the timelines, without the
+//! code listings (the book includes those from the source), with the command and the machine on
+//! top. Run it again after a lesson changes; the figures are this machine's, and say so.
+
+use std::ffi::OsString;
+use std::process::{Command, Stdio};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::Error;
+use crate::course::Course;
+
+use super::check::lesson_names;
+use super::expand::CAPTURES_DIR;
+use super::source::{BOOK_DIR, SRC_DIR};
+
+/// Wide enough for the timelines, narrow enough for a page of the book.
+const COLUMNS: &str = "80";
+
+pub fn capture(course: &Course, lessons: &[String]) -> Result<(), Error> {
+    let all = lesson_names(course);
+    let lessons: Vec<String> = if lessons.is_empty() {
+        all
+    } else {
+        for lesson in lessons {
+            if !all.contains(lesson) {
+                return Err(Error::new(format!(
+                    "there is no lesson `{lesson}`; the lessons are {}",
+                    all.join(", ")
+                )));
+            }
+        }
+        lessons.to_vec()
+    };
+    let dir = course.root.join(BOOK_DIR).join(SRC_DIR).join(CAPTURES_DIR);
+    std::fs::create_dir_all(&dir)
+        .map_err(|error| Error::new(format!("cannot create {}: {error}", dir.display())))?;
+    let machine = machine();
+    for lesson in &lessons {
+        let sections = section_count(course, lesson)?;
+        for section in 1..=sections {
+            let command = format!("cargo run -p lesson-{lesson} -- --section {section}");
+            eprintln!("capturing: {command}");
+            let output = run_lesson(course, lesson, &["--section", &section.to_string()])?;
+            let text = format!("# {command}\n# {machine}\n\n{}\n", tidy(&output));
+            let path = dir.join(format!("{lesson}-{section}.txt"));
+            std::fs::write(&path, text)
+                .map_err(|error| Error::new(format!("cannot write {}: {error}", path.display())))?;
+        }
+    }
+    Ok(())
+}
+
+/// How many sections a lesson has, from its `--help`: "Run only this section (1 to 4)".
+fn section_count(course: &Course, lesson: &str) -> Result<u32, Error> {
+    let help = run_lesson(course, lesson, &["--help"])?;
+    help.split("(1 to ")
+        .nth(1)
+        .and_then(|rest| rest.split(')').next())
+        .and_then(|count| count.trim().parse().ok())
+        .ok_or_else(|| {
+            Error::new(format!(
+                "lesson-{lesson} --help does not say how many sections it has (\"(1 to N)\")"
+            ))
+        })
+}
+
+fn run_lesson(course: &Course, lesson: &str, args: &[&str]) -> Result<String, Error> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
+    let output = Command::new(cargo)
+        .args([
+            "run",
+            "--quiet",
+            "--package",
+            &format!("lesson-{lesson}"),
+            "--",
+        ])
+        .args(args)
+        .current_dir(&course.root)
+        .env("COLUMNS", COLUMNS)
+        .env("NO_COLOR", "1")
+        // A lesson that shows a panic shows its message; a backtrace would bury it.
+        .env_remove("RUST_BACKTRACE")
+        .stdin(Stdio::null())
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|error| Error::new(format!("cannot run cargo: {error}")))?;
+    if !output.status.success() {
+        return Err(Error::new(format!(
+            "`cargo run -p lesson-{lesson} -- {}` failed ({})",
+            args.join(" "),
+            output.status
+        )));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// A section's output as the book shows it: from below its heading, without its claim and
+/// Python lines (the chapter says those in its own words), without code listings (included from
+/// the source instead), and without the closing "Next:" line.
+pub fn tidy(output: &str) -> String {
+    let lines: Vec<&str> = output.lines().map(str::trim_end).collect();
+    let start = lines
+        .iter()
+        .position(|line| line.starts_with("── "))
+        .map_or(0, |heading| heading + 1);
+    let mut kept: Vec<&str> = Vec::new();
+    let mut index = start;
+    let mut skipping_paragraph: Option<usize> = None;
+    while index < lines.len() {
+        let line = lines[index];
+        if line.starts_with("Next: ") {
+            break;
+        }
+        if let Some(indent) = skipping_paragraph {
+            if !line.is_empty() && line.starts_with(&" ".repeat(indent)) {
+                index += 1;
+                continue;
+            }
+            skipping_paragraph = None;
+        }
+        if let Some(lead) = ["Claim: ", "Python: "]
+            .into_iter()
+            .find(|lead| line.starts_with(lead))
+        {
+            skipping_paragraph = Some(lead.len());
+            index += 1;
+            continue;
+        }
+        // A compiler error the lesson prints from its trybuild case: the book includes the
+        // `.stderr` file itself, beside the case.
+        if line.starts_with("    error") {
+            drop_introduction(&mut kept);
+            index += 1;
+            while index < lines.len() && lines[index].starts_with("    ") {
+                index += 1;
+            }
+            continue;
+        }
+        if let Some(end) = listing_end(&lines, index) {
+            drop_introduction(&mut kept);
+            index = end;
+            continue;
+        }
+        kept.push(line);
+        index += 1;
+    }
+    let mut out: Vec<&str> = Vec::new();
+    for line in kept {
+        if line.is_empty() && out.last().is_none_or(|last| last.is_empty()) {
+            continue;
+        }
+        out.push(line);
+    }
+    while out.last().is_some_and(|last| last.is_empty()) {
+        out.pop();
+    }
+    out.join("\n")
+}
+
+/// Drops the sentence that introduced a listing ("The parent's side:"), which would dangle
+/// without it: the lines of the last paragraph, if it ends with a colon.
+fn drop_introduction(kept: &mut Vec<&str>) {
+    if !kept.last().is_some_and(|last| last.ends_with(':')) {
+        return;
+    }
+    kept.pop();
+    while let Some(line) = kept.last() {
+        let ends_a_sentence = line.ends_with(['.', ':', '!', '?']);
+        let is_prose = !line.is_empty() && !line.starts_with(' ') && !line.contains(" |");
+        if !is_prose || ends_a_sentence {
+            break;
+        }
+        kept.pop();
+    }
+}
+
+/// A listing as the lessons print it: an empty line, lines indented by four spaces (and empty
+/// ones), and an empty line. Returns the index of that closing empty line.
+fn listing_end(lines: &[&str], index: usize) -> Option<usize> {
+    if !lines[index].is_empty() || !lines.get(index + 1)?.starts_with("    ") {
+        return None;
+    }
+    let mut end = index + 1;
+    while end < lines.len() && (lines[end].is_empty() || lines[end].starts_with("    ")) {
+        end += 1;
+    }
+    // The run must end on an empty line: the blank line the listing is printed with.
+    let last = end - 1;
+    (last > index + 1 && lines[last].is_empty()).then_some(last)
+}
+
+/// "2 cores (CPU model), linux x86_64, debug build, 2026-05-14".
+fn machine() -> String {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let model = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|line| line.starts_with("model name"))
+                .and_then(|line| line.split_once(':'))
+                .map(|(_, model)| format!(" ({})", model.trim()))
+        })
+        .unwrap_or_default();
+    format!(
+        "{cores} cores{model}, {} {}, debug build, {}",
+        std::env::consts::OS,
+        std::env::consts::ARCH,
+        today()
+    )
+}
+
+/// Today's date (UTC) as `YYYY-MM-DD`, from the days since 1970 (Howard Hinnant's algorithm).
+fn today() -> String {
+    let seconds = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs());
+    let days = (seconds / 86_400) as i64 + 719_468;
+    let era = days.div_euclid(146_097);
+    let day_of_era = days.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listings_claims_and_the_closing_line_are_left_out() {
+        let output = "# Lesson\nabout\n\n── 1. Title ──\nClaim: one\n       two\nPython: three\n        four\nDone.\nThe code,\nwhich is:\n\n    fn listing() {\n\n        body\n    }\n\n  → result: 1 s\n    at 5 ms: kept, no blank line before\nchart |###|\n\nNext: the exercises\n";
+        assert_eq!(
+            tidy(output),
+            "Done.\n\n  → result: 1 s\n    at 5 ms: kept, no blank line before\nchart |###|"
+        );
+    }
+
+    #[test]
+    fn dates_are_civil() {
+        let today = today();
+        assert_eq!(today.len(), 10, "{today}");
+        assert!(today.as_str() > "2025-01-01", "{today}");
+    }
+}

@@ -1,0 +1,118 @@
+//! mdBook, installed on first use into the course's own target directory, so building the book
+//! needs nothing but the Rust toolchain and nothing is installed globally.
+//!
+//! It is an installed binary rather than a library of the xtask on purpose: the xtask is also the
+//! learners' grader, and mdBook as a dependency would add its compile time to every learner's
+//! first `cargo xtask check`. `cargo install` builds it apart, once, only for those who build the
+//! book.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use crate::Error;
+
+/// The mdBook this book is written for. A newer one may render differently or reject the config:
+/// upgrade on purpose, rebuild, and look at the pages.
+pub const MDBOOK_VERSION: &str = "0.5.4";
+
+/// Enough for `mdbook build` and its search box. Leaving out `serve` and `watch` (an HTTP server,
+/// tokio and a file watcher) saves about a minute of a cold install.
+const BUILD_FEATURES: &str = "search";
+/// What `mdbook serve` needs on top.
+const SERVE_FEATURES: &str = "search,serve,watch";
+
+/// An mdBook binary of the pinned version.
+#[derive(Debug, Clone)]
+pub struct Mdbook {
+    pub path: PathBuf,
+}
+
+impl Mdbook {
+    /// The pinned mdBook in `tools_dir`, installed there first if it is missing, of another
+    /// version, or (when `serve` is asked for) built without `mdbook serve`.
+    pub fn ensure(tools_dir: &Path, serve: bool) -> Result<Mdbook, Error> {
+        let mdbook = Mdbook {
+            path: tools_dir
+                .join("bin")
+                .join(format!("mdbook{}", std::env::consts::EXE_SUFFIX)),
+        };
+        let current = mdbook.version().as_deref() == Some(MDBOOK_VERSION);
+        if current && (!serve || mdbook.can_serve()) {
+            return Ok(mdbook);
+        }
+        let features = if serve {
+            SERVE_FEATURES
+        } else {
+            BUILD_FEATURES
+        };
+        install(tools_dir, features)?;
+        match mdbook.version() {
+            Some(version) if version == MDBOOK_VERSION => Ok(mdbook),
+            other => Err(Error::new(format!(
+                "installed mdBook, but {} reports version {other:?}, not {MDBOOK_VERSION}",
+                mdbook.path.display()
+            ))),
+        }
+    }
+
+    /// `0.5.4` from `mdbook v0.5.4`, or `None` if there is no working binary.
+    fn version(&self) -> Option<String> {
+        let output = Command::new(&self.path)
+            .arg("--version")
+            .stdin(Stdio::null())
+            .output()
+            .ok()?;
+        let text = String::from_utf8_lossy(&output.stdout);
+        let version = text.trim().rsplit(' ').next()?.trim_start_matches('v');
+        output.status.success().then(|| version.to_string())
+    }
+
+    fn can_serve(&self) -> bool {
+        Command::new(&self.path)
+            .args(["serve", "--help"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|status| status.success())
+    }
+
+    /// A command running this mdBook.
+    pub fn command(&self) -> Command {
+        Command::new(&self.path)
+    }
+}
+
+fn install(tools_dir: &Path, features: &str) -> Result<(), Error> {
+    eprintln!(
+        "Installing mdBook {MDBOOK_VERSION} into {} (once; a few minutes on two cores)...",
+        tools_dir.display()
+    );
+    std::fs::create_dir_all(tools_dir)
+        .map_err(|error| Error::new(format!("cannot create {}: {error}", tools_dir.display())))?;
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
+    let status = Command::new(cargo)
+        .args(["install", "mdbook", "--locked", "--no-default-features"])
+        .arg("--version")
+        .arg(format!("={MDBOOK_VERSION}"))
+        .args(["--features", features])
+        .arg("--root")
+        .arg(tools_dir)
+        // Its own target directory, kept: a reinstall (with `serve`, say) reuses what it built,
+        // and never waits for a lock held by a build of the course.
+        .arg("--target-dir")
+        .arg(tools_dir.join("build"))
+        .env_remove("CARGO_TARGET_DIR")
+        .current_dir(tools_dir)
+        .stdin(Stdio::null())
+        .status()
+        .map_err(|error| Error::new(format!("cannot run cargo install: {error}")))?;
+    if !status.success() {
+        return Err(Error::new(format!(
+            "`cargo install mdbook --version ={MDBOOK_VERSION}` failed ({status}); it needs to \
+             reach crates.io once"
+        )));
+    }
+    Ok(())
+}
