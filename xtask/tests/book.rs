@@ -3,8 +3,8 @@
 //! builds with the pinned mdBook, and the built pages' links and ids resolve too. A throwaway
 //! course shows that the checks catch what they claim to.
 //!
-//! The build test installs mdBook into the course's target directory the first time (about two
-//! minutes of compiling on two cores); after that it takes about a second.
+//! The build test installs mdBook into the course's target directory the first time (about a
+//! minute of compiling on two cores); after that it takes about a second.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

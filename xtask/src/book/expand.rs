@@ -5,9 +5,10 @@
 //!   book never repeats what the metadata and the exercises already say;
 //! - `{{#exercise-index}}`: a table of every exercise, linked to the chapter that presents it;
 //! - `{{#capture NAME}}`: a lesson's output, captured into `src/captures/NAME.txt` by
-//!   `cargo xtask book capture`, with where it was measured and how to reproduce it; and the
-//!   picture `src/figures/NAME.svg` above it, once one exists;
-//! - `{{#result NAME LABEL}}`: one measured figure (`  → LABEL: value`) from such a capture.
+//!   `cargo xtask book capture`, with where it was measured and how to reproduce it;
+//! - `{{#result NAME LABEL}}`: one measured figure (`  → LABEL: value`) from such a capture;
+//! - `{{#figure NAME CAPTION}}`: the picture `src/figures/NAME.svg` (the benchmark's plots, such
+//!   as `cargo xtask bench` draws), once someone puts it there; until then, nothing shows.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -24,16 +25,23 @@ pub const EXERCISES: &str = "exercises";
 pub const EXERCISE_INDEX: &str = "exercise-index";
 pub const CAPTURE: &str = "capture";
 pub const RESULT: &str = "result";
+pub const FIGURE: &str = "figure";
 
 /// Every directive this module expands.
-pub const OURS: [&str; 4] = [EXERCISES, EXERCISE_INDEX, CAPTURE, RESULT];
+pub const OURS: [&str; 5] = [EXERCISES, EXERCISE_INDEX, CAPTURE, RESULT, FIGURE];
+
+/// The chapter that presents an exercise.
+struct Placement {
+    path: String,
+    title: String,
+}
 
 /// What a chapter's directives need: the course, its exercises' places in the book, its captures.
 pub struct Expander<'a> {
     course: &'a Course,
     src: &'a Path,
     /// Which chapter presents each exercise, by exercise name.
-    placements: BTreeMap<String, String>,
+    placements: BTreeMap<String, Placement>,
 }
 
 impl<'a> Expander<'a> {
@@ -48,7 +56,10 @@ impl<'a> Expander<'a> {
                     for exercise in selected {
                         placements
                             .entry(exercise.name.clone())
-                            .or_insert_with(|| chapter.path.clone());
+                            .or_insert_with(|| Placement {
+                                path: chapter.path.clone(),
+                                title: chapter.title.clone(),
+                            });
                     }
                 }
             }
@@ -61,8 +72,8 @@ impl<'a> Expander<'a> {
     }
 
     /// The chapter that presents `exercise`, if any.
-    pub fn placement(&self, exercise: &str) -> Option<&str> {
-        self.placements.get(exercise).map(String::as_str)
+    fn placement(&self, exercise: &str) -> Option<&Placement> {
+        self.placements.get(exercise)
     }
 
     /// `text` with every directive of ours replaced by its Markdown; mdBook's own are left alone.
@@ -97,8 +108,9 @@ impl<'a> Expander<'a> {
             EXERCISE_INDEX => Ok(self.index_table(chapter_path)),
             CAPTURE => {
                 let capture = Capture::load(self.src, &directive.args)?;
-                Ok(capture.render(self.src))
+                Ok(capture.render())
             }
+            FIGURE => self.figure(chapter_path, &directive.args),
             RESULT => {
                 let (name, label) = directive
                     .args
@@ -116,6 +128,31 @@ impl<'a> Expander<'a> {
             }
             other => Err(format!("unknown directive `{{{{#{other}}}}}`")),
         }
+    }
+
+    /// A plot from `src/figures/`, or, while there is none, an HTML comment marking its place.
+    fn figure(&self, chapter_path: &str, args: &str) -> Result<String, String> {
+        let (name, caption) = args
+            .split_once(char::is_whitespace)
+            .ok_or("`{{#figure NAME CAPTION}}` needs a name and a caption")?;
+        if !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return Err(format!(
+                "`{name}` is not a figure name (letters, digits, - and _)"
+            ));
+        }
+        let caption = escape_html(&caption.split_whitespace().collect::<Vec<_>>().join(" "));
+        let file = format!("{FIGURES_DIR}/{name}.svg");
+        if !self.src.join(&file).is_file() {
+            return Ok(format!("<!-- figure: book/src/{file} will show here -->"));
+        }
+        let source = relative_link(chapter_path, &file);
+        Ok(format!(
+            "<figure>\n<img src=\"{source}\" alt=\"{caption}\">\n\
+             <figcaption>{caption}</figcaption>\n</figure>\n"
+        ))
     }
 
     fn exercise_section(&self, exercise: &Exercise) -> String {
@@ -148,22 +185,22 @@ impl<'a> Expander<'a> {
     }
 
     fn index_table(&self, chapter_path: &str) -> String {
-        let mut out = String::from("| # | Exercise | Lesson | Checked by |\n|---|---|---|---|\n");
+        let mut out = String::from("| # | Exercise | Chapter | Checked by |\n|---|---|---|---|\n");
         for exercise in &self.course.exercises {
             let brief = Brief::read(self.course, exercise);
-            let title = match self.placement(&exercise.name) {
-                Some(chapter) => format!(
-                    "[{}]({}#{})",
-                    brief.title,
-                    relative_link(chapter_path, chapter),
-                    exercise_id(exercise)
-                ),
-                None => brief.title.clone(),
+            let (title, chapter) = match self.placement(&exercise.name) {
+                Some(placement) => {
+                    let link = relative_link(chapter_path, &placement.path);
+                    (
+                        format!("[{}]({link}#{})", brief.title, exercise_id(exercise)),
+                        format!("[{}]({link})", placement.title),
+                    )
+                }
+                None => (brief.title.clone(), format!("`lesson-{}`", exercise.lesson)),
             };
             out.push_str(&format!(
-                "| {} | {title} | `lesson-{}` | {} |\n",
+                "| {} | {title} | {chapter} | {} |\n",
                 exercise.number(),
-                exercise.lesson,
                 describe_checks(&exercise.checks)
             ));
         }
@@ -360,7 +397,6 @@ fn unlink_intra_doc(text: &str) -> String {
 /// a line with the command, a line with the machine, then the output.
 #[derive(Debug, Clone)]
 pub struct Capture {
-    pub name: String,
     pub command: String,
     pub machine: String,
     pub body: String,
@@ -399,7 +435,6 @@ impl Capture {
             .trim_matches('\n')
             .to_string();
         Ok(Capture {
-            name: name.to_string(),
             command,
             machine,
             body,
@@ -416,12 +451,8 @@ impl Capture {
         })
     }
 
-    fn render(&self, src: &Path) -> String {
+    fn render(&self) -> String {
         let mut out = String::new();
-        let figure = format!("{FIGURES_DIR}/{}.svg", self.name);
-        if src.join(&figure).is_file() {
-            out.push_str(&format!("![{}]({figure})\n\n", self.command));
-        }
         // A fence longer than any run of backticks in the output, so nothing can close it early.
         let fence = "`".repeat(longest_backtick_run(&self.body).max(2) + 1);
         out.push_str(&format!(

@@ -13,6 +13,8 @@ pub const SUMMARY: &str = "SUMMARY.md";
 /// One chapter: a Markdown file that `SUMMARY.md` links to.
 #[derive(Debug, Clone)]
 pub struct Chapter {
+    /// As `SUMMARY.md` names it.
+    pub title: String,
     /// Relative to the book's `src/`, as written in `SUMMARY.md` (`threads.md`).
     pub path: String,
     pub text: String,
@@ -36,9 +38,9 @@ impl BookSource {
         let summary = read(&summary_path)?;
         let mut chapters = Vec::new();
         let mut missing = Vec::new();
-        for (_title, path) in summary_links(&summary) {
+        for (title, path) in summary_links(&summary) {
             match std::fs::read_to_string(src.join(&path)) {
-                Ok(text) => chapters.push(Chapter { path, text }),
+                Ok(text) => chapters.push(Chapter { title, path, text }),
                 Err(_) => missing.push(path),
             }
         }

@@ -17,7 +17,7 @@ use crate::Error;
 pub const MDBOOK_VERSION: &str = "0.5.4";
 
 /// Enough for `mdbook build` and its search box. Leaving out `serve` and `watch` (an HTTP server,
-/// tokio and a file watcher) saves about a minute of a cold install.
+/// tokio and a file watcher) saves a third of a cold install.
 const BUILD_FEATURES: &str = "search";
 /// What `mdbook serve` needs on top.
 const SERVE_FEATURES: &str = "search,serve,watch";
@@ -86,7 +86,7 @@ impl Mdbook {
 
 fn install(tools_dir: &Path, features: &str) -> Result<(), Error> {
     eprintln!(
-        "Installing mdBook {MDBOOK_VERSION} into {} (once; a few minutes on two cores)...",
+        "Installing mdBook {MDBOOK_VERSION} into {} (once; about a minute on two cores)...",
         tools_dir.display()
     );
     std::fs::create_dir_all(tools_dir)
@@ -104,6 +104,11 @@ fn install(tools_dir: &Path, features: &str) -> Result<(), Error> {
         .arg("--target-dir")
         .arg(tools_dir.join("build"))
         .env_remove("CARGO_TARGET_DIR")
+        // Unoptimised: it compiles in half the time (57 s against 1 min 58 s cold, on two
+        // cores), and still renders this book in well under a second.
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "256")
+        .env("CARGO_PROFILE_RELEASE_INCREMENTAL", "false")
         .current_dir(tools_dir)
         .stdin(Stdio::null())
         .status()
