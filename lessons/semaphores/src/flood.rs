@@ -21,7 +21,7 @@ use lesson_kit::{LessonResult, LocalServer, ServerConfig, narrate, system};
 use reqwest::{Client, StatusCode};
 use tokio::time::Instant;
 
-use crate::requests::{Tally, get_status};
+use crate::requests::{Tally, affordable_requests, get_status};
 use crate::settings::Settings;
 
 /// The hidden command-line flag that makes this program the flooding child process.
@@ -209,23 +209,6 @@ async fn turned_away_by_the_server(server: &LocalServer, settings: &Settings) ->
     narrate::result("wall time", format_duration(elapsed));
     server.set_concurrency_limit(None);
     Ok(())
-}
-
-/// Each request of an unbounded flood holds two sockets in this process (the client's and the
-/// local server's). Raise the open-file limit if we may; otherwise send fewer, and say so.
-fn affordable_requests(wanted: usize) -> LessonResult<usize> {
-    const SPARE_FILES: u64 = 64;
-    let needed = 2 * wanted as u64 + SPARE_FILES;
-    let limit = system::ensure_open_file_limit(needed)?;
-    if limit >= needed {
-        return Ok(wanted);
-    }
-    let affordable = (limit.saturating_sub(SPARE_FILES) / 2).max(1) as usize;
-    narrate::say(&format!(
-        "This process may open only {limit} files, so this flood is {affordable} requests \
-         rather than {wanted} (`ulimit -n` shows the limit)."
-    ));
-    Ok(affordable)
 }
 
 #[cfg(test)]

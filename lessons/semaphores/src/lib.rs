@@ -5,6 +5,7 @@
 
 pub mod clients;
 pub mod flood;
+pub mod retry;
 pub mod semaphore;
 pub mod streams;
 

@@ -108,6 +108,23 @@ pub fn ensure_room_for(in_flight: usize) -> LessonResult {
     Ok(())
 }
 
+/// Each request of an unbounded flood holds two sockets in this process (the client's and the
+/// local server's). Raise the open-file limit if we may; otherwise send fewer, and say so.
+pub fn affordable_requests(wanted: usize) -> LessonResult<usize> {
+    const SPARE_FILES: u64 = 64;
+    let needed = 2 * wanted as u64 + SPARE_FILES;
+    let limit = system::ensure_open_file_limit(needed)?;
+    if limit >= needed {
+        return Ok(wanted);
+    }
+    let affordable = (limit.saturating_sub(SPARE_FILES) / 2).max(1) as usize;
+    narrate::say(&format!(
+        "This process may open only {limit} files, so this flood is {affordable} requests \
+         rather than {wanted} (`ulimit -n` shows the limit)."
+    ));
+    Ok(affordable)
+}
+
 /// Whether the request failed because the system refused this process another file descriptor.
 ///
 /// reqwest wraps the operating system's error in a few layers ("error sending request" → "client

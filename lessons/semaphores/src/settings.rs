@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use crate::retry::RetryPolicy;
+
 /// Everything a section needs to know about its size.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -9,16 +11,23 @@ pub struct Settings {
     pub flood: usize,
     /// Section 1: the open-file limit of the process that floods.
     pub open_files: u64,
-    /// Sections 1 to 4: how many GET requests a batch sends.
+    /// Sections 1 to 5: how many GET requests a batch sends.
     pub requests: usize,
-    /// Sections 1 to 4: the bound on requests in flight, and the server's 429 limit.
+    /// Sections 1 to 5: the bound on requests in flight, and the server's 429 limit.
     pub concurrency: usize,
-    /// Sections 1 to 4: how long the local server takes to answer each request.
+    /// Sections 1 to 5: how long the local server takes to answer each request.
     pub delay: Duration,
+    /// Section 5: the most times one request is sent, the first time included.
+    pub max_attempts: u32,
+    /// Section 5: the limit on the first wait after a 429; it doubles after each later one.
+    pub first_wait: Duration,
+    /// Section 5: also retry the flood with exact waits, to show the retries in lockstep. It
+    /// needs a batch many times the server's limit to show, so it takes seconds.
+    pub show_lockstep: bool,
 }
 
 impl Settings {
-    /// The full-size lesson: about twenty seconds.
+    /// The full-size lesson: about twenty-five seconds.
     pub fn full() -> Self {
         Settings {
             flood: 50_000,
@@ -26,6 +35,9 @@ impl Settings {
             requests: 1000,
             concurrency: 50,
             delay: Duration::from_millis(100),
+            max_attempts: 20,
+            first_wait: Duration::from_millis(50),
+            show_lockstep: true,
         }
     }
 
@@ -34,7 +46,20 @@ impl Settings {
         Settings {
             flood: 10_000,
             requests: 200,
+            show_lockstep: false,
             ..Settings::full()
+        }
+    }
+
+    /// Section 5's patience. The cap on a single wait is a fixed multiple of the first, so that
+    /// `--first-wait-ms` alone scales the whole schedule.
+    pub fn retry_policy(&self) -> RetryPolicy {
+        const DOUBLINGS_BEFORE_THE_CAP: u32 = 3;
+        RetryPolicy {
+            max_attempts: self.max_attempts,
+            first_wait: self.first_wait,
+            longest_wait: self.first_wait * 2_u32.pow(DOUBLINGS_BEFORE_THE_CAP),
+            jitter: true,
         }
     }
 }

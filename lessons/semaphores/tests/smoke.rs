@@ -38,7 +38,7 @@ fn quick_run_measures_every_section() {
         .iter()
         .map(|(heading, _)| heading.split('.').next().unwrap_or(""))
         .collect();
-    assert_eq!(numbers, ["1", "2", "3", "4"], "{stdout}");
+    assert_eq!(numbers, ["1", "2", "3", "4", "5"], "{stdout}");
     for (heading, body) in &sections {
         assert!(
             body.contains("  → "),
@@ -58,6 +58,9 @@ fn quick_run_measures_every_section() {
         "→ buffer_unordered: succeeded: 200 of 200",
         // Section 4: a new client is a new connection, every time.
         "→ client per request: connections opened: 200\n",
+        // Section 5: retrying with jitter turns every 429 into a success, and patience remains.
+        "→ jitter: succeeded: 200 of 200\n",
+        "→ jitter: gave up, still 429 after 20 attempts: 0\n",
     ] {
         assert!(stdout.contains(claim), "missing {claim:?}:\n{stdout}");
     }
@@ -68,6 +71,14 @@ fn quick_run_measures_every_section() {
     assert!((1..=50).contains(&peak), "{section_2}");
     let shared = number_after(&stdout, "→ one shared client: connections opened: ");
     assert!((1..=50).contains(&shared), "{stdout}");
+    // Section 5: the flood without retries was turned away in part, and the server's count of
+    // 429s during the retried flood is every attempt but the 200 that were served.
+    let (_, section_5) = &sections[4];
+    let turned_away = number_after(section_5, "→ answered 429 Too Many Requests: ");
+    assert!((1..200).contains(&turned_away), "{section_5}");
+    let attempts = number_after(section_5, "→ jitter: attempts: ");
+    let rejected = number_after(section_5, "→ jitter: 429s the server sent: ");
+    assert_eq!(attempts - 200, rejected, "{section_5}");
 }
 
 /// The number printed right after `label`.
@@ -92,7 +103,8 @@ fn one_section_runs_alone() {
 #[test]
 fn bad_flags_are_refused_clearly() {
     for (args, expected) in [
-        (&["--section", "5"][..], "5 is not in 1..=4"),
+        (&["--section", "6"][..], "6 is not in 1..=5"),
+        (&["--max-attempts", "0"][..], "0 is not in 1..=30"),
         (&["--concurrency", "0"][..], "0 is not in 1..=1000"),
         (&["--open-files", "3"][..], "3 is not in 16..=65536"),
         (&["--flood", "lots"][..], "invalid digit"),
