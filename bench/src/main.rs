@@ -28,6 +28,7 @@ use lesson_kit::system;
 
 use crate::areas::Context;
 use crate::areas::crowds::{self, Kind};
+use crate::cpu_clock::OthersProbe;
 use crate::machine::Machine;
 use crate::plan::Plan;
 use crate::python::{Choice, Setup};
@@ -140,6 +141,7 @@ fn main() -> ExitCode {
 fn run(cli: &Cli) -> BenchResult {
     let started = Instant::now();
     let load_at_start = machine::load_average();
+    let whole_bench = OthersProbe::now();
     let mut plan = if cli.quick {
         Plan::quick()
     } else {
@@ -194,9 +196,13 @@ fn run(cli: &Cli) -> BenchResult {
     let mut sections = Vec::new();
     for &area in &areas {
         eprintln!("{}:", area.title());
-        let section = area
+        let load = machine::load_average();
+        let probe = OthersProbe::now();
+        let mut section = area
             .run(&plan, &context)
             .map_err(|error| format!("{}: {error}", area.title()))?;
+        section.load = load;
+        section.others_share = probe.others_share(context.machine.cores);
         print!("\n{}", section.to_markdown());
         sections.push(section);
     }
@@ -215,6 +221,7 @@ fn run(cli: &Cli) -> BenchResult {
         sections,
         skipped,
         elapsed_seconds: started.elapsed().as_secs_f64(),
+        others_share: whole_bench.others_share(context.machine.cores),
     };
     write_report(&report, &cli.out)?;
     Ok(())

@@ -121,6 +121,10 @@ pub struct Section {
     pub versus: Vec<Versus>,
     /// The one-line findings the report opens with.
     pub headlines: Vec<String>,
+    /// The load average as the area began: other work on the machine skews every figure.
+    pub load: Option<[f64; 3]>,
+    /// The share of the CPUs other programs used while the area ran.
+    pub others_share: Option<f64>,
 }
 
 /// Whether the Python originals ran, and with what.
@@ -143,6 +147,8 @@ pub struct Report {
     /// Areas left out with `--only`, and why anything else was skipped.
     pub skipped: Vec<String>,
     pub elapsed_seconds: f64,
+    /// The share of the CPUs other programs used during the whole bench.
+    pub others_share: Option<f64>,
 }
 
 impl Report {
@@ -185,6 +191,13 @@ impl Report {
             vec![
                 "Load at end".to_string(),
                 machine::load_text(self.load_at_end),
+            ],
+            vec![
+                "Other programs' CPU use during the bench".to_string(),
+                self.others_share.map_or_else(
+                    || "unknown".to_string(),
+                    |share| format!("{:.0} % of the CPUs", share * 100.0),
+                ),
             ],
             vec!["Mode".to_string(), mode.to_string()],
             vec!["Build".to_string(), build.to_string()],
@@ -261,6 +274,15 @@ impl Section {
         let _ = writeln!(out, "## {}\n", self.title);
         if !self.intro.is_empty() {
             let _ = writeln!(out, "{}\n", self.intro);
+        }
+        if let Some(share) = self.others_share {
+            let _ = writeln!(
+                out,
+                "While this area ran, other programs kept {:.0} % of the CPUs busy (load average \
+                 as it began: {}).\n",
+                share * 100.0,
+                machine::load_text(self.load)
+            );
         }
         let rows: Vec<Vec<String>> = self
             .rows

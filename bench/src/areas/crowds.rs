@@ -236,7 +236,8 @@ fn section(count: usize, runs: &BTreeMap<(Side, Kind), Runs>, mut notes: Vec<Str
             "{count_text} tasks, or threads, all waiting at once on one gate (lesson-async's \
              `crowd_of_tasks` and `crowd_of_threads`; Python: `crowd.py`), each crowd in a fresh \
              process. Measured: the time to start them all, and the growth in resident memory \
-             (VmRSS) while they wait, divided among them."
+             (VmRSS) while they wait, divided among them. This area runs last: {count_text} \
+             threads woken at once count towards the load average for a minute afterwards."
         ),
         rows,
         reading: "Ratio: the thread's figure ÷ the task's (how many times more a thread costs)."
@@ -245,6 +246,7 @@ fn section(count: usize, runs: &BTreeMap<(Side, Kind), Runs>, mut notes: Vec<Str
         charts: vec![chart(runs)],
         versus,
         headlines: Vec::new(),
+        ..Section::default()
     }
 }
 

@@ -382,6 +382,7 @@ fn section(
         notes,
         charts: vec![scaling_chart(plan, walls), timeline_chart(plan, panels)],
         versus,
+        ..Section::default()
     }
 }
 

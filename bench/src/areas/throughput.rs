@@ -104,7 +104,9 @@ struct Runs {
     total_cpu_per_request: Spread,
     requests: usize,
     failures: usize,
-    connections_per_request: Spread,
+    connections: Spread,
+    batch_sizes: Spread,
+    seconds: Spread,
 }
 
 pub fn run(plan: &Plan, context: &Context) -> BenchResult<Section> {
@@ -180,9 +182,9 @@ pub fn run(plan: &Plan, context: &Context) -> BenchResult<Section> {
             entry
                 .total_cpu_per_request
                 .push((batch.client_cpu + batch.server_cpu).as_secs_f64() / succeeded);
-            entry
-                .connections_per_request
-                .push(batch.connections as f64 / size as f64);
+            entry.connections.push(batch.connections as f64);
+            entry.batch_sizes.push(size as f64);
+            entry.seconds.push(batch.wall.as_secs_f64());
             entry.requests += size;
             entry.failures += size - batch.succeeded.min(size);
         }
@@ -353,10 +355,12 @@ fn section(
             ));
         }
         notes.push(format!(
-            "{}: {:.2} new connections per request, as the server counted them; the server's and \
-             client's CPU together: {} per {} requests.",
+            "{}: {} GETs a batch, in {}; the server counted {} connections opened; client and \
+             server CPU together: {} per {} requests.",
             way.name(),
-            way_runs.connections_per_request.median(),
+            format_count(way_runs.batch_sizes.median()),
+            Unit::Seconds.format(way_runs.seconds.median()),
+            format_count(way_runs.connections.median()),
             Unit::Seconds.format(way_runs.total_cpu_per_request.median() * PER),
             format_count(PER)
         ));
@@ -417,12 +421,13 @@ fn section(
             throughput.concurrency
         ),
         intro: format!(
-            "Each client sends about {} s worth of GETs of an endpoint that answers at once \
-             (the count comes from a short run that estimates its rate), {} in flight, with a \
+            "Each client sends about {} s worth of GETs (at most {}) of an endpoint that answers \
+             at once (the count comes from a short run that estimates its rate), {} in flight, with a \
              Semaphore and join_all (Python: gather). The limit is the CPU's: {cores} cores ÷ \
              (client + server) CPU seconds per request, and for asyncio, which runs on one \
              thread, no more than one core's worth of client work.",
             throughput.duration.as_secs_f64(),
+            format_count(throughput.max_requests as f64),
             throughput.concurrency
         ),
         rows,
@@ -433,6 +438,7 @@ fn section(
         charts: vec![chart(runs)],
         versus,
         headlines,
+        ..Section::default()
     }
 }
 

@@ -173,10 +173,7 @@ impl Axis {
         let (low, high) = if log {
             let low = if low > 0.0 { low } else { high.max(1.0) / 10.0 };
             let high = high.max(low * 1.0001);
-            (
-                10f64.powf(low.log10().floor()),
-                10f64.powf(high.log10().ceil()),
-            )
+            (round_125(low, false), round_125(high, true))
         } else {
             let high = if high > low { high } else { low + 1.0 };
             let step = nice_step((high - low) / 5.0);
@@ -203,18 +200,18 @@ impl Axis {
 
     fn ticks(&self) -> Vec<f64> {
         if self.log {
-            let decades = (self.high.log10() - self.low.log10()).round() as i32;
-            let steps: &[f64] = if decades <= 2 {
+            // 1, 2 and 5 of each decade while they fit; only the powers of ten over a wide range.
+            let steps: &[f64] = if (self.high / self.low).log10() <= 2.5 {
                 &[1.0, 2.0, 5.0]
             } else {
                 &[1.0]
             };
             let mut ticks = Vec::new();
-            let mut decade = self.low;
+            let mut decade = 10f64.powf(self.low.log10().floor());
             while decade <= self.high * 1.0001 {
                 for step in steps {
                     let tick = decade * step;
-                    if tick <= self.high * 1.0001 {
+                    if tick >= self.low * 0.9999 && tick <= self.high * 1.0001 {
                         ticks.push(tick);
                     }
                 }
@@ -229,6 +226,25 @@ impl Axis {
                 .collect()
         }
     }
+}
+
+/// `value` rounded down (or `up`) to 1, 2 or 5 times a power of ten: the ends of a log axis, so
+/// that it spans no more than the data needs.
+fn round_125(value: f64, up: bool) -> f64 {
+    let power = 10f64.powf(value.log10().floor());
+    let mantissa = value / power;
+    let rounded = if up {
+        [1.0, 2.0, 5.0, 10.0]
+            .into_iter()
+            .find(|&step| mantissa <= step * 1.0001)
+            .unwrap_or(10.0)
+    } else {
+        [5.0, 2.0, 1.0]
+            .into_iter()
+            .find(|&step| mantissa >= step * 0.9999)
+            .unwrap_or(1.0)
+    };
+    rounded * power
 }
 
 /// 1, 2 or 5 times a power of ten: the round step nearest above `raw`.
@@ -323,10 +339,14 @@ mod tests {
         assert_eq!(linear.place(5.0), 50.0);
 
         let log = Axis::new(0.9, 120.0, true, 100.0, 0.0);
-        assert_eq!((log.low, log.high), (0.1, 1000.0));
-        assert_eq!(log.place(0.1), 100.0);
-        assert_eq!(log.place(1000.0), 0.0);
-        assert_eq!(log.ticks().len(), 5);
+        assert_eq!((log.low, log.high), (0.5, 200.0));
+        assert_eq!(log.place(0.5), 100.0);
+        assert_eq!(log.place(200.0), 0.0);
+        assert_eq!(log.ticks(), [1.0, 10.0, 100.0]);
+
+        let narrow = Axis::new(1.0, 100.0, true, 100.0, 0.0);
+        assert_eq!((narrow.low, narrow.high), (1.0, 100.0));
+        assert_eq!(narrow.ticks(), [1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0]);
     }
 
     #[test]
