@@ -13,7 +13,6 @@ by kind, and with --spans when each request started and ended (seconds since the
 
 import argparse
 import asyncio
-import contextlib
 import json
 import time
 from collections import Counter
@@ -32,7 +31,8 @@ def parse_args():
 
 
 async def batch(args):
-    bound = asyncio.Semaphore(args.concurrency) if args.concurrency > 0 else contextlib.nullcontext()
+    # With --concurrency 0 every request may start at once: a semaphore as large as the batch.
+    bound = asyncio.Semaphore(args.concurrency or args.requests)
     failures = Counter()
     spans = []
     succeeded = 0

@@ -56,7 +56,7 @@ struct Cli {
     #[arg(long, value_enum)]
     only: Vec<Area>,
     /// Build the Python side from this interpreter; failing to is then an error, not a skip.
-    #[arg(long, conflicts_with = "no_python")]
+    #[arg(long, conflicts_with_all = ["no_python", "quick"])]
     python: Option<PathBuf>,
     /// Leave out the Python originals.
     #[arg(long)]

@@ -30,9 +30,15 @@ pub fn run(course: &Course, args: BenchArgs) -> Result<ExitCode, Error> {
     let mut command = cargo();
     command
         .current_dir(&course.root)
-        .args(["run", "--release", "--package", "course-bench", "--"])
-        .arg("--out")
-        .arg(&out);
+        .args(["run", "--release", "--package", "course-bench", "--"]);
+    // `cargo xtask bench -- --out DIR` writes elsewhere; the bench takes `--out` only once.
+    if !args
+        .bench_args
+        .iter()
+        .any(|arg| arg == "--out" || arg.starts_with("--out="))
+    {
+        command.arg("--out").arg(&out);
+    }
     if args.quick {
         command.arg("--quick");
     }
