@@ -5,13 +5,14 @@
 //! top. Run it again after a lesson changes; the figures are this machine's, and say so.
 
 use std::ffi::OsString;
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::Error;
 use crate::course::Course;
 
-use super::check::lesson_names;
+use super::check::{files_under, lesson_names};
 use super::expand::CAPTURES_DIR;
 use super::source::{BOOK_DIR, SRC_DIR};
 
@@ -38,12 +39,13 @@ pub fn capture(course: &Course, lessons: &[String]) -> Result<(), Error> {
         .map_err(|error| Error::new(format!("cannot create {}: {error}", dir.display())))?;
     let machine = machine();
     for lesson in &lessons {
+        let listings = listings_of(&course.root.join("lessons").join(lesson));
         let sections = section_count(course, lesson)?;
         for section in 1..=sections {
             let command = format!("cargo run -p lesson-{lesson} -- --section {section}");
             eprintln!("capturing: {command}");
             let output = run_lesson(course, lesson, &["--section", &section.to_string()])?;
-            let text = format!("# {command}\n# {machine}\n\n{}\n", tidy(&output));
+            let text = format!("# {command}\n# {machine}\n\n{}\n", tidy(&output, &listings));
             let path = dir.join(format!("{lesson}-{section}.txt"));
             std::fs::write(&path, text)
                 .map_err(|error| Error::new(format!("cannot write {}: {error}", path.display())))?;
@@ -97,9 +99,9 @@ fn run_lesson(course: &Course, lesson: &str, args: &[&str]) -> Result<String, Er
 }
 
 /// A section's output as the book shows it: from below its heading, without its claim and
-/// Python lines (the chapter says those in its own words), without code listings (included from
-/// the source instead), and without the closing "Next:" line.
-pub fn tidy(output: &str) -> String {
+/// Python lines (the chapter says those in its own words), without the code `listings` it printed
+/// (the book includes them from the source instead), and without the closing "Next:" line.
+pub fn tidy(output: &str, listings: &[Vec<String>]) -> String {
     let lines: Vec<&str> = output.lines().map(str::trim_end).collect();
     let start = lines
         .iter()
@@ -138,7 +140,7 @@ pub fn tidy(output: &str) -> String {
             }
             continue;
         }
-        if let Some(end) = listing_end(&lines, index) {
+        if let Some(end) = listing_end(&lines, index, listings) {
             drop_introduction(&mut kept);
             index = end;
             continue;
@@ -176,19 +178,78 @@ fn drop_introduction(kept: &mut Vec<&str>) {
     }
 }
 
-/// A listing as the lessons print it: an empty line, lines indented by four spaces (and empty
-/// ones), and an empty line. Returns the index of that closing empty line.
-fn listing_end(lines: &[&str], index: usize) -> Option<usize> {
-    if !lines[index].is_empty() || !lines.get(index + 1)?.starts_with("    ") {
+/// A listing as the lessons print it: an empty line, the listing indented by four spaces, an
+/// empty line. Returns the index of that closing empty line.
+fn listing_end(lines: &[&str], index: usize, listings: &[Vec<String>]) -> Option<usize> {
+    if !lines[index].is_empty() {
         return None;
     }
-    let mut end = index + 1;
-    while end < lines.len() && (lines[end].is_empty() || lines[end].starts_with("    ")) {
-        end += 1;
+    listings.iter().find_map(|listing| {
+        let end = index + 1 + listing.len();
+        let printed = lines.get(index + 1..end)?;
+        let same = printed.iter().zip(listing).all(|(line, code)| {
+            if code.is_empty() {
+                line.is_empty()
+            } else {
+                line.strip_prefix("    ") == Some(code.as_str())
+            }
+        });
+        (same && lines.get(end).is_some_and(|line| line.is_empty())).then_some(end)
+    })
+}
+
+/// Every anchored listing in the `.rs` files of a lesson, as `narrate::code` prints them: the
+/// lines between `// ANCHOR: NAME` and `// ANCHOR_END: NAME`, without other anchors' markers,
+/// without their common indentation and trailing spaces. The longest first, so that a listing
+/// that contains another is matched whole.
+fn listings_of(lesson_dir: &Path) -> Vec<Vec<String>> {
+    let mut listings: Vec<Vec<String>> = files_under(lesson_dir)
+        .into_iter()
+        .filter(|path| path.extension().is_some_and(|extension| extension == "rs"))
+        .filter_map(|path| std::fs::read_to_string(path).ok())
+        .flat_map(|source| anchored_listings(&source))
+        .collect();
+    listings.sort_by_key(|listing| std::cmp::Reverse(listing.len()));
+    listings
+}
+
+/// `(true, NAME)` for `// ANCHOR: NAME`, `(false, NAME)` for `// ANCHOR_END: NAME`.
+fn marker(line: &str) -> Option<(bool, &str)> {
+    let rest = line.trim().strip_prefix("//")?.trim();
+    rest.strip_prefix("ANCHOR: ")
+        .map(|name| (true, name.trim()))
+        .or_else(|| {
+            rest.strip_prefix("ANCHOR_END: ")
+                .map(|name| (false, name.trim()))
+        })
+}
+
+fn anchored_listings(source: &str) -> Vec<Vec<String>> {
+    let lines: Vec<&str> = source.lines().collect();
+    let mut listings = Vec::new();
+    for (start, line) in lines.iter().enumerate() {
+        let Some((true, name)) = marker(line) else {
+            continue;
+        };
+        let body: Vec<&str> = lines[start + 1..]
+            .iter()
+            .take_while(|line| marker(line) != Some((false, name)))
+            .filter(|line| marker(line).is_none())
+            .copied()
+            .collect();
+        let indent = body
+            .iter()
+            .filter(|line| !line.trim().is_empty())
+            .map(|line| line.len() - line.trim_start().len())
+            .min()
+            .unwrap_or(0);
+        listings.push(
+            body.iter()
+                .map(|line| line.get(indent..).unwrap_or("").trim_end().to_string())
+                .collect(),
+        );
     }
-    // The run must end on an empty line: the blank line the listing is printed with.
-    let last = end - 1;
-    (last > index + 1 && lines[last].is_empty()).then_some(last)
+    listings
 }
 
 /// "2 cores (CPU model), linux x86_64, debug build, 2026-05-14".
@@ -240,8 +301,11 @@ mod tests {
     #[test]
     fn listings_claims_and_the_closing_line_are_left_out() {
         let output = "# Lesson\nabout\n\n── 1. Title ──\nClaim: one\n       two\nPython: three\n        four\nDone.\nThe code,\nwhich is:\n\n    fn listing() {\n\n        body\n    }\n\n  → result: 1 s\n    at 5 ms: kept, no blank line before\nchart |###|\n\nNext: the exercises\n";
+        let listings = anchored_listings(
+            "// ANCHOR: one\n    fn listing() {\n\n        body\n    }\n// ANCHOR_END: one\n",
+        );
         assert_eq!(
-            tidy(output),
+            tidy(output, &listings),
             "Done.\n\n  → result: 1 s\n    at 5 ms: kept, no blank line before\nchart |###|"
         );
     }
