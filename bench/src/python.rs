@@ -161,12 +161,17 @@ fn install_requirements(interpreter: &Path, venv: &Path) -> Result<(), String> {
     let requirements = Path::new(SCRIPTS).join("requirements.txt");
     let finished = run(
         Command::new(interpreter)
+            // Few retries and a short timeout: without a network, say so in seconds, not minutes.
             .args([
                 "-m",
                 "pip",
                 "install",
                 "--disable-pip-version-check",
                 "--quiet",
+                "--retries",
+                "2",
+                "--timeout",
+                "20",
                 "-r",
             ])
             .arg(&requirements),
