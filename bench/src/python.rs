@@ -183,10 +183,24 @@ fn install_requirements(interpreter: &Path, venv: &Path) -> Result<(), String> {
             "pip could not install httpx and requests into {} (is the package index \
              reachable?): {}",
             venv.display(),
-            finished.stderr_tail(3)
+            pip_complaint(&finished)
         ));
     }
     Ok(())
+}
+
+/// What pip said went wrong: its `ERROR:` lines, without the retry warnings before them.
+fn pip_complaint(finished: &Finished) -> String {
+    let errors: Vec<&str> = finished
+        .stderr
+        .lines()
+        .filter(|line| line.starts_with("ERROR:"))
+        .collect();
+    if errors.is_empty() {
+        finished.stderr_tail(1)
+    } else {
+        errors.join(" ")
+    }
 }
 
 fn versions(interpreter: &Path) -> Result<String, String> {
