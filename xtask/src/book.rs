@@ -44,7 +44,7 @@ pub struct BookArgs {
     #[arg(long)]
     open: bool,
     /// Serve the book on http://localhost:3000 and rebuild it on every change (the first time,
-    /// this installs mdBook's server: a few minutes).
+    /// this installs mdBook's server: about a minute).
     #[arg(long)]
     serve: bool,
     /// Only check the book's source: includes, anchors, exercises, links. Needs no mdBook.

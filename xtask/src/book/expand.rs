@@ -355,7 +355,7 @@ impl Brief {
             let text = paragraph.join("\n");
             paragraph.clear();
             if let Some(rest) = text.strip_prefix("Lesson:") {
-                lesson = Some(rest.trim().replace('\n', " "));
+                lesson = Some(rest.trim().trim_end_matches('.').replace('\n', " "));
             } else if text.starts_with("Grade it with") {
                 break;
             } else {
