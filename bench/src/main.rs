@@ -109,6 +109,10 @@ impl Area {
         }
     }
 
+    fn has_python_original(self) -> bool {
+        self != Area::Starts
+    }
+
     fn run(self, plan: &Plan, context: &Context) -> BenchResult<Section> {
         match self {
             Area::Io => areas::io_schedule::run(plan, context),
@@ -153,7 +157,8 @@ fn run(cli: &Cli) -> BenchResult {
     std::fs::create_dir_all(&cli.out)
         .map_err(|error| format!("cannot create {}: {error}", cli.out.display()))?;
     // A thousand requests in flight hold two sockets each in this process (client and server).
-    system::ensure_open_file_limit(4096)?;
+    system::ensure_open_file_limit(4096)
+        .map_err(|error| format!("cannot raise the open-file limit: {error}"))?;
 
     let areas: Vec<Area> = if cli.only.is_empty() {
         Area::ALL.to_vec()
@@ -164,7 +169,12 @@ fn run(cli: &Cli) -> BenchResult {
             .collect()
     };
     let venv = cli.venv.clone().unwrap_or_else(|| cli.out.join("venv"));
-    let (python, python_run) = match python::prepare(python_choice(cli), &venv)? {
+    let choice = if areas.iter().any(|area| area.has_python_original()) {
+        python_choice(cli)
+    } else {
+        Choice::Off("no area chosen with --only has a Python original".to_string())
+    };
+    let (python, python_run) = match python::prepare(choice, &venv)? {
         Setup::Ready(python) => {
             let versions = python.versions.clone();
             (Some(python), PythonRun::Ran { versions })

@@ -218,7 +218,7 @@ fn an_interpreter_that_does_not_exist_is_an_error_not_a_skip() {
         "--python",
         "/nonexistent/python3",
         "--only",
-        "starts",
+        "tasks",
         "--out",
         out.to_str().expect("a UTF-8 temporary path"),
     ]);
