@@ -162,7 +162,8 @@ pub fn run(plan: &Plan, context: &Context) -> BenchResult<Section> {
                     .entry((concurrency, way))
                     .or_default()
                     .push(extrapolated);
-                if draw && (way != Way::PythonThreadPool) {
+                // thread_pool.py reports no spans: there is nothing to draw for it.
+                if draw && way != Way::PythonThreadPool {
                     panels.insert(
                         way,
                         Panel {

@@ -121,6 +121,13 @@ pub fn run(plan: &Plan, context: &Context) -> BenchResult<Section> {
         .filter(|way| !way.is_python() || python.is_some())
         .collect();
 
+    let clients = Clients {
+        server: &server,
+        url: &url,
+        concurrency: throughput.concurrency,
+        cores,
+        python,
+    };
     let mut notes = Vec::new();
     let mut sizes = BTreeMap::new();
     for &way in &ways {
@@ -129,15 +136,7 @@ pub fn run(plan: &Plan, context: &Context) -> BenchResult<Section> {
             way.name()
         ));
         let calibration = way.calibration(throughput);
-        match batch(
-            way,
-            &server,
-            &url,
-            calibration,
-            throughput.concurrency,
-            cores,
-            python,
-        ) {
+        match clients.batch(way, calibration) {
             Ok(batch) => {
                 let wanted = batch.rate() * throughput.duration.as_secs_f64();
                 let size = (wanted as usize).clamp(calibration.min(100), throughput.max_requests);
@@ -157,15 +156,7 @@ pub fn run(plan: &Plan, context: &Context) -> BenchResult<Section> {
                 plan.runs,
                 way.name()
             ));
-            let batch = match batch(
-                way,
-                &server,
-                &url,
-                size,
-                throughput.concurrency,
-                cores,
-                python,
-            ) {
+            let batch = match clients.batch(way, size) {
                 Ok(batch) => batch,
                 Err(error) if way.is_python() => {
                     notes.push(format!("{}: {error}", way.name()));
@@ -193,62 +184,71 @@ pub fn run(plan: &Plan, context: &Context) -> BenchResult<Section> {
     Ok(section(plan, cores, &runs, notes))
 }
 
-fn batch(
-    way: Way,
-    server: &LocalServer,
-    url: &str,
-    requests: usize,
+/// Where the batches go and how: what every batch of every way shares.
+struct Clients<'a> {
+    server: &'a LocalServer,
+    url: &'a str,
     concurrency: usize,
     cores: usize,
-    python: Option<&Python>,
-) -> BenchResult<Batch> {
-    server.reset_stats();
-    let process_before = process_cpu_time();
-    let (succeeded, wall, client_cpu) = match way {
-        Way::RustShared | Way::RustPerRequest => {
-            rust_batch(way == Way::RustShared, url, requests, concurrency, cores)?
-        }
-        Way::PythonShared | Way::PythonPerRequest => {
-            let python = python.ok_or("the Python side is not ready")?;
-            let client = if way == Way::PythonShared {
-                "shared"
-            } else {
-                "per-request"
-            };
-            let args = [
-                "--url",
+    python: Option<&'a Python>,
+}
+
+impl Clients<'_> {
+    /// Sends `requests` GETs the `way` way and measures what they cost.
+    fn batch(&self, way: Way, requests: usize) -> BenchResult<Batch> {
+        let (server, url, concurrency) = (self.server, self.url, self.concurrency);
+        server.reset_stats();
+        let process_before = process_cpu_time();
+        let (succeeded, wall, client_cpu) = match way {
+            Way::RustShared | Way::RustPerRequest => rust_batch(
+                way == Way::RustShared,
                 url,
-                "--client",
-                client,
-                "--requests",
-                &requests.to_string(),
-                "--concurrency",
-                &concurrency.to_string(),
-            ]
-            .map(String::from);
-            let batch: PythonBatch = python.run("httpx_gather.py", &args, PYTHON_LIMIT)?;
-            (
-                batch.succeeded,
-                Duration::try_from_secs_f64(batch.wall_s)?,
-                Duration::try_from_secs_f64(batch.cpu_s)?,
-            )
-        }
-    };
-    let process_cpu = process_cpu_time().saturating_sub(process_before);
-    // For Rust the client ran in this process, so take its share out; for Python it did not, and
-    // this process did nothing but serve (and wait for the script).
-    let server_cpu = if way.is_python() {
-        process_cpu
-    } else {
-        process_cpu.saturating_sub(client_cpu)
-    };
-    Ok(Batch {
-        succeeded,
-        wall,
-        client_cpu,
-        server_cpu,
-        connections: server.stats().connections,
-    })
+                requests,
+                concurrency,
+                self.cores,
+            )?,
+            Way::PythonShared | Way::PythonPerRequest => {
+                let python = self.python.ok_or("the Python side is not ready")?;
+                let client = if way == Way::PythonShared {
+                    "shared"
+                } else {
+                    "per-request"
+                };
+                let args = [
+                    "--url",
+                    url,
+                    "--client",
+                    client,
+                    "--requests",
+                    &requests.to_string(),
+                    "--concurrency",
+                    &concurrency.to_string(),
+                ]
+                .map(String::from);
+                let batch: PythonBatch = python.run("httpx_gather.py", &args, PYTHON_LIMIT)?;
+                (
+                    batch.succeeded,
+                    Duration::try_from_secs_f64(batch.wall_s)?,
+                    Duration::try_from_secs_f64(batch.cpu_s)?,
+                )
+            }
+        };
+        let process_cpu = process_cpu_time().saturating_sub(process_before);
+        // For Rust the client ran in this process, so take its share out; for Python it did not, and
+        // this process did nothing but serve (and wait for the script).
+        let server_cpu = if way.is_python() {
+            process_cpu
+        } else {
+            process_cpu.saturating_sub(client_cpu)
+        };
+        Ok(Batch {
+            succeeded,
+            wall,
+            client_cpu,
+            server_cpu,
+            connections: server.stats().connections,
+        })
+    }
 }
 
 /// Runs one batch on a runtime of its own and returns (successes, wall time, client CPU time).
