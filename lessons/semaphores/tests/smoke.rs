@@ -1,50 +1,19 @@
 //! Runs the lesson as a learner would, quickly, and checks that every section printed its results.
 
-use std::process::{Command, Output};
+use lesson_kit::smoke::{self, assert_every_section_measured, assert_refused};
 
-fn lesson(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lesson-semaphores"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run the lesson binary")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// The printed sections, each as (heading, body).
-fn sections(stdout: &str) -> Vec<(String, String)> {
-    let mut sections = Vec::new();
-    for chunk in stdout.split("\n── ").skip(1) {
-        let (heading, body) = chunk.split_once('\n').unwrap_or((chunk, ""));
-        sections.push((heading.to_string(), body.to_string()));
-    }
-    sections
-}
+const LESSON: &str = env!("CARGO_BIN_EXE_lesson-semaphores");
 
 #[test]
 fn quick_run_measures_every_section() {
-    let output = lesson(&["--quick"]);
-    let stdout = text(&output.stdout);
+    let output = smoke::run(LESSON, &["--quick"]);
+    let stdout = output.stdout.clone();
     assert!(
         output.status.success(),
         "{stdout}\n{}",
-        text(&output.stderr)
+        output.stderr.clone()
     );
-    let sections = sections(&stdout);
-    let numbers: Vec<&str> = sections
-        .iter()
-        .map(|(heading, _)| heading.split('.').next().unwrap_or(""))
-        .collect();
-    assert_eq!(numbers, ["1", "2", "3", "4", "5"], "{stdout}");
-    for (heading, body) in &sections {
-        assert!(
-            body.contains("  → "),
-            "section {heading} printed no result:\n{body}"
-        );
-    }
+    assert_every_section_measured(&stdout, &["1", "2", "3", "4", "5"]);
     for claim in [
         // Section 1: the child process ran out of file descriptors, and said so.
         "→ never sent: this process ran out of file descriptors: ",
@@ -66,14 +35,15 @@ fn quick_run_measures_every_section() {
     }
     // Bounds, not exact figures: how many of the 50 permits are in use at the busiest instant
     // depends on how fast this machine sends, but never more than 50.
-    let (_, section_2) = &sections[1];
+    let sections = smoke::sections(&stdout);
+    let section_2 = &sections[1].body;
     let peak = number_after(section_2, "→ peak in flight, seen by the server: ");
     assert!((1..=50).contains(&peak), "{section_2}");
     let shared = number_after(&stdout, "→ one shared client: connections opened: ");
     assert!((1..=50).contains(&shared), "{stdout}");
     // Section 5: the flood without retries was turned away in part, and the server's count of
     // 429s during the retried flood is every attempt but the 200 that were served.
-    let (_, section_5) = &sections[4];
+    let section_5 = &sections[4].body;
     let turned_away = number_after(section_5, "→ answered 429 Too Many Requests: ");
     assert!((1..200).contains(&turned_away), "{section_5}");
     let attempts = number_after(section_5, "→ jitter: attempts: ");
@@ -94,10 +64,10 @@ fn number_after(text: &str, label: &str) -> u64 {
 
 #[test]
 fn one_section_runs_alone() {
-    let output = lesson(&["--quick", "--section", "2"]);
-    let stdout = text(&output.stdout);
-    assert!(output.status.success(), "{}", text(&output.stderr));
-    assert_eq!(sections(&stdout).len(), 1, "{stdout}");
+    let output = smoke::run(LESSON, &["--quick", "--section", "2"]);
+    let stdout = output.stdout.clone();
+    assert!(output.status.success(), "{}", output.stderr.clone());
+    assert_eq!(smoke::sections(&stdout).len(), 1, "{stdout}");
 }
 
 #[test]
@@ -109,10 +79,7 @@ fn bad_flags_are_refused_clearly() {
         (&["--open-files", "3"][..], "3 is not in 16..=65536"),
         (&["--flood", "lots"][..], "invalid digit"),
     ] {
-        let output = lesson(args);
-        let stderr = text(&output.stderr);
-        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
-        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert_refused(&smoke::run(LESSON, args), expected);
     }
 }
 
@@ -120,8 +87,11 @@ fn bad_flags_are_refused_clearly() {
 fn the_flood_worker_reports_an_unreachable_server_as_failures() {
     // The hidden flag the lesson uses for its child process. Nothing listens on port 1, so every
     // request is refused: counted, reported, and no crash.
-    let output = lesson(&["--flood-worker", "http://127.0.0.1:1/", "--flood", "3"]);
-    let stdout = text(&output.stdout);
-    assert!(output.status.success(), "{}", text(&output.stderr));
+    let output = smoke::run(
+        LESSON,
+        &["--flood-worker", "http://127.0.0.1:1/", "--flood", "3"],
+    );
+    let stdout = output.stdout.clone();
+    assert!(output.status.success(), "{}", output.stderr.clone());
     assert!(stdout.contains("other_failures 3\n"), "{stdout}");
 }
