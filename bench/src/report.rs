@@ -125,6 +125,8 @@ pub struct Section {
     pub load: Option<[f64; 3]>,
     /// The share of the CPUs other programs used while the area ran.
     pub others_share: Option<f64>,
+    /// How long the area took.
+    pub elapsed_seconds: f64,
 }
 
 /// Whether the Python originals ran, and with what.
@@ -278,8 +280,9 @@ impl Section {
         if let Some(share) = self.others_share {
             let _ = writeln!(
                 out,
-                "While this area ran, other programs kept {:.0} % of the CPUs busy (load average \
-                 as it began: {}).\n",
+                "This area took {:.0} s, while other programs kept {:.0} % of the CPUs busy (load \
+                 average as it began: {}).\n",
+                self.elapsed_seconds,
                 share * 100.0,
                 machine::load_text(self.load)
             );

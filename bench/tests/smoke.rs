@@ -96,9 +96,9 @@ fn quick_bench_writes_a_complete_report_and_plots() {
     let expected = [
         "I/O schedule",
         "Throughput",
-        "Tasks versus threads",
         "CPU: SHA-256",
         "Start cost",
+        "Tasks versus threads",
     ];
     assert_eq!(tables.len(), expected.len(), "{headings:?}");
     for (heading, prefix) in headings.iter().zip(expected) {
