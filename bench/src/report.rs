@@ -280,9 +280,9 @@ impl Section {
         if let Some(share) = self.others_share {
             let _ = writeln!(
                 out,
-                "This area took {:.0} s, while other programs kept {:.0} % of the CPUs busy (load \
+                "This area took {}, while other programs kept {:.0} % of the CPUs busy (load \
                  average as it began: {}).\n",
-                self.elapsed_seconds,
+                Unit::Seconds.format(self.elapsed_seconds),
                 share * 100.0,
                 machine::load_text(self.load)
             );
