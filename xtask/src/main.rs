@@ -1,7 +1,8 @@
 //! `cargo xtask ...`: the course's own tool.
 //!
-//! For learners: `check`, `watch`, `hint`, `list`, `reset`. For teachers: `check --json`,
-//! `list --json`. For maintainers: `verify`, `seal`.
+//! For learners: `check`, `watch`, `hint`, `list`, `reset`, and `book` to read the book. For
+//! teachers: `check --json`, `list --json`. For maintainers: `verify`, `seal`, `bench`, and
+//! `book capture`.
 
 mod bench;
 mod book;
