@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 
 use futures::stream::{self, StreamExt};
 use lesson_kit::measure::{format_duration, ideal_io_time};
+use lesson_kit::narrate::error_chain;
 use lesson_kit::{LessonResult, LocalServer, ServerConfig, Timeline, Versus, narrate, system};
 use reqwest::{Client, StatusCode};
 use tokio::time::Instant;
@@ -203,18 +204,6 @@ fn affordable_concurrency(wanted: usize) -> LessonResult<usize> {
          {affordable} (`ulimit -n` shows the limit)."
     ));
     Ok(affordable)
-}
-
-/// An error and its causes on one line: reqwest's own message is often just "error sending request".
-pub fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 #[cfg(test)]

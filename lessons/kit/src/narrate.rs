@@ -81,6 +81,19 @@ pub fn finish(result: crate::LessonResult) -> ExitCode {
     }
 }
 
+/// An error and its causes on one line. HTTP clients wrap the interesting part (`Connection
+/// refused`, `Too many open files`) a few causes deep under "error sending request".
+pub fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
 /// The lines of `source` between the anchor markers, without the markers of any other anchor and
 /// without their common indentation.
 ///
@@ -222,6 +235,32 @@ fn outer() {
     #[should_panic(expected = "no `// ANCHOR: missing`")]
     fn a_missing_anchor_is_a_bug() {
         listing(SOURCE, "missing");
+    }
+
+    /// An error that wraps another, as HTTP clients' errors do.
+    #[derive(Debug)]
+    struct Wrapped(std::io::Error);
+
+    impl std::fmt::Display for Wrapped {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("error sending request")
+        }
+    }
+
+    impl std::error::Error for Wrapped {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.0)
+        }
+    }
+
+    #[test]
+    fn an_error_chain_names_every_cause() {
+        let error = Wrapped(std::io::Error::other("connection refused"));
+        assert_eq!(
+            error_chain(&error),
+            "error sending request: connection refused"
+        );
+        assert_eq!(error_chain(&std::io::Error::other("plain")), "plain");
     }
 
     #[test]

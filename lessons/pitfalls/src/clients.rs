@@ -17,6 +17,7 @@ use std::time::Duration;
 
 use futures::stream::{self, StreamExt};
 use lesson_kit::measure::{format_duration, ideal_io_time};
+use lesson_kit::narrate::error_chain;
 use lesson_kit::{LessonResult, LocalServer, ServerConfig, Versus, narrate};
 use reqwest::Client;
 use tokio::sync::oneshot;
@@ -228,18 +229,6 @@ pub async fn demo(requests: usize, concurrency: usize, delay: Duration) -> Lesso
          block_on, is no better: requests on its connections hang instead of failing.)",
     );
     Ok(())
-}
-
-/// An error and its causes on one line: reqwest's own message is often just "error sending request".
-pub fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 #[cfg(test)]

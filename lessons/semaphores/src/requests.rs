@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::io;
 
+use lesson_kit::narrate::error_chain;
 use lesson_kit::{LessonResult, narrate, system};
 use reqwest::{Client, StatusCode};
 
@@ -141,19 +142,6 @@ pub fn is_out_of_files(error: &reqwest::Error) -> bool {
         cause = error.source();
     }
     false
-}
-
-/// An error and its causes on one line: reqwest's own message is often just "error sending
-/// request", and the reason is three causes down.
-pub fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut cause = error.source();
-    while let Some(error) = cause {
-        text.push_str(": ");
-        text.push_str(&error.to_string());
-        cause = error.source();
-    }
-    text
 }
 
 #[cfg(test)]

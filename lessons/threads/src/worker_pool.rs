@@ -19,6 +19,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use lesson_kit::measure::{format_duration, ideal_io_time};
+use lesson_kit::narrate::error_chain;
 use lesson_kit::timeline::RenderOptions;
 use lesson_kit::{LessonResult, LocalServer, ServerConfig, Timeline, Versus, narrate, system};
 use reqwest::StatusCode;
@@ -311,18 +312,6 @@ fn ensure_sockets_for(workers: usize) -> LessonResult {
         .into());
     }
     Ok(())
-}
-
-/// An error and its causes on one line: reqwest's own message is often just "error sending request".
-pub fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 #[cfg(test)]

@@ -22,6 +22,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use lesson_kit::measure::format_duration;
+use lesson_kit::narrate::error_chain;
 use lesson_kit::{LessonResult, LocalServer, ServerConfig, Versus, narrate};
 use reqwest::Client;
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
@@ -94,18 +95,6 @@ pub fn verdict(result: &Result<reqwest::StatusCode, reqwest::Error>) -> Verdict 
         Err(error) if error.is_timeout() => Verdict::RequestTimedOut,
         Err(error) => Verdict::Failed(error_chain(error)),
     }
-}
-
-/// An error and its causes on one line: reqwest's own message is often just "error sending request".
-pub fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 /// The two clients of the demo, one limit each.
