@@ -179,12 +179,7 @@ pub fn grade(
         let started = Instant::now();
         let status = match early.remove(&exercise.name) {
             Some(status) => status,
-            None => run_checks(
-                exercise,
-                &location.dir_of(exercise),
-                &location.workspace,
-                &built,
-            ),
+            None => run_checks(exercise, &location.dir_of(exercise), location, &built),
         };
         verdicts.push(Verdict {
             name: exercise.name.clone(),
@@ -237,7 +232,7 @@ fn build(
 }
 
 /// Runs an exercise's compiled checks, one after another, and stops at the first failure.
-fn run_checks(exercise: &Exercise, dir: &Path, workspace: &Path, built: &Built) -> Status {
+fn run_checks(exercise: &Exercise, dir: &Path, location: &Location, built: &Built) -> Status {
     if let Some(errors) = built.errors.get(dir) {
         return failed(FailureKind::Compile, compile_errors(errors));
     }
@@ -271,12 +266,17 @@ fn run_checks(exercise: &Exercise, dir: &Path, workspace: &Path, built: &Built) 
             .env("INSTA_UPDATE", "no")
             // Tell insta where the workspace is, so it doesn't ask cargo (slow, and it would wait
             // on the locks of any other cargo running, such as an editor's).
-            .env("INSTA_WORKSPACE_ROOT", workspace)
+            .env("INSTA_WORKSPACE_ROOT", &location.workspace)
             .env_remove("INSTA_FORCE_PASS")
             .env_remove("TRYBUILD")
             .env("RUST_BACKTRACE", "0")
             // trybuild colours its report even into a pipe unless told not to.
             .env("NO_COLOR", "1");
+        if let Some(target_dir) = &location.target_dir {
+            // trybuild compiles its cases in this target directory's tests/trybuild: the course's
+            // own, so dependencies compiled once serve every exercise and every copy of one.
+            command.env("CARGO_TARGET_DIR", target_dir);
+        }
         let finished = match process::run(&mut command, limits) {
             Ok(finished) => finished,
             Err(error) => {

@@ -7,7 +7,7 @@
 //!
 //! Solutions are plain `src/` folders. To grade one, verify copies its exercise (Cargo.toml and
 //! tests, the one source of truth for its checks) into a generated workspace under
-//! `target/verify/`, puts the solution's `src/` in place of the starter's, and grades that copy with
+//! `.verify/`, puts the solution's `src/` in place of the starter's, and grades that copy with
 //! the grader's own code. The generated workspace shares the course's `Cargo.lock` and target
 //! directory, so every dependency is compiled once for both.
 
@@ -209,11 +209,15 @@ fn has_snapshots(dir: &Path) -> bool {
     })
 }
 
-/// Builds `target/verify/`: a workspace whose members are the exercises with their solutions'
-/// `src/`. Files are only rewritten when their contents change, so cargo rebuilds only what did.
+/// Builds `.verify/`: a workspace whose members are the exercises with their solutions' `src/`.
+/// Files are only rewritten when their contents change, so cargo rebuilds only what did.
+///
+/// It must not live inside a target directory: trybuild takes any path under its target directory
+/// for generated code and would not shorten the copies' paths in compiler messages, so every
+/// compile-fail check would see a different message than the one the course ships.
 pub fn generate_solutions_workspace(course: &Course) -> Result<Location, Error> {
     let target_dir = target_dir(course);
-    let workspace = target_dir.join("verify");
+    let workspace = course.root.join(VERIFY_WORKSPACE);
     std::fs::create_dir_all(&workspace).map_err(io_error(&workspace))?;
 
     let manifest = solutions_manifest(course)?;
@@ -234,6 +238,9 @@ pub fn generate_solutions_workspace(course: &Course) -> Result<Location, Error> 
         target_dir: Some(target_dir),
     })
 }
+
+/// Where verify builds its copy of the exercises with their solutions (ignored by git).
+pub const VERIFY_WORKSPACE: &str = ".verify";
 
 /// The course's target directory: `$CARGO_TARGET_DIR` if set, else `target/` in the course.
 pub fn target_dir(course: &Course) -> PathBuf {
