@@ -81,6 +81,8 @@ pub struct Verdict {
     pub duration: Duration,
     /// The learner's `src/` is still the shipped starter.
     pub untouched: bool,
+    /// The fingerprint of the `src/` that was graded, so a pass can be remembered against it.
+    pub src_fingerprint: String,
 }
 
 impl Verdict {
@@ -133,25 +135,33 @@ pub fn grade(
         BTreeMap::new()
     };
 
-    // First sort out the exercises that need no building.
-    let mut early: BTreeMap<String, Status> = BTreeMap::new();
-    let mut untouched = Vec::new();
+    // Fingerprint every exercise once, as it is before building.
+    let mut now: BTreeMap<String, Seal> = BTreeMap::new();
     for exercise in exercises {
-        let dir = location.dir_of(exercise);
-        let Some(shipped) = seals.get(&exercise.name) else {
-            continue;
-        };
-        let now = seal::seal_of(&dir)?;
-        if is_untouched(&now, shipped) {
-            untouched.push(exercise.name.clone());
-        }
-        if options.detect_edits && now.checks != shipped.checks {
-            early.insert(exercise.name.clone(), Status::ChecksEdited);
-        } else if options.skip_untouched
-            && is_untouched(&now, shipped)
-            && !options.always_run.contains(&exercise.name)
-        {
-            early.insert(exercise.name.clone(), Status::NotStarted);
+        now.insert(
+            exercise.name.clone(),
+            seal::seal_of(&location.dir_of(exercise))?,
+        );
+    }
+    let untouched = |name: &str| {
+        seals.get(name).is_some_and(|shipped| {
+            now.get(name)
+                .is_some_and(|seal| seal.starter == shipped.starter)
+        })
+    };
+
+    // Then sort out the exercises that need no building.
+    let mut early: BTreeMap<String, Status> = BTreeMap::new();
+    for exercise in exercises {
+        let name = &exercise.name;
+        let checks_edited = seals.get(name).is_some_and(|shipped| {
+            now.get(name)
+                .is_some_and(|seal| seal.checks != shipped.checks)
+        });
+        if options.detect_edits && checks_edited {
+            early.insert(name.clone(), Status::ChecksEdited);
+        } else if options.skip_untouched && untouched(name) && !options.always_run.contains(name) {
+            early.insert(name.clone(), Status::NotStarted);
         }
     }
 
@@ -185,14 +195,14 @@ pub fn grade(
             name: exercise.name.clone(),
             status,
             duration: started.elapsed(),
-            untouched: untouched.contains(&exercise.name),
+            untouched: untouched(&exercise.name),
+            src_fingerprint: now
+                .get(&exercise.name)
+                .map(|seal| seal.starter.clone())
+                .unwrap_or_default(),
         });
     }
     Ok(verdicts)
-}
-
-fn is_untouched(now: &Seal, shipped: &Seal) -> bool {
-    now.starter == shipped.starter
 }
 
 fn build(

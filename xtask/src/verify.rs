@@ -11,6 +11,7 @@
 //! the grader's own code. The generated workspace shares the course's `Cargo.lock` and target
 //! directory, so every dependency is compiled once for both.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -228,9 +229,14 @@ pub fn generate_solutions_workspace(course: &Course) -> Result<Location, Error> 
     for exercise in &course.exercises {
         let from = course.exercise_dir(exercise);
         let to = workspace.join(&exercise.name);
-        mirror(&from, &to, &|path| path.starts_with(from.join("src")))?;
-        let solution_src = course.solution_dir(exercise).join("src");
-        mirror(&solution_src, &to.join("src"), &|_| false)?;
+        // The exercise as shipped, with the solution's files in place of the starter's. A
+        // solution holds only the files it changes: files the learner is given and never edits
+        // (a protocol module, a helper binary) stay in the exercise alone.
+        let mut files = files_under(&from)?;
+        for (relative, contents) in files_under(&course.solution_dir(exercise).join("src"))? {
+            files.insert(Path::new("src").join(relative), contents);
+        }
+        sync(&to, &files)?;
     }
     Ok(Location {
         workspace: workspace.clone(),
@@ -294,36 +300,45 @@ fn solutions_manifest(course: &Course) -> Result<String, Error> {
     Ok(format!("{header}{body}"))
 }
 
-/// Makes `to` hold the same files as `from` (except those `skip` names), removing strays.
-fn mirror(from: &Path, to: &Path, skip: &dyn Fn(&Path) -> bool) -> Result<(), Error> {
-    std::fs::create_dir_all(to).map_err(io_error(to))?;
-    let mut wanted = Vec::new();
-    for entry in std::fs::read_dir(from).map_err(io_error(from))?.flatten() {
-        let source = entry.path();
-        let name = entry.file_name();
-        if skip(&source) || name == "target" {
-            continue;
-        }
-        let destination = to.join(&name);
-        wanted.push(name);
-        if source.is_dir() {
-            mirror(&source, &destination, skip)?;
-        } else {
-            let contents = std::fs::read(&source).map_err(io_error(&source))?;
-            write_if_changed(&destination, &contents)?;
+/// Every file under `dir` (but not in a `target/` folder), by its path relative to `dir`.
+fn files_under(dir: &Path) -> Result<BTreeMap<PathBuf, Vec<u8>>, Error> {
+    let mut files = BTreeMap::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(&folder)
+            .map_err(io_error(&folder))?
+            .flatten()
+        {
+            let path = entry.path();
+            if path.is_dir() {
+                if entry.file_name() != "target" {
+                    pending.push(path);
+                }
+            } else {
+                let contents = std::fs::read(&path).map_err(io_error(&path))?;
+                let relative = path.strip_prefix(dir).unwrap_or(&path).to_path_buf();
+                files.insert(relative, contents);
+            }
         }
     }
-    for entry in std::fs::read_dir(to).map_err(io_error(to))?.flatten() {
-        let stray = entry.path();
-        if wanted.contains(&entry.file_name()) || skip(&from.join(entry.file_name())) {
-            continue;
+    Ok(files)
+}
+
+/// Makes `to` hold exactly `files`: writes those that differ, removes those not wanted.
+fn sync(to: &Path, files: &BTreeMap<PathBuf, Vec<u8>>) -> Result<(), Error> {
+    for (relative, contents) in files {
+        let path = to.join(relative);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io_error(parent))?;
         }
-        let removed = if stray.is_dir() {
-            std::fs::remove_dir_all(&stray)
-        } else {
-            std::fs::remove_file(&stray)
-        };
-        removed.map_err(io_error(&stray))?;
+        write_if_changed(&path, contents)?;
+    }
+    for stray in files_under(to)?
+        .keys()
+        .filter(|relative| !files.contains_key(*relative))
+    {
+        let path = to.join(stray);
+        std::fs::remove_file(&path).map_err(io_error(&path))?;
     }
     Ok(())
 }
@@ -345,9 +360,13 @@ fn check_solutions_style(
     let mut rustfmt = Command::new("rustfmt");
     rustfmt.args(["--edition", "2024", "--check"]);
     let mut any = false;
+    // rustfmt follows `mod` lines into their files, so it checks each solution file's copy in the
+    // solutions' workspace, where the files given with the exercise are present too.
     for exercise in exercises {
-        for file in rust_files(&course.solution_dir(exercise).join("src")) {
-            rustfmt.arg(file);
+        let solution = course.solution_dir(exercise);
+        for file in rust_files(&solution.join("src")) {
+            let relative = file.strip_prefix(&solution).unwrap_or(&file);
+            rustfmt.arg(location.dir_of(exercise).join(relative));
             any = true;
         }
     }
@@ -357,8 +376,10 @@ fn check_solutions_style(
             .map_err(|error| Error::new(format!("cannot run rustfmt: {error}")))?;
         if !output.status.success() {
             problems.push(format!(
-                "solutions are not formatted (run `rustfmt --edition 2024 solutions/*/src/*.rs`):\n{}",
-                String::from_utf8_lossy(&output.stdout)
+                "solutions are not formatted (run `rustfmt --edition 2024` on the files in \
+                 solutions/ whose copies in {VERIFY_WORKSPACE}/ are named below):\n{}{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
             ));
         }
     }
