@@ -5,17 +5,27 @@
 
 use std::fs;
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Command;
+use std::time::Duration;
 
-fn bench(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_course-bench"))
-        .args(args)
-        .output()
-        .expect("run the bench binary")
-}
+// The bench's own way of running a program within a time limit (std and libc only), so that a
+// bench that hangs fails this test instead of hanging `cargo test`.
+#[path = "../src/child.rs"]
+#[allow(dead_code)]
+mod child;
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+use child::Finished;
+
+/// A `--quick` run takes seconds, even in a debug build: ten minutes is a hang.
+const LIMIT: Duration = Duration::from_secs(10 * 60);
+
+fn bench(args: &[&str]) -> Finished {
+    child::run_within(
+        Command::new(env!("CARGO_BIN_EXE_course-bench")).args(args),
+        LIMIT,
+    )
+    .expect("run the bench binary")
+    .unwrap_or_else(|| panic!("`course-bench {}` ran past {LIMIT:?}", args.join(" ")))
 }
 
 /// The area tables of a report: each section heading with its rows, as cells.
@@ -68,7 +78,7 @@ fn quick_bench_writes_a_complete_report_and_plots() {
         "--out",
         out.to_str().expect("a UTF-8 temporary path"),
     ]);
-    let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
+    let (stdout, stderr) = (&output.stdout, &output.stderr);
     assert!(output.status.success(), "{stdout}\n{stderr}");
     assert!(
         stdout.contains("| What | Measured | Ideal or limit | Ratio |"),
@@ -188,26 +198,22 @@ fn quick_bench_writes_a_complete_report_and_plots() {
 fn bad_flags_are_clear_errors() {
     let output = bench(&["--runs", "0"]);
     assert!(!output.status.success());
-    assert!(
-        text(&output.stderr).contains("--runs"),
-        "{}",
-        text(&output.stderr)
-    );
+    assert!(output.stderr.contains("--runs"), "{}", output.stderr);
 
     let output = bench(&["--only", "everything"]);
     assert!(!output.status.success());
     assert!(
-        text(&output.stderr).contains("possible values"),
+        output.stderr.contains("possible values"),
         "{}",
-        text(&output.stderr)
+        output.stderr
     );
 
     let output = bench(&["--python", "python3", "--no-python"]);
     assert!(!output.status.success());
     assert!(
-        text(&output.stderr).contains("cannot be used with"),
+        output.stderr.contains("cannot be used with"),
         "{}",
-        text(&output.stderr)
+        output.stderr
     );
 }
 
@@ -223,7 +229,7 @@ fn an_interpreter_that_does_not_exist_is_an_error_not_a_skip() {
         out.to_str().expect("a UTF-8 temporary path"),
     ]);
     assert!(!output.status.success());
-    let stderr = text(&output.stderr);
+    let stderr = &output.stderr;
     assert!(
         stderr.contains("no `/nonexistent/python3` found"),
         "{stderr}"
