@@ -4,12 +4,12 @@
 //! code listings (the book includes those from the source), with the command and the machine on
 //! top. Run it again after a lesson changes; the figures are this machine's, and say so.
 
-use std::ffi::OsString;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::Error;
+use crate::compile::cargo;
 use crate::course::Course;
 
 use super::check::{files_under, lesson_names};
@@ -69,8 +69,7 @@ fn section_count(course: &Course, lesson: &str) -> Result<u32, Error> {
 }
 
 fn run_lesson(course: &Course, lesson: &str, args: &[&str]) -> Result<String, Error> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
-    let output = Command::new(cargo)
+    let output = cargo()
         .args([
             "run",
             "--quiet",

@@ -6,11 +6,11 @@
 //! first `cargo xtask check`. `cargo install` builds it apart, once, only for those who build the
 //! book.
 
-use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use crate::Error;
+use crate::compile::cargo;
 
 /// The mdBook this book is written for. A newer one may render differently or reject the config:
 /// upgrade on purpose, rebuild, and look at the pages.
@@ -91,8 +91,7 @@ fn install(tools_dir: &Path, features: &str) -> Result<(), Error> {
     );
     std::fs::create_dir_all(tools_dir)
         .map_err(|error| Error::new(format!("cannot create {}: {error}", tools_dir.display())))?;
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
-    let status = Command::new(cargo)
+    let status = cargo()
         .args(["install", "mdbook", "--locked", "--no-default-features"])
         .arg("--version")
         .arg(format!("={MDBOOK_VERSION}"))
