@@ -11,6 +11,7 @@
 //! browser, `--serve` serves it and rebuilds on every change. Maintainers refresh the measured
 //! output the book shows with `cargo xtask book capture` ([`capture`]).
 
+mod anchors;
 mod capture;
 mod check;
 mod expand;

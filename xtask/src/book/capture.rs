@@ -12,6 +12,7 @@ use crate::Error;
 use crate::compile::cargo;
 use crate::course::Course;
 
+use super::anchors;
 use super::check::{files_under, lesson_names};
 use super::expand::CAPTURES_DIR;
 use super::source::{BOOK_DIR, SRC_DIR};
@@ -197,57 +198,17 @@ fn listing_end(lines: &[&str], index: usize, listings: &[Vec<String>]) -> Option
     })
 }
 
-/// Every anchored listing in the `.rs` files of a lesson, as `narrate::code` prints them: the
-/// lines between `// ANCHOR: NAME` and `// ANCHOR_END: NAME`, without other anchors' markers,
-/// without their common indentation and trailing spaces. The longest first, so that a listing
-/// that contains another is matched whole.
+/// Every anchored listing in the `.rs` files of a lesson, as `narrate::code` prints them
+/// ([`anchors::listings`]). The longest first, so that a listing that contains another is matched
+/// whole.
 fn listings_of(lesson_dir: &Path) -> Vec<Vec<String>> {
     let mut listings: Vec<Vec<String>> = files_under(lesson_dir)
         .into_iter()
         .filter(|path| path.extension().is_some_and(|extension| extension == "rs"))
         .filter_map(|path| std::fs::read_to_string(path).ok())
-        .flat_map(|source| anchored_listings(&source))
+        .flat_map(|source| anchors::listings(&source))
         .collect();
     listings.sort_by_key(|listing| std::cmp::Reverse(listing.len()));
-    listings
-}
-
-/// `(true, NAME)` for `// ANCHOR: NAME`, `(false, NAME)` for `// ANCHOR_END: NAME`.
-fn marker(line: &str) -> Option<(bool, &str)> {
-    let rest = line.trim().strip_prefix("//")?.trim();
-    rest.strip_prefix("ANCHOR: ")
-        .map(|name| (true, name.trim()))
-        .or_else(|| {
-            rest.strip_prefix("ANCHOR_END: ")
-                .map(|name| (false, name.trim()))
-        })
-}
-
-fn anchored_listings(source: &str) -> Vec<Vec<String>> {
-    let lines: Vec<&str> = source.lines().collect();
-    let mut listings = Vec::new();
-    for (start, line) in lines.iter().enumerate() {
-        let Some((true, name)) = marker(line) else {
-            continue;
-        };
-        let body: Vec<&str> = lines[start + 1..]
-            .iter()
-            .take_while(|line| marker(line) != Some((false, name)))
-            .filter(|line| marker(line).is_none())
-            .copied()
-            .collect();
-        let indent = body
-            .iter()
-            .filter(|line| !line.trim().is_empty())
-            .map(|line| line.len() - line.trim_start().len())
-            .min()
-            .unwrap_or(0);
-        listings.push(
-            body.iter()
-                .map(|line| line.get(indent..).unwrap_or("").trim_end().to_string())
-                .collect(),
-        );
-    }
     listings
 }
 
@@ -300,7 +261,7 @@ mod tests {
     #[test]
     fn listings_claims_and_the_closing_line_are_left_out() {
         let output = "# Lesson\nabout\n\n── 1. Title ──\nClaim: one\n       two\nPython: three\n        four\nDone.\nThe code,\nwhich is:\n\n    fn listing() {\n\n        body\n    }\n\n  → result: 1 s\n    at 5 ms: kept, no blank line before\nchart |###|\n\nNext: the exercises\n";
-        let listings = anchored_listings(
+        let listings = anchors::listings(
             "// ANCHOR: one\n    fn listing() {\n\n        body\n    }\n// ANCHOR_END: one\n",
         );
         assert_eq!(

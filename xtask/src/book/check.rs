@@ -7,6 +7,7 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::course::Course;
 
+use super::anchors;
 use super::expand::{self, CAPTURES_DIR, Capture, Expander};
 use super::source::{self, BookSource, Chapter, Directive};
 
@@ -120,22 +121,16 @@ fn check_include(
             "`{file}:{selector}` selects lines by number, which drift as the file changes: \
              put `// ANCHOR: NAME` and `// ANCHOR_END: NAME` around them and include `{file}:NAME`"
         )),
-        Some(anchor) => {
-            let has = |marker: &str| text.lines().any(|line| is_marker(line, marker));
-            match (
-                has(&format!("ANCHOR: {anchor}")),
-                has(&format!("ANCHOR_END: {anchor}")),
-            ) {
-                (true, true) => Ok(()),
-                (false, _) => Err(format!(
-                    "`{file}` has no `// ANCHOR: {anchor}`: add the anchor pair around the \
-                     listing (or ask the file's owner), or fix the name"
-                )),
-                (true, false) => Err(format!(
-                    "`{file}` has `// ANCHOR: {anchor}` but no `// ANCHOR_END: {anchor}`"
-                )),
-            }
-        }
+        Some(anchor) => match anchors::has_pair(&text, anchor) {
+            (true, true) => Ok(()),
+            (false, _) => Err(format!(
+                "`{file}` has no `// ANCHOR: {anchor}`: add the anchor pair around the \
+                 listing (or ask the file's owner), or fix the name"
+            )),
+            (true, false) => Err(format!(
+                "`{file}` has `// ANCHOR: {anchor}` but no `// ANCHOR_END: {anchor}`"
+            )),
+        },
     }
 }
 
@@ -144,13 +139,6 @@ fn check_include(
 fn is_workspace_source(course: &Course, path: &Path) -> bool {
     let relative = path.strip_prefix(&course.root).unwrap_or(path);
     !relative.to_string_lossy().contains("tests/ui/")
-}
-
-/// `// ANCHOR: name` (any comment style mdBook accepts is fine; the course uses `//`).
-fn is_marker(line: &str, marker: &str) -> bool {
-    line.trim()
-        .strip_prefix("//")
-        .is_some_and(|rest| rest.trim() == marker)
 }
 
 /// A Rust code block holds includes and nothing else: Rust pasted into the book could drift from
@@ -429,12 +417,5 @@ mod tests {
             Some(PathBuf::from("/course/book/src/x.md"))
         );
         assert_eq!(resolve(Path::new("/a"), "../../b"), None);
-    }
-
-    #[test]
-    fn anchors_are_comment_lines() {
-        assert!(is_marker("    // ANCHOR: pool", "ANCHOR: pool"));
-        assert!(!is_marker("let x = \"ANCHOR: pool\";", "ANCHOR: pool"));
-        assert!(!is_marker("// ANCHOR: pool_two", "ANCHOR: pool"));
     }
 }
