@@ -31,7 +31,7 @@ use crate::course::Course;
 use crate::verify::target_dir;
 
 use self::expand::Expander;
-use self::source::{BOOK_DIR, BookSource};
+use self::source::{BOOK_DIR, BookSource, Chapter};
 use self::tools::Mdbook;
 
 /// The name of the course's preprocessor in `book/book.toml`.
@@ -220,13 +220,23 @@ fn preprocess(course: &Course, args: &[String]) -> Result<ExitCode, Error> {
     let source = BookSource::load(&course.root)?;
     let expander = Expander::new(course, &source);
     let mut errors = Vec::new();
-    for_each_chapter(
-        book_json,
-        &mut |path, content| match expander.expand(path, content) {
+    for_each_chapter(book_json, &mut |title, path, content| {
+        // mdBook hands over the very files `source` has read (ours runs before its `links`), whose
+        // directives are parsed already; a chapter it changed or that we did not read is parsed
+        // here.
+        let unread;
+        let chapter = match source.chapter(path) {
+            Some(chapter) if chapter.text == *content => chapter,
+            _ => {
+                unread = Chapter::new(title.to_string(), path.to_string(), content.clone());
+                &unread
+            }
+        };
+        match expander.expand(chapter) {
             Ok(expanded) => *content = expanded,
             Err(error) => errors.push(error),
-        },
-    );
+        }
+    });
     if !errors.is_empty() {
         return Ok(report(&errors, "in the course's directives"));
     }
@@ -239,21 +249,19 @@ fn preprocess(course: &Course, args: &[String]) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Calls `visit(path, content)` for every chapter with a file, nested ones included. The book is
-/// walked as plain JSON (`{"items": [{"Chapter": {...}}, "Separator", ...]}`), so the xtask needs
-/// no mdBook library, and names it doesn't know are passed through untouched.
-fn for_each_chapter(value: &mut Value, visit: &mut impl FnMut(&str, &mut String)) {
+/// Calls `visit(title, path, content)` for every chapter with a file, nested ones included. The
+/// book is walked as plain JSON (`{"items": [{"Chapter": {...}}, "Separator", ...]}`), so the
+/// xtask needs no mdBook library, and names it doesn't know are passed through untouched.
+fn for_each_chapter(value: &mut Value, visit: &mut impl FnMut(&str, &str, &mut String)) {
     match value {
         Value::Object(map) => {
             if let Some(Value::Object(chapter)) = map.get_mut("Chapter") {
-                let path = chapter
-                    .get("path")
-                    .and_then(Value::as_str)
-                    .map(str::to_string);
+                let text = |key: &str| chapter.get(key).and_then(Value::as_str).map(str::to_string);
+                let (title, path) = (text("name").unwrap_or_default(), text("path"));
                 if let (Some(path), Some(Value::String(content))) =
                     (path, chapter.get_mut("content"))
                 {
-                    visit(&path, content);
+                    visit(&title, &path, content);
                 }
             }
             for child in map.values_mut() {
@@ -284,11 +292,11 @@ mod tests {
             {"Chapter": {"name": "Draft", "content": "", "path": null, "sub_items": []}}
         ]});
         let mut seen = Vec::new();
-        for_each_chapter(&mut book, &mut |path, content| {
-            seen.push(path.to_string());
+        for_each_chapter(&mut book, &mut |title, path, content| {
+            seen.push(format!("{title}: {path}"));
             content.push('!');
         });
-        assert_eq!(seen, ["a.md", "b.md"]);
+        assert_eq!(seen, ["A: a.md", "B: b.md"]);
         assert_eq!(book["items"][0]["Chapter"]["content"], "a!");
         assert_eq!(
             book["items"][0]["Chapter"]["sub_items"][0]["Chapter"]["content"],

@@ -33,7 +33,7 @@ pub fn check(course: &Course, book: &BookSource) -> Vec<String> {
         problems.extend(check_compile_fail_pairs(book, chapter));
         problems.extend(check_links(book, chapter));
     }
-    problems.extend(check_exercise_placement(course, book));
+    problems.extend(check_exercise_placement(course, &expander));
     problems.extend(check_lessons_reachable(course, book));
     problems.extend(check_captures(book));
     problems
@@ -71,20 +71,20 @@ fn check_directives(
 ) -> Vec<String> {
     let mut problems = Vec::new();
     let place = |directive: &Directive| format!("book/src/{}:{}", chapter.path, directive.line);
-    for directive in source::directives(&chapter.text) {
+    for directive in &chapter.directives {
         let name = directive.name.as_str();
         if name == INCLUDE || name == RUSTDOC_INCLUDE {
             if let Err(problem) = check_include(course, book, chapter, &directive.args) {
-                problems.push(format!("{}: {problem}", place(&directive)));
+                problems.push(format!("{}: {problem}", place(directive)));
             }
         } else if expand::OURS.contains(&name) {
-            if let Err(problem) = expander.render(&chapter.path, &directive) {
-                problems.push(format!("{}: {problem}", place(&directive)));
+            if let Err(problem) = expander.render(&chapter.path, directive) {
+                problems.push(format!("{}: {problem}", place(directive)));
             }
         } else if !MDBOOK_OTHERS.contains(&name) {
             problems.push(format!(
                 "{}: unknown directive `{{{{#{name}}}}}` (known: include, rustdoc_include, {})",
-                place(&directive),
+                place(directive),
                 expand::OURS.join(", ")
             ));
         }
@@ -167,8 +167,9 @@ fn check_rust_fences(chapter: &Chapter) -> Vec<String> {
 
 /// A listing that must not compile (a trybuild case) is shown with the error it must produce.
 fn check_compile_fail_pairs(book: &BookSource, chapter: &Chapter) -> Vec<String> {
-    let included: Vec<PathBuf> = source::directives(&chapter.text)
-        .into_iter()
+    let included: Vec<PathBuf> = chapter
+        .directives
+        .iter()
         .filter(|directive| directive.name == INCLUDE || directive.name == RUSTDOC_INCLUDE)
         .filter_map(|directive| {
             let file = directive
@@ -236,28 +237,13 @@ fn check_links(book: &BookSource, chapter: &Chapter) -> Vec<String> {
 }
 
 /// Every exercise in the metadata is presented by exactly one chapter.
-fn check_exercise_placement(course: &Course, book: &BookSource) -> Vec<String> {
-    let mut places: Vec<(String, String)> = Vec::new();
-    for chapter in &book.chapters {
-        for directive in source::directives(&chapter.text) {
-            if directive.name != expand::EXERCISES {
-                continue;
-            }
-            if let Ok(selected) = expand::select_exercises(course, &directive.args) {
-                places.extend(
-                    selected
-                        .into_iter()
-                        .map(|exercise| (exercise.name.clone(), chapter.path.clone())),
-                );
-            }
-        }
-    }
+fn check_exercise_placement(course: &Course, expander: &Expander) -> Vec<String> {
     let mut problems = Vec::new();
     for exercise in &course.exercises {
-        let chapters: Vec<&str> = places
+        let chapters: Vec<&str> = expander
+            .placements(&exercise.name)
             .iter()
-            .filter(|(name, _)| *name == exercise.name)
-            .map(|(_, chapter)| chapter.as_str())
+            .map(|placement| placement.path.as_str())
             .collect();
         match chapters.as_slice() {
             [_] => {}
@@ -288,7 +274,7 @@ fn check_lessons_reachable(course: &Course, book: &BookSource) -> Vec<String> {
         let folder = format!("lessons/{lesson}/");
         let command = format!("lesson-{lesson}");
         let includes_from_it = book.chapters.iter().any(|chapter| {
-            source::directives(&chapter.text).iter().any(|directive| {
+            chapter.directives.iter().any(|directive| {
                 (directive.name == INCLUDE || directive.name == RUSTDOC_INCLUDE)
                     && directive.args.contains(&folder)
             })
@@ -331,7 +317,7 @@ fn check_captures(book: &BookSource) -> Vec<String> {
     let used: BTreeSet<String> = book
         .chapters
         .iter()
-        .flat_map(|chapter| source::directives(&chapter.text))
+        .flat_map(|chapter| &chapter.directives)
         .filter(|directive| directive.name == expand::CAPTURE || directive.name == expand::RESULT)
         .filter_map(|directive| directive.args.split_whitespace().next().map(str::to_string))
         .collect();

@@ -15,7 +15,7 @@ use std::path::Path;
 
 use crate::course::{CheckKind, Course, Exercise};
 
-use super::source::{BookSource, Directive, directives};
+use super::source::{BookSource, Chapter, Directive};
 
 /// Where captured lesson output and figures live, in the book's `src/`.
 pub const CAPTURES_DIR: &str = "captures";
@@ -30,9 +30,9 @@ pub const FIGURE: &str = "figure";
 /// Every directive this module expands.
 pub const OURS: [&str; 5] = [EXERCISES, EXERCISE_INDEX, CAPTURE, RESULT, FIGURE];
 
-/// The chapter that presents an exercise.
-struct Placement {
-    path: String,
+/// A chapter that presents an exercise.
+pub struct Placement {
+    pub path: String,
     title: String,
 }
 
@@ -40,28 +40,29 @@ struct Placement {
 pub struct Expander<'a> {
     course: &'a Course,
     src: &'a Path,
-    /// Which chapter presents each exercise, by exercise name.
-    placements: BTreeMap<String, Placement>,
+    /// The chapters that present each exercise, by exercise name, in the book's order. One each,
+    /// once the book is right; the checks report the others.
+    placements: BTreeMap<String, Vec<Placement>>,
 }
 
 impl<'a> Expander<'a> {
     pub fn new(course: &'a Course, book: &'a BookSource) -> Self {
-        let mut placements = BTreeMap::new();
+        let mut placements: BTreeMap<String, Vec<Placement>> = BTreeMap::new();
         for chapter in &book.chapters {
-            for directive in directives(&chapter.text) {
-                if directive.name != EXERCISES {
-                    continue;
-                }
-                if let Ok(selected) = select_exercises(course, &directive.args) {
-                    for exercise in selected {
-                        placements
-                            .entry(exercise.name.clone())
-                            .or_insert_with(|| Placement {
-                                path: chapter.path.clone(),
-                                title: chapter.title.clone(),
-                            });
-                    }
-                }
+            let selections = chapter
+                .directives
+                .iter()
+                .filter(|directive| directive.name == EXERCISES)
+                // A selection that fails is reported where the directive is rendered.
+                .filter_map(|directive| select_exercises(course, &directive.args).ok());
+            for exercise in selections.flatten() {
+                placements
+                    .entry(exercise.name.clone())
+                    .or_default()
+                    .push(Placement {
+                        path: chapter.path.clone(),
+                        title: chapter.title.clone(),
+                    });
             }
         }
         Expander {
@@ -71,22 +72,29 @@ impl<'a> Expander<'a> {
         }
     }
 
-    /// The chapter that presents `exercise`, if any.
-    fn placement(&self, exercise: &str) -> Option<&Placement> {
-        self.placements.get(exercise)
+    /// Every chapter that presents `exercise`, in the book's order.
+    pub fn placements(&self, exercise: &str) -> &[Placement] {
+        self.placements.get(exercise).map_or(&[], Vec::as_slice)
     }
 
-    /// `text` with every directive of ours replaced by its Markdown; mdBook's own are left alone.
-    pub fn expand(&self, chapter_path: &str, text: &str) -> Result<String, String> {
+    /// The chapter that presents `exercise` (the first, should there be several).
+    fn placement(&self, exercise: &str) -> Option<&Placement> {
+        self.placements(exercise).first()
+    }
+
+    /// The chapter's text with every directive of ours replaced by its Markdown; mdBook's own
+    /// are left alone.
+    pub fn expand(&self, chapter: &Chapter) -> Result<String, String> {
+        let text = &chapter.text;
         let mut out = String::with_capacity(text.len());
         let mut last = 0;
-        for directive in directives(text) {
+        for directive in &chapter.directives {
             if !OURS.contains(&directive.name.as_str()) {
                 continue;
             }
             let markdown = self
-                .render(chapter_path, &directive)
-                .map_err(|error| format!("{chapter_path}:{}: {error}", directive.line))?;
+                .render(&chapter.path, directive)
+                .map_err(|error| format!("{}:{}: {error}", chapter.path, directive.line))?;
             out.push_str(&text[last..directive.start]);
             out.push_str(&markdown);
             last = directive.end;

@@ -18,6 +18,20 @@ pub struct Chapter {
     /// Relative to the book's `src/`, as written in `SUMMARY.md` (`threads.md`).
     pub path: String,
     pub text: String,
+    /// The `{{#...}}` directives in `text`, parsed once here for every check and expansion.
+    pub directives: Vec<Directive>,
+}
+
+impl Chapter {
+    pub fn new(title: String, path: String, text: String) -> Chapter {
+        let directives = directives(&text);
+        Chapter {
+            title,
+            path,
+            text,
+            directives,
+        }
+    }
 }
 
 /// The book's source: where it lives, and its chapters in the order of `SUMMARY.md`.
@@ -40,7 +54,7 @@ impl BookSource {
         let mut missing = Vec::new();
         for (title, path) in summary_links(&summary) {
             match std::fs::read_to_string(src.join(&path)) {
-                Ok(text) => chapters.push(Chapter { title, path, text }),
+                Ok(text) => chapters.push(Chapter::new(title, path, text)),
                 Err(_) => missing.push(path),
             }
         }
