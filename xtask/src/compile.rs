@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::mpsc::Sender;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use serde::Deserialize;
@@ -20,11 +21,19 @@ use crate::process::{self, Limits};
 #[derive(Debug, Default)]
 pub struct Built {
     /// The compiled integration tests (the checks) of each package.
-    pub checks: HashMap<PathBuf, Vec<PathBuf>>,
+    pub checks: HashMap<PathBuf, Vec<Check>>,
     /// The compiler's errors for each package that failed to build, in order.
     pub errors: HashMap<PathBuf, Vec<String>>,
     /// Cargo's own complaint when it could not even start building (a broken Cargo.toml, say).
     pub cargo_failure: Option<String>,
+}
+
+/// One compiled check: an integration test file of an exercise, such as `tests/check.rs`.
+#[derive(Debug, Clone)]
+pub struct Check {
+    /// The test target's name: the file's name without `.rs`.
+    pub name: String,
+    pub executable: PathBuf,
 }
 
 /// Progress while cargo builds: the name of each crate as it is done.
@@ -60,49 +69,67 @@ pub fn build_checks(
     if let Some(target_dir) = target_dir {
         command.env("CARGO_TARGET_DIR", target_dir);
     }
+    // Each message is read once, as it arrives: progress for the learner, and the result. So
+    // nothing depends on how much of cargo's output a capture keeps.
+    let built = Arc::new(Mutex::new(Built::default()));
+    let collecting = Arc::clone(&built);
     let limits = Limits {
         timeout: BUILD_TIMEOUT,
-        output_cap: 64 << 20,
+        output_cap: 64 << 10,
     };
     let finished = process::run_watching_lines(&mut command, limits, move |line| {
-        if let (Some(progress), Some(name)) = (&progress, compiled_crate(line)) {
+        let Ok(message) = serde_json::from_str::<Message>(line) else {
+            return;
+        };
+        let mut built = collecting.lock().unwrap_or_else(PoisonError::into_inner);
+        if let (Some(progress), Some(target)) = (&progress, &message.target)
+            && message.reason == "compiler-artifact"
+        {
             // Nobody listening any more is fine: progress is only for show.
-            let _ = progress.send(Compiled(name));
+            let _ = progress.send(Compiled(target.name.clone()));
         }
+        built.record(message);
     })
     .map_err(|error| Error::new(format!("cannot run cargo: {error}")))?;
 
-    let mut built = Built::default();
-    for line in finished.stdout.text.lines() {
-        let Ok(message) = serde_json::from_str::<Message>(line) else {
-            continue;
-        };
+    let mut built = std::mem::take(&mut *built.lock().unwrap_or_else(PoisonError::into_inner));
+    if !finished.ending.success() && built.errors.is_empty() {
+        built.cargo_failure = Some(cargo_complaint(&finished.stderr.text));
+    }
+    Ok(built)
+}
+
+impl Built {
+    /// Files one of cargo's messages: a compiled check, or a compiler error, by package folder.
+    fn record(&mut self, message: Message) {
         let Some(package_dir) = message.manifest_path.as_deref().and_then(Path::parent) else {
-            continue;
+            return;
         };
         match message.reason.as_str() {
             "compiler-artifact" => {
-                let is_test = message
+                let Some(target) = message
                     .target
-                    .is_some_and(|t| t.kind.iter().any(|k| k == "test"));
-                if let (true, Some(executable)) = (is_test, message.executable) {
-                    let checks = built.checks.entry(package_dir.to_path_buf()).or_default();
-                    checks.push(executable);
+                    .filter(|t| t.kind.iter().any(|k| k == "test"))
+                else {
+                    return;
+                };
+                if let Some(executable) = message.executable {
+                    let checks = self.checks.entry(package_dir.to_path_buf()).or_default();
+                    checks.push(Check {
+                        name: target.name,
+                        executable,
+                    });
                 }
             }
             "compiler-message" => {
                 if let Some(error) = message.message.and_then(Diagnostic::into_error) {
-                    let errors = built.errors.entry(package_dir.to_path_buf()).or_default();
+                    let errors = self.errors.entry(package_dir.to_path_buf()).or_default();
                     errors.push(error);
                 }
             }
             _ => {}
         }
     }
-    if !finished.ending.success() && built.errors.is_empty() {
-        built.cargo_failure = Some(cargo_complaint(&finished.stderr.text));
-    }
-    Ok(built)
 }
 
 /// The `cargo` that runs us (cargo sets `$CARGO`), or the one on the PATH.
@@ -121,6 +148,7 @@ struct Message {
 
 #[derive(Debug, Deserialize)]
 struct Target {
+    name: String,
     kind: Vec<String>,
 }
 
@@ -141,23 +169,6 @@ impl Diagnostic {
         }
         Some(self.rendered.unwrap_or(self.message))
     }
-}
-
-fn compiled_crate(line: &str) -> Option<String> {
-    if !line.contains("\"reason\":\"compiler-artifact\"") {
-        return None;
-    }
-    #[derive(Deserialize)]
-    struct Artifact {
-        target: NamedTarget,
-    }
-    #[derive(Deserialize)]
-    struct NamedTarget {
-        name: String,
-    }
-    serde_json::from_str::<Artifact>(line)
-        .ok()
-        .map(|artifact| artifact.target.name)
 }
 
 /// Cargo's own error lines, without its progress chatter.
@@ -203,12 +214,5 @@ mod tests {
             rendered: None,
         };
         assert_eq!(aborting.into_error(), None);
-    }
-
-    #[test]
-    fn progress_names_the_compiled_crate() {
-        let line = r#"{"reason":"compiler-artifact","target":{"name":"tokio","kind":["lib"]}}"#;
-        assert_eq!(compiled_crate(line).as_deref(), Some("tokio"));
-        assert_eq!(compiled_crate(r#"{"reason":"build-finished"}"#), None);
     }
 }

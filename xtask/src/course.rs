@@ -97,6 +97,14 @@ pub const METADATA: &str = "exercises/exercises.toml";
 impl Course {
     /// Reads the metadata of the course at `root`, checking that every listed exercise exists.
     pub fn load(root: &Path) -> Result<Course, Error> {
+        // Cargo reports absolute, resolved paths; so must we, to match its reports to exercises
+        // (`--root .` would otherwise match nothing).
+        let root = &root.canonicalize().map_err(|error| {
+            Error::new(format!(
+                "cannot find the course at {}: {error}",
+                root.display()
+            ))
+        })?;
         let path = root.join(METADATA);
         let text = std::fs::read_to_string(&path)
             .map_err(|error| Error::new(format!("cannot read {}: {error}", path.display())))?;

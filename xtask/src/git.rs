@@ -38,7 +38,9 @@ pub fn find_starter(
         )?;
         let mut files = Vec::new();
         for path in String::from_utf8_lossy(&listing).lines() {
-            let contents = git(course, &["show", &format!("{commit}:{path}")])?;
+            // `./` makes git read the path relative to the course, which may sit inside a larger
+            // repository, as `ls-tree` printed it.
+            let contents = git(course, &["show", &format!("{commit}:./{path}")])?;
             let relative = path
                 .strip_prefix(&format!("exercises/{}/", exercise.name))
                 .unwrap_or(path)

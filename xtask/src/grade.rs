@@ -97,9 +97,10 @@ pub struct Options {
     /// Report an untouched starter as "not started" without building it (the grader), rather than
     /// building and running it (`verify`, which must see every starter fail for real).
     pub skip_untouched: bool,
-    /// Grade these even if untouched (the exercise a learner is about to start: they want to see
-    /// what fails).
+    /// Grade these even if untouched (an exercise the learner names: they want to see what fails).
     pub always_run: Vec<String>,
+    /// Grade the first untouched exercise too: the one a learner is about to start.
+    pub run_first_untouched: bool,
     /// Compare the checks with the sealed ones and refuse to grade edited checks.
     pub detect_edits: bool,
 }
@@ -135,13 +136,23 @@ pub fn grade(
         BTreeMap::new()
     };
 
-    // Fingerprint every exercise once, as it is before building.
+    // Fingerprint every exercise once, as it is before building. An exercise whose files cannot
+    // be read (a permission, a broken disk) fails on its own; the others are still graded.
     let mut now: BTreeMap<String, Seal> = BTreeMap::new();
+    let mut early: BTreeMap<String, Status> = BTreeMap::new();
     for exercise in exercises {
-        now.insert(
-            exercise.name.clone(),
-            seal::seal_of(&location.dir_of(exercise))?,
-        );
+        match seal::seal_of(&location.dir_of(exercise)) {
+            Ok(seal) => {
+                now.insert(exercise.name.clone(), seal);
+            }
+            Err(error) => {
+                let failure = Failure {
+                    kind: FailureKind::Setup,
+                    detail: format!("cannot read the exercise's files: {error}"),
+                };
+                early.insert(exercise.name.clone(), Status::Failed(failure));
+            }
+        }
     }
     let untouched = |name: &str| {
         seals.get(name).is_some_and(|shipped| {
@@ -151,16 +162,27 @@ pub fn grade(
     };
 
     // Then sort out the exercises that need no building.
-    let mut early: BTreeMap<String, Status> = BTreeMap::new();
+    let first_untouched = exercises
+        .iter()
+        .find(|exercise| untouched(&exercise.name))
+        .filter(|_| options.run_first_untouched)
+        .map(|exercise| exercise.name.clone());
     for exercise in exercises {
         let name = &exercise.name;
         let checks_edited = seals.get(name).is_some_and(|shipped| {
             now.get(name)
                 .is_some_and(|seal| seal.checks != shipped.checks)
         });
+        if early.contains_key(name) {
+            continue;
+        }
         if options.detect_edits && checks_edited {
             early.insert(name.clone(), Status::ChecksEdited);
-        } else if options.skip_untouched && untouched(name) && !options.always_run.contains(name) {
+        } else if options.skip_untouched
+            && untouched(name)
+            && !options.always_run.contains(name)
+            && first_untouched.as_ref() != Some(name)
+        {
             early.insert(name.clone(), Status::NotStarted);
         }
     }
@@ -253,19 +275,21 @@ fn run_checks(exercise: &Exercise, dir: &Path, location: &Location, built: &Buil
             .unwrap_or_else(|| format!("no checks were built for {}", exercise.name));
         return failed(FailureKind::Setup, why);
     };
+    // In the order of their files' names, so a learner sees the same first failure every time.
     let mut checks = checks.clone();
-    checks.sort();
+    checks.sort_by(|a, b| a.name.cmp(&b.name));
     for check in &checks {
         let timeout = match exercise.timeout {
             Some(seconds) => Duration::from_secs(seconds),
-            None if is_compile_check(check) => COMPILE_CHECK_TIMEOUT,
+            // trybuild checks (tests/compile_fail.rs) run the compiler, which takes longer.
+            None if check.name == "compile_fail" => COMPILE_CHECK_TIMEOUT,
             None => CHECK_TIMEOUT,
         };
         let limits = Limits {
             timeout,
             output_cap: OUTPUT_CAP,
         };
-        let mut command = std::process::Command::new(check);
+        let mut command = std::process::Command::new(&check.executable);
         command
             .current_dir(dir)
             .args(["--color", "never"])
@@ -292,7 +316,7 @@ fn run_checks(exercise: &Exercise, dir: &Path, location: &Location, built: &Buil
             Err(error) => {
                 return failed(
                     FailureKind::Setup,
-                    format!("cannot run {}: {error}", check.display()),
+                    format!("cannot run {}: {error}", check.executable.display()),
                 );
             }
         };
@@ -306,15 +330,6 @@ fn run_checks(exercise: &Exercise, dir: &Path, location: &Location, built: &Buil
         }
     }
     Status::Passed
-}
-
-/// trybuild checks live in `tests/compile_fail.rs` (built as `compile_fail-<hash>`): they run the
-/// compiler, which takes longer.
-fn is_compile_check(executable: &Path) -> bool {
-    executable
-        .file_name()
-        .and_then(|name| name.to_str())
-        .is_some_and(|name| name.starts_with("compile_fail"))
 }
 
 fn compile_errors(errors: &[String]) -> String {

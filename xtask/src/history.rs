@@ -32,7 +32,8 @@ pub fn save(course: &Course, passed: &BTreeMap<String, String>) {
     let Ok(json) = serde_json::to_string_pretty(passed) else {
         return;
     };
-    let temporary = dir.join(format!("passed.json.{}", std::process::id()));
+    // One fixed name: a temporary file left by an interrupted save is simply overwritten next time.
+    let temporary = dir.join("passed.json.tmp");
     let saved = std::fs::create_dir_all(dir)
         .and_then(|()| std::fs::write(&temporary, json))
         .and_then(|()| std::fs::rename(&temporary, &path));

@@ -7,51 +7,25 @@ use std::time::{Duration, SystemTime};
 
 use crate::Error;
 use crate::course::{Course, Exercise};
-use crate::grade::{self, Location, Options, Status, Verdict};
-use crate::report::{self, Style};
+use crate::grade::{self, Location, Options, Verdict};
+use crate::report::{self, Standing, Style};
 use crate::{history, seal};
 
 /// `cargo xtask check [NAME] [--json]`.
 pub fn check(course: &Course, name: Option<&str>, json: bool) -> Result<ExitCode, Error> {
-    let verdicts = match name {
+    let (verdicts, scope) = match name {
         Some(name) => {
             let exercise = course.find(name)?;
-            grade_quietly(
-                course,
-                &[exercise],
-                std::slice::from_ref(&exercise.name),
-                json,
-            )?
+            (grade_one(course, exercise, json)?, report::Scope::One)
         }
-        None => {
-            let all: Vec<&Exercise> = course.exercises.iter().collect();
-            let mut verdicts = grade_quietly(course, &all, &[], json)?;
-            // The next exercise is worth running even untouched: the learner wants to see what
-            // its checks say before starting.
-            let next = verdicts.iter().position(|v| v.status == Status::NotStarted);
-            if let Some(index) = next.filter(|&i| verdicts[..i].iter().all(Verdict::passed)) {
-                let exercise = &all[index];
-                let rerun = grade_quietly(
-                    course,
-                    &[exercise],
-                    std::slice::from_ref(&exercise.name),
-                    json,
-                )?;
-                if let Some(verdict) = rerun.into_iter().next() {
-                    // Still "not started" (the verdict knows it is untouched), now with the detail
-                    // of what fails.
-                    verdicts[index] = verdict;
-                }
-            }
-            verdicts
-        }
+        None => (grade_course(course, json)?, report::Scope::Course),
     };
     remember(course, &verdicts);
     if json {
         report::print_json(course, &verdicts);
     } else {
         report::print_verdicts(course, &verdicts);
-        report::print_next(course, &verdicts);
+        report::print_next(course, &verdicts, scope);
     }
     let all_passed = verdicts.iter().all(Verdict::passed);
     Ok(if all_passed {
@@ -61,25 +35,48 @@ pub fn check(course: &Course, name: Option<&str>, json: bool) -> Result<ExitCode
     })
 }
 
+/// Grades the whole course in one go. The first untouched exercise is run too: it is the one the
+/// learner is about to start, and they want to see what its checks say.
+fn grade_course(course: &Course, json: bool) -> Result<Vec<Verdict>, Error> {
+    let all: Vec<&Exercise> = course.exercises.iter().collect();
+    let options = Options {
+        skip_untouched: true,
+        run_first_untouched: true,
+        always_run: Vec::new(),
+        detect_edits: true,
+    };
+    grade_quietly(course, &all, &options, json)
+}
+
+/// Grades the exercises named, whether started or not.
+fn grade_some(course: &Course, exercises: &[&Exercise], json: bool) -> Result<Vec<Verdict>, Error> {
+    let options = Options {
+        skip_untouched: true,
+        run_first_untouched: false,
+        always_run: exercises.iter().map(|e| e.name.clone()).collect(),
+        detect_edits: true,
+    };
+    grade_quietly(course, exercises, &options, json)
+}
+
+fn grade_one(course: &Course, exercise: &Exercise, json: bool) -> Result<Vec<Verdict>, Error> {
+    grade_some(course, &[exercise], json)
+}
+
 /// Grades with the learner's settings, showing progress on a terminal.
 fn grade_quietly(
     course: &Course,
     exercises: &[&Exercise],
-    always_run: &[String],
+    options: &Options,
     json: bool,
 ) -> Result<Vec<Verdict>, Error> {
-    let options = Options {
-        skip_untouched: true,
-        always_run: always_run.to_vec(),
-        detect_edits: true,
-    };
     let (sender, receiver) = std::sync::mpsc::channel();
     let drawer = (!json).then(|| report::show_progress(receiver));
     let verdicts = grade::grade(
         course,
         exercises,
         &Location::course(course),
-        &options,
+        options,
         Some(sender),
     );
     if let Some(drawer) = drawer {
@@ -129,26 +126,26 @@ pub fn list(course: &Course, json: bool) -> Result<ExitCode, Error> {
     for exercise in &course.exercises {
         let now = seal::seal_of(&course.exercise_dir(exercise))?;
         let shipped = seals.get(&exercise.name);
-        let state = if shipped.is_some_and(|s| s.checks != now.checks) {
-            "checks edited"
+        let standing = if shipped.is_some_and(|s| s.checks != now.checks) {
+            Standing::ChecksEdited
         } else if passed.get(&exercise.name) == Some(&now.starter) {
-            "done"
+            Standing::Passed
         } else if shipped.is_some_and(|s| s.starter == now.starter) {
-            "not started"
+            Standing::NotStarted
         } else {
-            "in progress"
+            Standing::InProgress
         };
-        rows.push((exercise, state));
+        rows.push((exercise, standing));
     }
     if json {
         let values: Vec<serde_json::Value> = rows
             .iter()
-            .map(|(exercise, state)| {
+            .map(|(exercise, standing)| {
                 serde_json::json!({
                     "name": exercise.name,
                     "lesson": exercise.lesson,
                     "checks": exercise.checks.iter().map(ToString::to_string).collect::<Vec<_>>(),
-                    "status": state,
+                    "status": standing.key(),
                 })
             })
             .collect();
@@ -163,22 +160,22 @@ pub fn list(course: &Course, json: bool) -> Result<ExitCode, Error> {
         "  {:width$}  {:9}  {:24}  status",
         "exercise", "lesson", "checked by"
     );
-    for (exercise, state) in &rows {
+    for (exercise, standing) in &rows {
         let kinds: Vec<String> = exercise.checks.iter().map(ToString::to_string).collect();
-        let state = match *state {
-            "done" => style.green("done"),
-            "checks edited" => style.yellow("checks edited"),
-            "in progress" => style.yellow("in progress"),
-            other => style.dim(other),
+        let word = standing.word();
+        let word = match standing {
+            Standing::Passed => style.green(word),
+            Standing::ChecksEdited | Standing::InProgress => style.yellow(word),
+            Standing::NotStarted | Standing::Failed => style.dim(word),
         };
         println!(
-            "  {:width$}  {:9}  {:24}  {state}",
+            "  {:width$}  {:9}  {:24}  {word}",
             exercise.name,
             exercise.lesson,
             kinds.join(", ")
         );
     }
-    let done = rows.iter().filter(|(_, state)| *state == "done").count();
+    let done = rows.iter().filter(|(_, s)| *s == Standing::Passed).count();
     println!();
     println!(
         "{} {done} of {} done (as of each exercise's last check; `cargo xtask check` grades them now)",
@@ -199,8 +196,6 @@ pub fn reset(course: &Course, name: &str) -> Result<ExitCode, Error> {
         ))
     })?;
     let src = course.exercise_dir(exercise).join("src");
-    let starter = crate::git::find_starter(course, exercise, &shipped.starter)?;
-
     let now = seal::seal_of(&course.exercise_dir(exercise))?;
     if now.starter == shipped.starter {
         println!(
@@ -209,11 +204,18 @@ pub fn reset(course: &Course, name: &str) -> Result<ExitCode, Error> {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let backup = backup_dir(course, exercise);
-    copy_tree(&src, &backup)?;
-    // Only once the backup is complete does anything in src/ change.
-    std::fs::remove_dir_all(&src)
-        .map_err(|error| Error::new(format!("{}: {error}", src.display())))?;
+    let starter = crate::git::find_starter(course, exercise, &shipped.starter)?;
+
+    // Keep the learner's version first; only once the backup is complete does src/ change.
+    let backup = if src.exists() {
+        let backup = backup_dir(course, exercise);
+        copy_tree(&src, &backup)?;
+        std::fs::remove_dir_all(&src)
+            .map_err(|error| Error::new(format!("{}: {error}", src.display())))?;
+        Some(backup)
+    } else {
+        None
+    };
     for (relative, contents) in &starter {
         let path = course.exercise_dir(exercise).join(relative);
         if let Some(parent) = path.parent() {
@@ -224,7 +226,9 @@ pub fn reset(course: &Course, name: &str) -> Result<ExitCode, Error> {
             .map_err(|error| Error::new(format!("{}: {error}", path.display())))?;
     }
     println!("{} is back to its starter.", exercise.name);
-    println!("Your version is kept in {}", backup.display());
+    if let Some(backup) = backup {
+        println!("Your version is kept in {}", backup.display());
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -248,84 +252,73 @@ fn backup_dir(course: &Course, exercise: &Exercise) -> PathBuf {
     dir.join("src")
 }
 
+/// Copies every file under `from` to the same place under `to` (links are not followed).
 fn copy_tree(from: &Path, to: &Path) -> Result<(), Error> {
     let error = |path: &Path| {
         let path = path.to_path_buf();
         move |e: std::io::Error| Error::new(format!("{}: {e}", path.display()))
     };
-    std::fs::create_dir_all(to).map_err(error(to))?;
-    for entry in std::fs::read_dir(from).map_err(error(from))? {
-        let entry = entry.map_err(error(from))?;
-        let source = entry.path();
-        let destination = to.join(entry.file_name());
-        if source.is_dir() {
-            copy_tree(&source, &destination)?;
-        } else {
-            std::fs::copy(&source, &destination).map_err(error(&source))?;
+    for source in crate::walk::files(from).map_err(|e| Error::new(e.to_string()))? {
+        let destination = to.join(source.strip_prefix(from).unwrap_or(&source));
+        if let Some(parent) = destination.parent() {
+            std::fs::create_dir_all(parent).map_err(error(parent))?;
         }
+        std::fs::copy(&source, &destination).map_err(error(&source))?;
     }
     Ok(())
 }
 
-/// `cargo xtask watch`: re-grade the exercise being edited on every save, and move on when it
+/// `cargo xtask watch`: re-grade the exercises being edited on every save, and move on when one
 /// passes. Ctrl-C ends it.
 pub fn watch(course: &Course) -> Result<ExitCode, Error> {
     let style = Style::for_stdout();
     println!("Watching exercises/ for changes (Ctrl-C to stop).");
     let all: Vec<&Exercise> = course.exercises.iter().collect();
-    let mut verdicts = grade_quietly(course, &all, &[], false)?;
-    let mut current = verdicts.iter().position(|v| !v.passed());
-    if let Some(index) = current {
-        let exercise = all[index];
-        let verdict = grade_quietly(
-            course,
-            &[exercise],
-            std::slice::from_ref(&exercise.name),
-            false,
-        )?;
-        verdicts[index] = verdict
-            .into_iter()
-            .next()
-            .unwrap_or(verdicts[index].clone());
-    }
+    let mut verdicts = grade_course(course, false)?;
     remember(course, &verdicts);
     report::print_verdicts(course, &verdicts);
-    report::print_next(course, &verdicts);
+    report::print_next(course, &verdicts, report::Scope::Course);
 
-    let mut stamps = snapshot_stamps(course);
+    let mut seen = fingerprints(course);
     loop {
         std::thread::sleep(POLL);
-        let now = snapshot_stamps(course);
+        let now = fingerprints(course);
+        if now == seen {
+            continue;
+        }
+        let now = settled(course, now);
         let changed: Vec<&Exercise> = all
             .iter()
             .copied()
-            .filter(|e| now.get(&e.name) != stamps.get(&e.name))
+            .filter(|e| now.get(&e.name) != seen.get(&e.name))
             .collect();
+        seen = now;
         if changed.is_empty() {
             continue;
         }
-        // Editors often save in several steps: wait until the files stop changing.
-        stamps = settle(course, now);
-        let exercise = changed[0];
+        let names: Vec<&str> = changed.iter().map(|e| e.name.as_str()).collect();
         println!();
-        println!("{} {} changed; checking...", style.dim("·"), exercise.name);
-        let verdict = grade_quietly(
-            course,
-            &[exercise],
-            std::slice::from_ref(&exercise.name),
-            false,
-        )?;
-        remember(course, &verdict);
-        let Some(verdict) = verdict.into_iter().next() else {
-            continue;
-        };
-        if let Some(index) = all.iter().position(|e| e.name == exercise.name) {
-            verdicts[index] = verdict.clone();
+        println!(
+            "{} {} changed; checking...",
+            style.dim("·"),
+            names.join(", ")
+        );
+        let graded = grade_some(course, &changed, false)?;
+        remember(course, &graded);
+        for verdict in &graded {
+            if let Some(index) = all.iter().position(|e| e.name == verdict.name) {
+                verdicts[index] = verdict.clone();
+            }
+            if verdict.passed() {
+                println!("{}", style.green(&format!("✓ {} passes!", verdict.name)));
+            }
         }
-        if verdict.passed() {
-            println!("{}", style.green(&format!("✓ {} passes!", exercise.name)));
-            current = verdicts.iter().position(|v| !v.passed());
-            match current {
+        match graded.iter().find(|v| !v.passed()) {
+            // Still failing: show why, for the first of the changed ones.
+            Some(failing) => {
+                report::print_next(course, std::slice::from_ref(failing), report::Scope::One);
+            }
+            None => match verdicts.iter().position(|v| !v.passed()) {
                 Some(index) => report::print_exercise_heading(
                     &style,
                     all[index],
@@ -335,9 +328,7 @@ pub fn watch(course: &Course) -> Result<ExitCode, Error> {
                     println!("{}", style.green("Every exercise is done. Well done!"));
                     return Ok(ExitCode::SUCCESS);
                 }
-            }
-        } else {
-            report::print_next(course, std::slice::from_ref(&verdict));
+            },
         }
     }
 }
@@ -345,45 +336,27 @@ pub fn watch(course: &Course) -> Result<ExitCode, Error> {
 const POLL: Duration = Duration::from_millis(300);
 const SETTLE: Duration = Duration::from_millis(200);
 
-/// For each exercise, the modification times and sizes of its files.
-fn snapshot_stamps(course: &Course) -> BTreeMap<String, Vec<(PathBuf, SystemTime, u64)>> {
+/// Each exercise's fingerprints: the very files the grader reads, so an editor's swap file or a
+/// save that changes nothing does not set off a grading.
+fn fingerprints(course: &Course) -> BTreeMap<String, Option<seal::Seal>> {
     course
         .exercises
         .iter()
-        .map(|exercise| {
-            let mut stamps = Vec::new();
-            collect_stamps(&course.exercise_dir(exercise), &mut stamps);
-            stamps.sort();
-            (exercise.name.clone(), stamps)
-        })
+        .map(|e| (e.name.clone(), seal::seal_of(&course.exercise_dir(e)).ok()))
         .collect()
 }
 
-fn collect_stamps(dir: &Path, stamps: &mut Vec<(PathBuf, SystemTime, u64)>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect_stamps(&path, stamps);
-        } else if let Ok(metadata) = entry.metadata() {
-            let modified = metadata.modified().unwrap_or(SystemTime::UNIX_EPOCH);
-            stamps.push((path, modified, metadata.len()));
-        }
-    }
-}
-
-fn settle(
+/// The fingerprints once they stop changing: editors often save in several steps.
+fn settled(
     course: &Course,
-    mut stamps: BTreeMap<String, Vec<(PathBuf, SystemTime, u64)>>,
-) -> BTreeMap<String, Vec<(PathBuf, SystemTime, u64)>> {
+    mut last: BTreeMap<String, Option<seal::Seal>>,
+) -> BTreeMap<String, Option<seal::Seal>> {
     loop {
         std::thread::sleep(SETTLE);
-        let now = snapshot_stamps(course);
-        if now == stamps {
+        let now = fingerprints(course);
+        if now == last {
             return now;
         }
-        stamps = now;
+        last = now;
     }
 }

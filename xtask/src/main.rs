@@ -17,6 +17,7 @@ mod process;
 mod report;
 mod seal;
 mod verify;
+mod walk;
 
 use std::fmt;
 use std::process::ExitCode;

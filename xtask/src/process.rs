@@ -13,7 +13,7 @@
 use std::io::{self, Read};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::{Arc, Mutex, Once, PoisonError};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
@@ -61,6 +61,10 @@ pub struct Captured {
 
 /// The process group running now, so the Ctrl-C handler knows what to kill (0: none).
 static RUNNING_GROUP: AtomicI32 = AtomicI32::new(0);
+/// True from just before a spawn until its group is in `RUNNING_GROUP`: a signal in that window
+/// is held back (in `HELD_SIGNAL`) and acted on once the group is known, so no child is orphaned.
+static SPAWNING: AtomicBool = AtomicBool::new(false);
+static HELD_SIGNAL: AtomicI32 = AtomicI32::new(0);
 
 /// Runs `command` to the end or to its time limit, capturing its output.
 ///
@@ -93,9 +97,19 @@ fn run_inner(
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .process_group(0);
-    let mut child = command.spawn()?;
-    let group = i32::try_from(child.id()).unwrap_or(0);
+    SPAWNING.store(true, Ordering::SeqCst);
+    let spawned = command.spawn();
+    let group = spawned
+        .as_ref()
+        .map_or(0, |child| i32::try_from(child.id()).unwrap_or(0));
     RUNNING_GROUP.store(group, Ordering::SeqCst);
+    SPAWNING.store(false, Ordering::SeqCst);
+    let held = HELD_SIGNAL.swap(0, Ordering::SeqCst);
+    if held != 0 {
+        kill_group(group);
+        std::process::exit(128 + held);
+    }
+    let mut child = spawned?;
 
     let stdout = read_capped(child.stdout.take(), limits.output_cap, on_line);
     let stderr = read_capped(child.stderr.take(), limits.output_cap, None);
@@ -105,8 +119,8 @@ fn run_inner(
 
     Ok(Finished {
         ending,
-        stdout: stdout.finish(ending),
-        stderr: stderr.finish(ending),
+        stdout: stdout.finish(),
+        stderr: stderr.finish(),
     })
 }
 
@@ -152,20 +166,30 @@ fn kill_group(group: i32) {
 
 /// A stream being read on its own thread.
 struct Reader {
-    shared: Arc<Mutex<Captured>>,
+    shared: Arc<Mutex<Kept>>,
     thread: Option<JoinHandle<()>>,
 }
+
+/// The bytes kept of a stream so far, and how many were dropped past the cap.
+#[derive(Default)]
+struct Kept {
+    bytes: Vec<u8>,
+    dropped: usize,
+}
+
+/// How long to wait for a stream's end once its program has ended. Only a grandchild that left
+/// the process group can hold a pipe open longer; what arrived by then is what is reported.
+const DRAIN_PATIENCE: Duration = Duration::from_secs(2);
 
 fn read_capped(
     stream: Option<impl Read + Send + 'static>,
     cap: usize,
     mut on_line: Option<LineWatcher>,
 ) -> Reader {
-    let shared = Arc::new(Mutex::new(Captured::default()));
+    let shared = Arc::new(Mutex::new(Kept::default()));
     let thread = stream.map(|mut stream| {
         let shared = Arc::clone(&shared);
         thread::spawn(move || {
-            let mut kept = Vec::new();
             let mut partial_line = Vec::new();
             let mut buffer = [0_u8; 8192];
             // A read error ends the stream like its end does: what arrived is all there is.
@@ -185,13 +209,10 @@ fn read_capped(
                         }
                     }
                 }
-                let room = cap.saturating_sub(kept.len()).min(read);
-                kept.extend_from_slice(&buffer[..room]);
-                let mut captured = shared.lock().unwrap_or_else(PoisonError::into_inner);
-                if room > 0 {
-                    captured.text = String::from_utf8_lossy(&kept).into_owned();
-                }
-                captured.dropped += read - room;
+                let mut kept = shared.lock().unwrap_or_else(PoisonError::into_inner);
+                let room = cap.saturating_sub(kept.bytes.len()).min(read);
+                kept.bytes.extend_from_slice(&buffer[..room]);
+                kept.dropped += read - room;
             }
             if let (Some(on_line), false) = (&mut on_line, partial_line.is_empty()) {
                 on_line(&String::from_utf8_lossy(&partial_line));
@@ -202,28 +223,37 @@ fn read_capped(
 }
 
 impl Reader {
-    fn finish(mut self, ending: Ending) -> Captured {
+    fn finish(mut self) -> Captured {
         if let Some(thread) = self.thread.take() {
-            // After a timeout, a grandchild that escaped its group could hold the pipe open for
-            // ever: keep what has arrived rather than wait for it.
-            if ending != Ending::TimedOut || thread.is_finished() {
-                // The reader thread never panics; if it somehow did, its text is still shared.
+            let deadline = Instant::now() + DRAIN_PATIENCE;
+            while !thread.is_finished() && Instant::now() < deadline {
+                thread::sleep(Duration::from_millis(5));
+            }
+            if thread.is_finished() {
+                // The reader thread never panics; if it somehow did, its bytes are still shared.
                 let _ = thread.join();
             }
         }
-        self.shared
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+        let kept = self.shared.lock().unwrap_or_else(PoisonError::into_inner);
+        Captured {
+            text: String::from_utf8_lossy(&kept.bytes).into_owned(),
+            dropped: kept.dropped,
+        }
     }
 }
 
-/// On Ctrl-C (or a polite `kill`), take the running child's whole process group down too, then
-/// exit as a program killed by that signal would (130 for Ctrl-C).
+/// On Ctrl-C, a closed terminal or a polite `kill`, take the running child's whole process group
+/// down too, then exit as a program killed by that signal would (130 for Ctrl-C). The children run
+/// in process groups of their own, so the terminal's signals don't reach them: this does.
 fn install_interrupt_handler() {
     static INSTALL: Once = Once::new();
     INSTALL.call_once(|| {
         extern "C" fn on_interrupt(signal: libc::c_int) {
+            if SPAWNING.load(Ordering::SeqCst) {
+                // The child's group isn't known yet; `run_inner` acts on this once it is.
+                HELD_SIGNAL.store(signal, Ordering::SeqCst);
+                return;
+            }
             let group = RUNNING_GROUP.load(Ordering::SeqCst);
             if group > 0 {
                 // SAFETY: killpg and _exit are async-signal-safe.
@@ -238,7 +268,7 @@ fn install_interrupt_handler() {
                 libc::_exit(128 + signal)
             };
         }
-        for signal in [libc::SIGINT, libc::SIGTERM] {
+        for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT] {
             // SAFETY: the handler only calls async-signal-safe functions and reads an atomic.
             #[allow(unsafe_code)]
             unsafe {

@@ -52,12 +52,58 @@ impl Style {
     }
 }
 
+/// Where an exercise stands, in the words both `check --json` and `list --json` use, so a
+/// teacher's autograder reads one vocabulary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    Passed,
+    NotStarted,
+    /// Started, and not known to pass (`list`, which grades nothing, can say no more).
+    InProgress,
+    /// Graded and failing (`check`).
+    Failed,
+    ChecksEdited,
+}
+
+impl Standing {
+    pub fn of(verdict: &Verdict) -> Standing {
+        match &verdict.status {
+            Status::Passed => Standing::Passed,
+            Status::ChecksEdited => Standing::ChecksEdited,
+            Status::NotStarted => Standing::NotStarted,
+            Status::Failed(_) if verdict.untouched => Standing::NotStarted,
+            Status::Failed(_) => Standing::Failed,
+        }
+    }
+
+    /// The machine-readable name, for JSON.
+    pub fn key(self) -> &'static str {
+        match self {
+            Standing::Passed => "passed",
+            Standing::NotStarted => "not-started",
+            Standing::InProgress => "in-progress",
+            Standing::Failed => "failed",
+            Standing::ChecksEdited => "checks-edited",
+        }
+    }
+
+    /// The word a person reads.
+    pub fn word(self) -> &'static str {
+        match self {
+            Standing::Passed => "done",
+            Standing::NotStarted => "not started",
+            Standing::InProgress => "in progress",
+            Standing::Failed => "failing",
+            Standing::ChecksEdited => "checks edited",
+        }
+    }
+}
+
 /// A short word for where a verdict leaves the learner.
 pub fn verdict_word(verdict: &Verdict) -> &'static str {
-    if verdict.untouched && !verdict.passed() && verdict.status != Status::ChecksEdited {
-        "not started"
-    } else {
-        status_word(&verdict.status)
+    match Standing::of(verdict) {
+        Standing::Failed => status_word(&verdict.status),
+        standing => standing.word(),
     }
 }
 
@@ -79,11 +125,11 @@ pub fn status_word(status: &Status) -> &'static str {
 
 fn painted_status(style: &Style, verdict: &Verdict) -> String {
     let word = verdict_word(verdict);
-    match &verdict.status {
-        Status::Passed => style.green(&format!("✓ {word}")),
-        Status::ChecksEdited => style.yellow(&format!("! {word}")),
-        _ if word == "not started" => style.dim(&format!("· {word}")),
-        _ => style.red(&format!("✗ {word}")),
+    match Standing::of(verdict) {
+        Standing::Passed => style.green(&format!("✓ {word}")),
+        Standing::ChecksEdited => style.yellow(&format!("! {word}")),
+        Standing::NotStarted | Standing::InProgress => style.dim(&format!("· {word}")),
+        Standing::Failed => style.red(&format!("✗ {word}")),
     }
 }
 
@@ -122,11 +168,27 @@ pub fn print_verdicts(course: &Course, verdicts: &[Verdict]) {
     }
 }
 
+/// What was graded: the whole course, or one exercise a learner named.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Course,
+    One,
+}
+
 /// What to do next: the first exercise not done, with why it isn't.
-pub fn print_next(course: &Course, verdicts: &[Verdict]) {
+pub fn print_next(course: &Course, verdicts: &[Verdict], scope: Scope) {
     let style = Style::for_stdout();
     let Some(next) = verdicts.iter().find(|v| !v.passed()) else {
-        println!("{}", style.green("Every exercise is done. Well done!"));
+        match (scope, verdicts) {
+            (Scope::One, [verdict]) => println!(
+                "{}",
+                style.green(&format!(
+                    "{} passes. `cargo xtask check` shows what comes next.",
+                    verdict.name
+                ))
+            ),
+            _ => println!("{}", style.green("Every exercise is done. Well done!")),
+        }
         return;
     };
     let Ok(exercise) = course.find(&next.name) else {
@@ -196,13 +258,9 @@ pub fn print_json(course: &Course, verdicts: &[Verdict]) {
                 .find(&verdict.name)
                 .map(|exercise| exercise.lesson.as_str())
                 .unwrap_or("");
-            let (status, failure, first_error) = match &verdict.status {
-                _ if verdict_word(verdict) == "not started" => ("not-started", None, None),
-                Status::Passed => ("passed", None, None),
-                Status::NotStarted => ("not-started", None, None),
-                Status::ChecksEdited => ("checks-edited", None, None),
+            // An untouched starter that was run anyway is "not-started", with what failed.
+            let (failure, first_error) = match &verdict.status {
                 Status::Failed(failure) => (
-                    "failed",
                     Some(match failure.kind {
                         FailureKind::Compile => "compile",
                         FailureKind::Check => "check",
@@ -212,11 +270,12 @@ pub fn print_json(course: &Course, verdicts: &[Verdict]) {
                     }),
                     Some(failure.detail.as_str()),
                 ),
+                _ => (None, None),
             };
             JsonVerdict {
                 name: &verdict.name,
                 lesson,
-                status,
+                status: Standing::of(verdict).key(),
                 failure,
                 duration_ms: verdict.duration.as_millis(),
                 first_error,

@@ -91,43 +91,28 @@ pub fn write_lock(course: &Course) -> Result<(), Error> {
         .map_err(|error| Error::new(format!("cannot write {}: {error}", path.display())))
 }
 
-/// All files under `dir`, recursively, sorted; leftovers of a snapshot review are not part of a
-/// check and are skipped. A missing folder has no files.
+/// The files under `dir` that make up a check or a starter: leftovers of a snapshot review or of an
+/// editor are not part of either.
 fn files_under(dir: &Path) -> Result<Vec<PathBuf>, Error> {
-    let mut files = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(dir) = pending.pop() {
-        let entries = match std::fs::read_dir(&dir) {
-            Ok(entries) => entries,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(error) => {
-                return Err(Error::new(format!(
-                    "cannot read {}: {error}",
-                    dir.display()
-                )));
-            }
-        };
-        for entry in entries {
-            let path = entry
-                .map_err(|error| Error::new(format!("cannot read {}: {error}", dir.display())))?
-                .path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if !is_leftover(&path) {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    Ok(files)
+    let files = crate::walk::files(dir).map_err(|error| Error::new(error.to_string()))?;
+    Ok(files
+        .into_iter()
+        .filter(|path| !is_leftover(path))
+        .collect())
 }
 
-fn is_leftover(path: &Path) -> bool {
+/// Whether a file is a leftover, not course content: a pending snapshot, an editor's backup or swap.
+pub fn is_leftover(path: &Path) -> bool {
     let name = path
         .file_name()
         .and_then(|name| name.to_str())
         .unwrap_or("");
-    name.ends_with(".snap.new") || name.ends_with(".pending-snap") || name.ends_with('~')
+    name.ends_with(".snap.new")
+        || name.ends_with(".pending-snap")
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.starts_with(".#")
 }
 
 /// SHA-256 over each file's path (relative to `base`) and contents, in order.

@@ -19,7 +19,7 @@ use std::time::Instant;
 use crate::Error;
 use crate::course::{CheckKind, Course, Exercise};
 use crate::grade::{self, FailureKind, Location, Options, Status};
-use crate::seal;
+use crate::{seal, walk};
 
 /// Verifies the exercises named (all of them when `names` is empty).
 pub fn verify(course: &Course, names: &[String]) -> Result<(), Error> {
@@ -41,6 +41,7 @@ pub fn verify(course: &Course, names: &[String]) -> Result<(), Error> {
 
     let honest = Options {
         skip_untouched: false,
+        run_first_untouched: false,
         always_run: Vec::new(),
         detect_edits: false,
     };
@@ -303,23 +304,10 @@ fn solutions_manifest(course: &Course) -> Result<String, Error> {
 /// Every file under `dir` (but not in a `target/` folder), by its path relative to `dir`.
 fn files_under(dir: &Path) -> Result<BTreeMap<PathBuf, Vec<u8>>, Error> {
     let mut files = BTreeMap::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(folder) = pending.pop() {
-        for entry in std::fs::read_dir(&folder)
-            .map_err(io_error(&folder))?
-            .flatten()
-        {
-            let path = entry.path();
-            if path.is_dir() {
-                if entry.file_name() != "target" {
-                    pending.push(path);
-                }
-            } else {
-                let contents = std::fs::read(&path).map_err(io_error(&path))?;
-                let relative = path.strip_prefix(dir).unwrap_or(&path).to_path_buf();
-                files.insert(relative, contents);
-            }
-        }
+    for path in walk::files(dir).map_err(|error| Error::new(error.to_string()))? {
+        let contents = std::fs::read(&path).map_err(io_error(&path))?;
+        let relative = path.strip_prefix(dir).unwrap_or(&path).to_path_buf();
+        files.insert(relative, contents);
     }
     Ok(files)
 }
@@ -408,20 +396,12 @@ fn check_solutions_style(
 }
 
 fn rust_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return files;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            files.extend(rust_files(&path));
-        } else if path.extension().is_some_and(|ext| ext == "rs") {
-            files.push(path);
-        }
-    }
-    files.sort();
+    // A solution whose folder cannot be read has nothing to format; grading reports the folder.
+    let files = walk::files(dir).unwrap_or_default();
     files
+        .into_iter()
+        .filter(|path| path.extension().is_some_and(|ext| ext == "rs"))
+        .collect()
 }
 
 fn io_error(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {

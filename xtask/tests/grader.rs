@@ -22,6 +22,9 @@ struct Course {
 
 impl Course {
     fn new(name: &str) -> Course {
+        // The process id keeps two test runs at once (an editor's and a terminal's) apart.
+        let name = format!("{name}-{}", std::process::id());
+        let name = name.as_str();
         let root = Path::new(env!("CARGO_TARGET_TMPDIR"))
             .join("grader-fixtures")
             .join(name);
@@ -76,6 +79,11 @@ impl Course {
     fn xtask(&self, args: &[&str]) -> Output {
         let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
         command.arg("--root").arg(&self.root).args(args);
+        self.run(command)
+    }
+
+    /// Runs `command` the way every test runs the grader.
+    fn run(&self, mut command: Command) -> Output {
         // Share the course's target directory, so the fixture's dependencies are built once.
         command.env("CARGO_TARGET_DIR", target_dir());
         command.env("NO_COLOR", "1");
@@ -117,10 +125,21 @@ impl Course {
     }
 }
 
+impl Drop for Course {
+    fn drop(&mut self) {
+        // A failed test's course is left for a look; a passing one is tidied away.
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.root);
+        }
+    }
+}
+
 fn collect(dir: &Path, files: &mut BTreeMap<PathBuf, Vec<u8>>) {
     for entry in std::fs::read_dir(dir).expect("read dir").flatten() {
         let path = entry.path();
-        if path.is_dir() {
+        if path.is_symlink() {
+            continue;
+        } else if path.is_dir() {
             collect(&path, files);
         } else {
             files.insert(path.clone(), std::fs::read(&path).expect("read"));
@@ -333,11 +352,60 @@ fn list_remembers_what_passed() {
     course.check();
     let output = course.xtask(&["list", "--json"]);
     let rows: Value = serde_json::from_slice(&output.stdout).expect("JSON");
-    assert_eq!(rows[0]["status"], "done", "{rows}");
+    assert_eq!(rows[0]["status"], "passed", "{rows}");
     course.learner_writes(STARTER);
     let output = course.xtask(&["list", "--json"]);
     let rows: Value = serde_json::from_slice(&output.stdout).expect("JSON");
-    assert_eq!(rows[0]["status"], "not started", "{rows}");
+    assert_eq!(rows[0]["status"], "not-started", "{rows}");
+}
+
+#[test]
+fn checking_one_passing_exercise_does_not_claim_the_course_is_done() {
+    let course = Course::new("one-passes");
+    course.learner_writes(SOLVED);
+    let output = course.xtask(&["check", "01"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(stdout.contains("01-demo passes."), "{stdout}");
+    assert!(!stdout.contains("Every exercise is done"), "{stdout}");
+}
+
+#[test]
+fn a_relative_root_finds_the_same_checks() {
+    let course = Course::new("relative-root");
+    course.learner_writes(SOLVED);
+    let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
+    command
+        .current_dir(&course.root)
+        .args(["--root", ".", "check", "--json"]);
+    let output = course.run(command);
+    let verdicts: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(verdicts[0]["status"], "passed", "{verdicts}");
+}
+
+#[test]
+fn a_symlink_loop_in_src_does_not_stop_grading() {
+    let course = Course::new("symlink-loop");
+    course.learner_writes(SOLVED);
+    let src = course.root.join(EXERCISE).join("src");
+    std::os::unix::fs::symlink(&src, src.join("loop")).expect("symlink");
+    let (verdict, _) = course.check();
+    assert_eq!(verdict["status"], "passed", "{verdict}");
+}
+
+#[test]
+fn reset_restores_a_deleted_src() {
+    let course = Course::new("reset-deleted");
+    std::fs::remove_dir_all(course.root.join(EXERCISE).join("src")).expect("delete src");
+    let output = course.xtask(&["reset", "01"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let src = std::fs::read_to_string(course.root.join(EXERCISE).join("src/lib.rs")).expect("src");
+    assert_eq!(src, STARTER);
+    assert!(!course.root.join("backups").exists(), "nothing to back up");
 }
 
 const WORKSPACE_MANIFEST: &str = r#"[workspace]
