@@ -4,9 +4,21 @@
 //! `  → label: value` result line (see [`crate::narrate`]). These helpers check exactly that, so each
 //! lesson's smoke test only has to say which sections it has and which results matter.
 //!
-//! They panic with the lesson's whole output when something is off: they are for tests.
+//! They panic with the lesson's whole output when something is off: they are for tests. A lesson
+//! still running after [`TIME_LIMIT`] is killed, so a deadlocked lesson fails its test instead of
+//! hanging `cargo test`.
 
-use std::process::{Command, ExitStatus};
+use std::io::Read;
+use std::process::{Command, ExitStatus, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
+
+/// How long a lesson may run in a smoke test before it is taken for hung and killed. A quick run
+/// takes seconds; this only stops a deadlocked lesson from hanging `cargo test` for ever.
+pub const TIME_LIMIT: Duration = Duration::from_secs(120);
+
+/// How long to wait for a killed lesson's last output: its own children may still hold its pipes.
+const AFTER_KILL: Duration = Duration::from_secs(5);
 
 /// What a lesson printed, and how it ended.
 #[derive(Debug)]
@@ -31,17 +43,69 @@ impl Run {
 }
 
 /// Runs `binary` (a lesson's `env!("CARGO_BIN_EXE_...")`) with `args`, without colours.
+///
+/// # Panics
+/// If it cannot start, or if it is still running after [`TIME_LIMIT`]: then it is killed, and
+/// the panic shows what it had printed.
 pub fn run(binary: &str, args: &[&str]) -> Run {
-    let output = Command::new(binary)
+    run_within(binary, args, TIME_LIMIT)
+}
+
+/// [`run`], with a time limit of your choosing.
+pub fn run_within(binary: &str, args: &[&str], limit: Duration) -> Run {
+    let mut child = Command::new(binary)
         .args(args)
         .env("NO_COLOR", "1")
-        .output()
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .unwrap_or_else(|error| panic!("cannot run {binary}: {error}"));
-    Run {
-        status: output.status,
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    // Each pipe is read on a thread of its own: reading one to the end while the child blocks on
+    // writing to the other, full, pipe would wait for ever.
+    let stdout = read_to_end_on_a_thread(child.stdout.take().expect("stdout is piped"));
+    let stderr = read_to_end_on_a_thread(child.stderr.take().expect("stderr is piped"));
+
+    // Both pipes reach their end when the child exits (or closes them), so no polling is needed.
+    let deadline = Instant::now() + limit;
+    let printed = stdout.recv_timeout(deadline.saturating_duration_since(Instant::now()));
+    let complained = stderr.recv_timeout(deadline.saturating_duration_since(Instant::now()));
+    if let (Ok(stdout), Ok(stderr)) = (&printed, &complained) {
+        let status = child
+            .wait()
+            .unwrap_or_else(|error| panic!("cannot wait for {binary}: {error}"));
+        return Run {
+            status,
+            stdout: stdout.clone(),
+            stderr: stderr.clone(),
+        };
     }
+
+    // Still running: kill it, which closes its ends of the pipes, and show what it printed.
+    // Errors are ignored: it may have exited in the meantime, which is what we want anyway.
+    let _ = child.kill();
+    let _ = child.wait();
+    let stdout = printed.or_else(|_| stdout.recv_timeout(AFTER_KILL));
+    let stderr = complained.or_else(|_| stderr.recv_timeout(AFTER_KILL));
+    panic!(
+        "{binary} {args:?} was still running after {limit:?} and was killed (a deadlock?). \
+         It printed:\n{}\n{}",
+        stdout.unwrap_or_default(),
+        stderr.unwrap_or_default()
+    );
+}
+
+/// Reads `pipe` to its end on a new thread; the text arrives on the returned channel.
+fn read_to_end_on_a_thread(mut pipe: impl Read + Send + 'static) -> Receiver<String> {
+    let (sender, receiver) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        // A read error ends the output early; what was read so far is still worth showing.
+        let _ = pipe.read_to_end(&mut bytes);
+        // Nobody listens once the caller gave up on this run: nothing to do then.
+        let _ = sender.send(String::from_utf8_lossy(&bytes).into_owned());
+    });
+    receiver
 }
 
 /// One printed section: its number, its heading after the number, and everything up to the next.
@@ -115,6 +179,20 @@ mod tests {
     #[test]
     fn every_section_has_a_result() {
         assert_every_section_measured(OUTPUT, &["1", "2"]);
+    }
+
+    #[test]
+    fn a_run_collects_both_streams_and_the_status() {
+        let run = run("sh", &["-c", "echo out; echo err >&2; exit 3"]);
+        assert_eq!(run.stdout, "out\n");
+        assert_eq!(run.stderr, "err\n");
+        assert_eq!(run.status.code(), Some(3));
+    }
+
+    #[test]
+    #[should_panic(expected = "was still running after 200ms and was killed")]
+    fn a_hung_lesson_is_killed_at_the_time_limit() {
+        run_within("sh", &["-c", "echo started; exec sleep 600"], Duration::from_millis(200));
     }
 
     #[test]
