@@ -2,10 +2,13 @@
 //!
 //! Read from /proc on Linux; elsewhere the fields the system does not offer say "unknown".
 
-use std::time::{SystemTime, UNIX_EPOCH};
+mod facts;
 
 use lesson_kit::measure::format_bytes;
 use lesson_kit::system;
+
+use self::facts::cpu_model;
+pub use self::facts::today_utc;
 
 /// What the report says about the machine.
 #[derive(Debug, Clone)]
@@ -35,17 +38,6 @@ impl Machine {
         self.memory
             .map_or_else(|| "unknown".to_string(), format_bytes)
     }
-}
-
-fn cpu_model() -> Option<String> {
-    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").ok()?;
-    cpuinfo.lines().find_map(|line| {
-        let (key, value) = line.split_once(':')?;
-        // x86 says "model name"; some ARM kernels only say "Hardware" or "Processor".
-        matches!(key.trim(), "model name" | "Hardware" | "Processor")
-            .then(|| value.trim().to_string())
-            .filter(|value| !value.is_empty())
-    })
 }
 
 fn total_memory() -> Option<u64> {
@@ -84,44 +76,9 @@ pub fn load_text(load: Option<[f64; 3]>) -> String {
     )
 }
 
-/// Today's date in UTC, `2025-06-01`, without a date crate: days since 1970 to a civil date
-/// (Howard Hinnant's `civil_from_days`).
-pub fn today_utc() -> String {
-    let seconds = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |since| since.as_secs());
-    let (year, month, day) = civil_from_days(i64::try_from(seconds / 86_400).unwrap_or(0));
-    format!("{year:04}-{month:02}-{day:02}")
-}
-
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z.rem_euclid(146_097);
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_index = (5 * day_of_year + 2) / 153;
-    let day = (day_of_year - (153 * month_index + 2) / 5 + 1) as u32;
-    let month = if month_index < 10 {
-        month_index + 3
-    } else {
-        month_index - 9
-    } as u32;
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn days_become_dates() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
-        assert_eq!(civil_from_days(20_000), (2024, 10, 4));
-    }
 
     #[test]
     fn this_machine_has_cores() {

@@ -6,7 +6,6 @@
 
 use std::path::Path;
 use std::process::Stdio;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::Error;
 use crate::compile::cargo;
@@ -16,6 +15,11 @@ use super::anchors;
 use super::check::{files_under, lesson_names};
 use super::expand::CAPTURES_DIR;
 use super::source::{BOOK_DIR, SRC_DIR};
+
+// The bench's CPU model and date, so that the book and the bench's report describe a machine
+// alike; the file says why it is shared this way.
+#[path = "../../../bench/src/machine/facts.rs"]
+mod facts;
 
 /// Wide enough for the timelines, narrow enough for a page of the book.
 const COLUMNS: &str = "80";
@@ -215,43 +219,15 @@ fn listings_of(lesson_dir: &Path) -> Vec<Vec<String>> {
 /// "2 cores (CPU model), linux x86_64, debug build, 2026-05-14".
 fn machine() -> String {
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    let model = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|info| {
-            info.lines()
-                .find(|line| line.starts_with("model name"))
-                .and_then(|line| line.split_once(':'))
-                .map(|(_, model)| format!(" ({})", model.trim()))
-        })
+    let model = facts::cpu_model()
+        .map(|model| format!(" ({model})"))
         .unwrap_or_default();
     format!(
         "{cores} cores{model}, {} {}, debug build, {}",
         std::env::consts::OS,
         std::env::consts::ARCH,
-        today()
+        facts::today_utc()
     )
-}
-
-/// Today's date (UTC) as `YYYY-MM-DD`, from the days since 1970 (Howard Hinnant's algorithm).
-fn today() -> String {
-    let seconds = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |since| since.as_secs());
-    let days = (seconds / 86_400) as i64 + 719_468;
-    let era = days.div_euclid(146_097);
-    let day_of_era = days.rem_euclid(146_097);
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_index = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 {
-        month_index + 3
-    } else {
-        month_index - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
 }
 
 #[cfg(test)]
@@ -268,12 +244,5 @@ mod tests {
             tidy(output, &listings),
             "Done.\n\n  → result: 1 s\n    at 5 ms: kept, no blank line before\nchart |###|"
         );
-    }
-
-    #[test]
-    fn dates_are_civil() {
-        let today = today();
-        assert_eq!(today.len(), 10, "{today}");
-        assert!(today.as_str() > "2025-01-01", "{today}");
     }
 }
