@@ -88,9 +88,13 @@ impl MemoryProbe {
     }
 
     /// How much more memory is in use now than at the probe.
+    ///
+    /// If less is in use now, something else freed memory meanwhile (a connection closing, a
+    /// buffer dropped by earlier work), and the growth of the work being measured is hidden under
+    /// it: that is reported as not measurable, never as zero.
     pub fn growth(&self) -> MemoryGrowth {
         let now = MemoryProbe::now();
-        let grown = |before: Option<u64>, after: Option<u64>| Some(after?.saturating_sub(before?));
+        let grown = |before: Option<u64>, after: Option<u64>| after?.checked_sub(before?);
         MemoryGrowth {
             heap: grown(self.heap, now.heap),
             resident: grown(self.resident, now.resident),
@@ -102,7 +106,9 @@ impl MemoryProbe {
 /// Growth in memory use, in total or per item. Displays as `heap +6.20 MiB, resident +6.34 MiB`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct MemoryGrowth {
+    /// `None` when not measurable: no [`CountingAllocator`], or the heap shrank meanwhile.
     pub heap: Option<u64>,
+    /// `None` when not measurable: the system does not say, or less was resident afterwards.
     pub resident: Option<u64>,
     /// How many items the growth is shared by (1 for a total).
     pub items: u64,
@@ -122,15 +128,17 @@ impl MemoryGrowth {
 
 impl fmt::Display for MemoryGrowth {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.heap.is_none() && self.resident.is_none() {
+            return write!(f, "not measurable here");
+        }
         let parts: Vec<String> = [("heap", self.heap), ("resident", self.resident)]
             .into_iter()
-            .filter_map(|(name, bytes)| Some(format!("{name} +{}", format_bytes(bytes?))))
+            .map(|(name, bytes)| match bytes {
+                Some(bytes) => format!("{name} +{}", format_bytes(bytes)),
+                None => format!("{name} not measurable"),
+            })
             .collect();
-        if parts.is_empty() {
-            write!(f, "not measurable here")
-        } else {
-            write!(f, "{}", parts.join(", "))
-        }
+        write!(f, "{}", parts.join(", "))
     }
 }
 
@@ -145,9 +153,28 @@ mod tests {
             resident: None,
             items: 1,
         };
-        assert_eq!(growth.to_string(), "heap +2.00 KiB");
+        assert_eq!(growth.to_string(), "heap +2.00 KiB, resident not measurable");
         assert_eq!(growth.per(2).heap, Some(1024));
         assert_eq!(MemoryGrowth::default().to_string(), "not measurable here");
+    }
+
+    #[test]
+    fn memory_freed_meanwhile_makes_the_growth_unmeasurable_not_zero() {
+        let probe = MemoryProbe {
+            heap: Some(5000),
+            resident: Some(1 << 20),
+        };
+        let growth = probe.growth();
+        // Unit tests have no counting allocator, and this process surely holds more than 1 MiB.
+        assert_eq!(growth.heap, None);
+        if system::resident_memory().is_some() {
+            assert!(growth.resident.is_some_and(|bytes| bytes > 0), "{growth:?}");
+        }
+        let shrunk = MemoryProbe {
+            heap: None,
+            resident: Some(u64::MAX),
+        };
+        assert_eq!(shrunk.growth().resident, None, "less resident than before");
     }
 
     #[test]
