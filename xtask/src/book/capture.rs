@@ -6,10 +6,12 @@
 
 use std::path::Path;
 use std::process::Stdio;
+use std::time::Duration;
 
 use crate::Error;
 use crate::compile::cargo;
 use crate::course::Course;
+use crate::process::{self, Ending, Limits};
 
 use super::anchors;
 use super::check::{files_under, lesson_names};
@@ -23,6 +25,13 @@ mod facts;
 
 /// Wide enough for the timelines, narrow enough for a page of the book.
 const COLUMNS: &str = "80";
+
+/// A section runs for seconds (the lessons that show a deadlock time it out themselves), and
+/// prints a few kilobytes: ten minutes means it hangs, megabytes that it has gone wrong.
+const SECTION_LIMITS: Limits = Limits {
+    timeout: Duration::from_secs(10 * 60),
+    output_cap: 4 << 20,
+};
 
 pub fn capture(course: &Course, lessons: &[String]) -> Result<(), Error> {
     let all = lesson_names(course);
@@ -45,6 +54,7 @@ pub fn capture(course: &Course, lessons: &[String]) -> Result<(), Error> {
     let machine = machine();
     for lesson in &lessons {
         let listings = listings_of(&course.root.join("lessons").join(lesson));
+        build_lesson(course, lesson)?;
         let sections = section_count(course, lesson)?;
         for section in 1..=sections {
             let command = format!("cargo run -p lesson-{lesson} -- --section {section}");
@@ -73,8 +83,27 @@ fn section_count(course: &Course, lesson: &str) -> Result<u32, Error> {
         })
 }
 
+/// Builds a lesson where the maintainer sees cargo's progress (a cold build takes minutes), so
+/// that the timed runs after it only run.
+fn build_lesson(course: &Course, lesson: &str) -> Result<(), Error> {
+    let status = cargo()
+        .args(["build", "--package", &format!("lesson-{lesson}")])
+        .current_dir(&course.root)
+        .stdin(Stdio::null())
+        .status()
+        .map_err(|error| Error::new(format!("cannot run cargo: {error}")))?;
+    if !status.success() {
+        return Err(Error::new(format!(
+            "`cargo build -p lesson-{lesson}` failed ({status}); see above"
+        )));
+    }
+    Ok(())
+}
+
+/// What `cargo run -p lesson-NAME -- ARGS` prints on stdout, within [`SECTION_LIMITS`].
 fn run_lesson(course: &Course, lesson: &str, args: &[&str]) -> Result<String, Error> {
-    let output = cargo()
+    let mut command = cargo();
+    command
         .args([
             "run",
             "--quiet",
@@ -87,19 +116,27 @@ fn run_lesson(course: &Course, lesson: &str, args: &[&str]) -> Result<String, Er
         .env("COLUMNS", COLUMNS)
         .env("NO_COLOR", "1")
         // A lesson that shows a panic shows its message; a backtrace would bury it.
-        .env_remove("RUST_BACKTRACE")
-        .stdin(Stdio::null())
-        .stderr(Stdio::inherit())
-        .output()
+        .env_remove("RUST_BACKTRACE");
+    let finished = process::run(&mut command, SECTION_LIMITS)
         .map_err(|error| Error::new(format!("cannot run cargo: {error}")))?;
-    if !output.status.success() {
-        return Err(Error::new(format!(
-            "`cargo run -p lesson-{lesson} -- {}` failed ({})",
-            args.join(" "),
-            output.status
-        )));
-    }
-    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    // What a lesson says on stderr (the panic it demonstrates, say) is for the maintainer to see,
+    // as when they run it themselves; only stdout goes into the book.
+    eprint!("{}", finished.stderr.text);
+    let shown = format!("`cargo run -p lesson-{lesson} -- {}`", args.join(" "));
+    let failure = match finished.ending {
+        Ending::Exited(0) if finished.stdout.dropped == 0 => return Ok(finished.stdout.text),
+        Ending::Exited(0) => format!(
+            "printed more than {} bytes, which is no section's output",
+            SECTION_LIMITS.output_cap
+        ),
+        Ending::Exited(code) => format!("failed (exit code {code})"),
+        Ending::Signaled(signal) => format!("was killed by signal {signal}"),
+        Ending::TimedOut => format!(
+            "still ran after {} s, so it was stopped",
+            SECTION_LIMITS.timeout.as_secs()
+        ),
+    };
+    Err(Error::new(format!("{shown} {failure}")))
 }
 
 /// A section's output as the book shows it: from below its heading, without its claim and

@@ -8,9 +8,11 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use crate::Error;
 use crate::compile::cargo;
+use crate::process::{self, Limits};
 
 /// The mdBook this book is written for. A newer one may render differently or reject the config:
 /// upgrade on purpose, rebuild, and look at the pages.
@@ -21,6 +23,13 @@ pub const MDBOOK_VERSION: &str = "0.5.4";
 const BUILD_FEATURES: &str = "search";
 /// What `mdbook serve` needs on top.
 const SERVE_FEATURES: &str = "search,serve,watch";
+
+/// `mdbook --version` and `mdbook serve --help` answer at once: a minute means it is stuck, and
+/// a stuck binary is one to reinstall.
+const QUERY_LIMITS: Limits = Limits {
+    timeout: Duration::from_secs(60),
+    output_cap: 64 << 10,
+};
 
 /// An mdBook binary of the pinned version.
 #[derive(Debug, Clone)]
@@ -58,24 +67,15 @@ impl Mdbook {
 
     /// `0.5.4` from `mdbook v0.5.4`, or `None` if there is no working binary.
     fn version(&self) -> Option<String> {
-        let output = Command::new(&self.path)
-            .arg("--version")
-            .stdin(Stdio::null())
-            .output()
-            .ok()?;
-        let text = String::from_utf8_lossy(&output.stdout);
-        let version = text.trim().rsplit(' ').next()?.trim_start_matches('v');
-        output.status.success().then(|| version.to_string())
+        let finished = process::run(self.command().arg("--version"), QUERY_LIMITS).ok()?;
+        let text = finished.stdout.text.trim();
+        let version = text.rsplit(' ').next()?.trim_start_matches('v');
+        finished.ending.success().then(|| version.to_string())
     }
 
     fn can_serve(&self) -> bool {
-        Command::new(&self.path)
-            .args(["serve", "--help"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|status| status.success())
+        process::run(self.command().args(["serve", "--help"]), QUERY_LIMITS)
+            .is_ok_and(|finished| finished.ending.success())
     }
 
     /// A command running this mdBook.
