@@ -4,15 +4,21 @@
 //!   exercise and test works offline. It can be slow on purpose (`/delay/{ms}`), fail on purpose
 //!   (`/status/{code}`), rate-limit a flood (429 above a limit) and count what it saw (connections,
 //!   requests, peak in flight), which lets a lesson *prove* what a client did.
+//! - [`http`]: GET a URL and read the whole answer; count how a batch of GETs went.
 //! - [`timeline`]: record which task ran when, and draw it as a chart in the terminal.
-//! - [`measure`]: the ideal a measurement should be compared with, and the comparison itself.
+//! - [`heartbeat`]: a task that ticks on a runtime, so a stalled runtime shows as a gap.
+//! - [`measure`]: the ideal a measurement should be compared with, the comparison, and ratios.
 //! - [`memory`]: how much memory some work took, on the heap and in RAM.
-//! - [`data`]: deterministic bytes to hash, identical on every machine.
+//! - [`data`]: deterministic bytes to hash, identical on every machine; their SHA-256; and
+//!   deterministic random numbers.
 //! - [`narrate`]: the look of a lesson: section headings, claims, code listings, results.
 //! - [`smoke`]: for the lessons' smoke tests: run a lesson, check every section measured something.
-//! - [`system`]: what the machine offers: cores, resident memory, open-file limits, terminal width.
+//! - [`system`]: what the machine offers: cores, resident memory, open-file limits, sockets,
+//!   terminal width.
 
 pub mod data;
+pub mod heartbeat;
+pub mod http;
 pub mod measure;
 pub mod memory;
 pub mod narrate;

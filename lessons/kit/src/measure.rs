@@ -1,11 +1,11 @@
-//! The ideal a measurement should be compared with, and the comparison itself.
+//! The ideal a measurement should be compared with, the comparison itself, and how to say it.
 //!
 //! A number alone says little: "2.03 s" is excellent for a thousand 100 ms requests at concurrency
 //! 50 and terrible at concurrency 1000. So every lesson prints what it measured *beside* the best
 //! possible result for that work, and the ratio between them.
 
 use std::fmt;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The shortest possible wall time for `jobs` waits of `latency` each, `concurrency` at a time:
 /// `ceil(jobs / concurrency) × latency`. Waiting costs no CPU, so nothing else limits it.
@@ -66,6 +66,20 @@ impl fmt::Display for Versus {
             self.percent_of_ideal()
         )
     }
+}
+
+/// How many times `smaller` fits in `larger`: 2.0 when `larger` took twice as long, for "a thread
+/// takes 35× longer to start than a task" and "1.9× faster on 2 cores". A zero `smaller` counts as
+/// a nanosecond, so the ratio stays a number.
+pub fn ratio(larger: Duration, smaller: Duration) -> f64 {
+    larger.as_secs_f64() / smaller.as_secs_f64().max(1e-9)
+}
+
+/// Runs `work` and returns what it returned, and how long it took.
+pub fn timed<T>(work: impl FnOnce() -> T) -> (T, Duration) {
+    let started = Instant::now();
+    let output = work();
+    (output, started.elapsed())
 }
 
 /// A duration as a person would say it: `2.03 s`, `812 ms`, `41.2 µs`, `950 ns`.
@@ -169,6 +183,20 @@ mod tests {
             versus.to_string(),
             "measured 3.00 ms, ideal 0 s (all of it overhead)"
         );
+    }
+
+    #[test]
+    fn a_ratio_survives_a_zero_divisor() {
+        assert_eq!(ratio(2 * MS, Duration::from_micros(20)), 100.0);
+        assert_eq!(ratio(MS, 4 * MS), 0.25);
+        assert!(ratio(MS, Duration::ZERO).is_finite());
+    }
+
+    #[test]
+    fn timed_hands_back_the_output() {
+        let (output, took) = timed(|| 6 * 7);
+        assert_eq!(output, 42);
+        assert!(took < Duration::from_secs(60));
     }
 
     #[test]

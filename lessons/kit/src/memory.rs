@@ -153,7 +153,10 @@ mod tests {
             resident: None,
             items: 1,
         };
-        assert_eq!(growth.to_string(), "heap +2.00 KiB, resident not measurable");
+        assert_eq!(
+            growth.to_string(),
+            "heap +2.00 KiB, resident not measurable"
+        );
         assert_eq!(growth.per(2).heap, Some(1024));
         assert_eq!(MemoryGrowth::default().to_string(), "not measurable here");
     }

@@ -81,6 +81,27 @@ pub fn finish(result: crate::LessonResult) -> ExitCode {
     }
 }
 
+/// Prints compiler output saved by a lesson's trybuild tests (a `.stderr` file), indented like a
+/// listing, so the learner reads rustc's own words for a mistake the lesson cannot compile.
+pub fn compiler_output(stderr: &str) {
+    for line in stderr.lines() {
+        println!("    {line}");
+    }
+    println!();
+}
+
+/// The text a panic carried: `panic!("...")` and `expect("...")` carry a `&str` or a `String`.
+/// Takes what `JoinHandle::join`, `catch_unwind` or tokio's `JoinError::into_panic` hand back.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(text) = payload.downcast_ref::<&str>() {
+        text.to_string()
+    } else if let Some(text) = payload.downcast_ref::<String>() {
+        text.clone()
+    } else {
+        "(a panic without a message)".to_string()
+    }
+}
+
 /// An error and its causes on one line. HTTP clients wrap the interesting part (`Connection
 /// refused`, `Too many open files`) a few causes deep under "error sending request".
 pub fn error_chain(error: &dyn std::error::Error) -> String {
@@ -261,6 +282,16 @@ fn outer() {
             "error sending request: connection refused"
         );
         assert_eq!(error_chain(&std::io::Error::other("plain")), "plain");
+    }
+
+    #[test]
+    fn a_panic_message_is_read_from_either_kind_of_string() {
+        let formatted = std::panic::catch_unwind(|| panic!("at {}", "the disco"));
+        assert_eq!(panic_message(&*formatted.unwrap_err()), "at the disco");
+        let plain = std::thread::spawn(|| panic!("plain")).join();
+        assert_eq!(panic_message(&*plain.unwrap_err()), "plain");
+        let other: Box<dyn std::any::Any + Send> = Box::new(42);
+        assert_eq!(panic_message(&*other), "(a panic without a message)");
     }
 
     #[test]

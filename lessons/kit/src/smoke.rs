@@ -192,7 +192,11 @@ mod tests {
     #[test]
     #[should_panic(expected = "was still running after 200ms and was killed")]
     fn a_hung_lesson_is_killed_at_the_time_limit() {
-        run_within("sh", &["-c", "echo started; exec sleep 600"], Duration::from_millis(200));
+        run_within(
+            "sh",
+            &["-c", "echo started; exec sleep 600"],
+            Duration::from_millis(200),
+        );
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! What the machine offers: cores, memory in use, open-file limits, the terminal.
+//! What the machine offers: cores, memory in use, open-file limits, sockets and ports, the terminal.
 
 use std::io::{self, IsTerminal};
 
@@ -68,6 +68,66 @@ pub fn ensure_open_file_limit(wanted: u64) -> io::Result<u64> {
     }
 }
 
+/// Files each request in flight holds in a program that also runs the local server: the client's
+/// socket and the server's.
+const FILES_PER_REQUEST: u64 = 2;
+/// Files kept for everything else a lesson opens: stdio, the runtime's own descriptors, pipes.
+const SPARE_FILES: u64 = 64;
+
+/// How many requests to the local server this process can hold in flight at once, up to `wanted`.
+///
+/// Every socket is a file, and a request in flight holds two here (the client's and the local
+/// server's, both in this process). Raises the open-file limit if it must and may; if it still
+/// falls short, returns how many fit instead (at least one), for the lesson to lower its
+/// concurrency or to say what to do.
+pub fn affordable_in_flight(wanted: usize) -> io::Result<usize> {
+    let needed = FILES_PER_REQUEST * wanted as u64 + SPARE_FILES;
+    let limit = ensure_open_file_limit(needed)?;
+    if limit >= needed {
+        return Ok(wanted);
+    }
+    let affordable = limit.saturating_sub(SPARE_FILES) / FILES_PER_REQUEST;
+    Ok(usize::try_from(affordable).unwrap_or(usize::MAX).max(1))
+}
+
+/// Sockets this machine holds in TIME_WAIT towards `server_port` on this machine (Linux, from
+/// /proc/net/tcp). The side that closes a connection keeps its socket, and its local port, in
+/// TIME_WAIT for a minute, so that stray packets of the old connection cannot confuse a new one.
+pub fn sockets_in_time_wait(server_port: u16) -> Option<usize> {
+    let table = std::fs::read_to_string("/proc/net/tcp").ok()?;
+    Some(count_time_waits(&table, server_port))
+}
+
+fn count_time_waits(table: &str, server_port: u16) -> usize {
+    const TIME_WAIT: &str = "06";
+    let remote_port = format!(":{server_port:04X}");
+    table
+        .lines()
+        .skip(1) // the header
+        .filter(|line| {
+            // Fields: slot, local address:port, remote address:port, state, ...
+            let mut fields = line.split_whitespace().skip(2);
+            let remote = fields.next().unwrap_or("");
+            let state = fields.next().unwrap_or("");
+            remote.ends_with(&remote_port) && state == TIME_WAIT
+        })
+        .count()
+}
+
+/// How many local ports this machine hands out to outgoing connections (Linux).
+pub fn local_port_count() -> Option<u32> {
+    let range = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range").ok()?;
+    port_count(&range)
+}
+
+fn port_count(range: &str) -> Option<u32> {
+    let mut ends = range.split_whitespace().map(str::parse::<u32>);
+    let (Some(Ok(low)), Some(Ok(high))) = (ends.next(), ends.next()) else {
+        return None;
+    };
+    Some(high.saturating_sub(low) + 1)
+}
+
 /// Columns of the terminal on stdout, else `$COLUMNS`, else 80.
 pub fn terminal_width() -> usize {
     if let Some(width) = stdout_terminal_width() {
@@ -117,5 +177,32 @@ mod tests {
         let (soft, hard) = open_file_limit().expect("read the limit");
         assert!(soft <= hard);
         assert_eq!(ensure_open_file_limit(1).expect("keep the limit"), soft);
+    }
+
+    #[test]
+    fn a_few_requests_in_flight_are_always_affordable() {
+        assert_eq!(affordable_in_flight(1).expect("read the limit"), 1);
+        assert_eq!(affordable_in_flight(0).expect("read the limit"), 0);
+    }
+
+    #[test]
+    fn time_waits_are_counted_towards_one_port() {
+        // Two sockets towards port 8080 (1F90), one in TIME_WAIT (06), one established (01), and
+        // one in TIME_WAIT towards another port.
+        let table = "\
+  sl  local_address rem_address   st tx_queue rx_queue
+   0: 0100007F:A001 0100007F:1F90 06 00000000:00000000
+   1: 0100007F:A002 0100007F:1F90 01 00000000:00000000
+   2: 0100007F:A003 0100007F:1F91 06 00000000:00000000
+";
+        assert_eq!(count_time_waits(table, 8080), 1);
+        assert_eq!(count_time_waits(table, 8081), 1);
+        assert_eq!(count_time_waits(table, 9000), 0);
+    }
+
+    #[test]
+    fn the_local_port_range_is_read_inclusively() {
+        assert_eq!(port_count("32768\t60999\n"), Some(28232));
+        assert_eq!(port_count("nonsense"), None);
     }
 }
