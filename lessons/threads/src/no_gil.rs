@@ -13,17 +13,9 @@
 use std::thread;
 use std::time::{Duration, Instant};
 
-use lesson_kit::data::deterministic_buffers;
-use lesson_kit::measure::{format_bytes, format_duration, format_rate, ideal_cpu_time};
+use lesson_kit::data::{Digest, deterministic_buffers, sha256};
+use lesson_kit::measure::{format_bytes, format_duration, format_rate, ideal_cpu_time, ratio};
 use lesson_kit::{Timeline, Versus, narrate, system};
-use sha2::{Digest as _, Sha256};
-
-/// A SHA-256 digest.
-pub type Digest = [u8; 32];
-
-pub fn sha256(bytes: &[u8]) -> Digest {
-    Sha256::digest(bytes).into()
-}
 
 // ANCHOR: hash_on_threads
 /// The SHA-256 of every buffer, in order, computed by `threads` threads each hashing a share.
@@ -134,7 +126,7 @@ pub fn demo(megabytes: usize, threads: usize) {
         "speed-up",
         format!(
             "{:.2}× with {} on {cores} cores (ideal {useful_threads}×)",
-            scaling.one_thread.as_secs_f64() / scaling.all_threads.as_secs_f64().max(1e-9),
+            ratio(scaling.one_thread, scaling.all_threads),
             crate::threads(threads)
         ),
     );
@@ -153,14 +145,6 @@ pub fn demo(megabytes: usize, threads: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sha256_matches_a_known_digest() {
-        // The SHA-256 of "abc", from the standard's own examples (FIPS 180-2).
-        let digest = sha256(b"abc");
-        assert_eq!(digest[..4], [0xba, 0x78, 0x16, 0xbf]);
-        assert_eq!(digest[28..], [0xf2, 0x00, 0x15, 0xad]);
-    }
 
     #[test]
     fn any_number_of_threads_gives_the_same_digests_in_order() {

@@ -17,10 +17,10 @@ use std::sync::{Arc, Mutex, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use lesson_kit::measure::format_duration;
+use lesson_kit::measure::{format_duration, ratio};
 use lesson_kit::narrate;
 
-use crate::spawn::{compiler_verdict, print_compiler_error};
+use crate::spawn::compiler_verdict;
 
 /// What a `lock()` error means: the lock is "poisoned" when a thread panicked while holding it.
 const POISONED: &str = "a counting thread panicked while holding the lock";
@@ -70,15 +70,23 @@ pub fn count_with_a_lock_per_thread(threads: usize, per_thread: u64) -> u64 {
 /// The same count with nothing shared: each thread sends its part to this one, which adds them.
 pub fn count_with_a_channel(threads: usize, per_thread: u64) -> u64 {
     let (sender, receiver) = mpsc::channel::<u64>();
-    for _ in 0..threads {
-        let sender = sender.clone(); // every thread gets its own sender
-        thread::spawn(move || {
-            // The receiver lives until every sender is gone, so this send can't fail.
-            let _ = sender.send(count_alone(per_thread));
-        });
-    }
+    let handles: Vec<_> = (0..threads)
+        .map(|_| {
+            let sender = sender.clone(); // every thread gets its own sender
+            thread::spawn(move || {
+                // The receiver lives until every sender is gone, so this send can't fail.
+                let _ = sender.send(count_alone(per_thread));
+            })
+        })
+        .collect();
     drop(sender); // the receiver stops waiting once *all* senders are gone, this one included
-    receiver.iter().sum()
+    let total = receiver.iter().sum();
+    // A thread that panicked sent nothing, and its sender is gone all the same: without the join,
+    // the total would just be short, silently.
+    for handle in handles {
+        handle.join().expect("a counting thread panicked");
+    }
+    total
 }
 // ANCHOR_END: channel
 
@@ -132,10 +140,7 @@ pub fn demo(threads: usize, per_thread: u64) {
     });
     narrate::result(
         "a lock per item is slower than a lock per thread by",
-        format!(
-            "{:.0}×",
-            per_item.as_secs_f64() / per_thread_time.as_secs_f64().max(1e-9)
-        ),
+        format!("{:.0}×", ratio(per_item, per_thread_time)),
     );
     narrate::say(
         "Every `lock()` is a handover between cores: with the threads fighting for one lock, \
@@ -148,7 +153,7 @@ pub fn demo(threads: usize, per_thread: u64) {
     );
     narrate::code(include_str!("../tests/ui/rc_across_threads.rs"), "rc");
     let error = include_str!("../tests/ui/rc_across_threads.stderr");
-    print_compiler_error(error);
+    narrate::compiler_output(error);
     narrate::result("Rc across threads", compiler_verdict(error));
 }
 

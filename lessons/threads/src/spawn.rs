@@ -91,7 +91,7 @@ pub fn demo(wait: Duration, threads: usize) {
     );
     narrate::code(include_str!("../tests/ui/spawn_borrows_local.rs"), "borrow");
     let error = include_str!("../tests/ui/spawn_borrows_local.stderr");
-    print_compiler_error(error);
+    narrate::compiler_output(error);
     narrate::result("a borrow in thread::spawn", compiler_verdict(error));
     narrate::say("A scope makes the same borrow fine:");
     narrate::code(include_str!("spawn.rs"), "scope");
@@ -108,15 +108,6 @@ pub fn demo(wait: Duration, threads: usize) {
         ),
         format!("{scoped} (one thread alone counts {one_thread})"),
     );
-}
-
-/// Prints a compiler error saved by the lesson's trybuild tests, indented like a listing.
-pub fn print_compiler_error(stderr: &str) {
-    println!();
-    for line in stderr.lines() {
-        println!("    {line}");
-    }
-    println!();
 }
 
 /// "refused at compile time: error[E0373]: ..." from the first error line of saved compiler output.

@@ -18,6 +18,7 @@
 use std::thread;
 use std::time::{Duration, Instant};
 
+use lesson_kit::http::{Tally, get_status_blocking};
 use lesson_kit::measure::{format_duration, ideal_io_time};
 use lesson_kit::narrate::error_chain;
 use lesson_kit::timeline::RenderOptions;
@@ -85,16 +86,6 @@ pub struct Fetched {
     pub finished_at: Duration,
 }
 
-// ANCHOR: get
-/// A blocking GET: this thread does nothing else until the whole answer has arrived.
-pub fn get(client: &Client, url: &str) -> Result<StatusCode, reqwest::Error> {
-    let response = client.get(url).send()?;
-    let status = response.status();
-    response.bytes()?; // read the body too: the request isn't done until it has arrived
-    Ok(status)
-}
-// ANCHOR_END: get
-
 // ANCHOR: fetch_with_pool
 /// GETs every URL on a pool of `workers` threads, reporting each request as it finishes.
 pub fn fetch_with_pool(
@@ -111,7 +102,7 @@ pub fn fetch_with_pool(
         workers,
         |worker, (index, url)| {
             let _span = timeline.start(format!("GET {index}"));
-            let result = get(client, url);
+            let result = get_status_blocking(client, url);
             let finished_at = started.elapsed();
             Fetched {
                 index,
@@ -132,7 +123,7 @@ pub fn fetch_one_by_one(client: &Client, urls: &[String], timeline: &Timeline) -
     let mut fetched = Vec::new();
     for (index, url) in urls.iter().enumerate() {
         let _span = timeline.start(format!("GET {index}"));
-        let result = get(client, url);
+        let result = get_status_blocking(client, url);
         let finished_at = started.elapsed();
         fetched.push(Fetched {
             index,
@@ -144,39 +135,6 @@ pub fn fetch_one_by_one(client: &Client, urls: &[String], timeline: &Timeline) -
     fetched
 }
 // ANCHOR_END: one_by_one
-
-/// Counts answers and failures, keeping the first failure to show.
-#[derive(Debug, Default)]
-pub struct Tally {
-    pub ok: usize,
-    pub failed: usize,
-    pub first_failure: Option<String>,
-}
-
-impl Tally {
-    pub fn add(&mut self, fetched: &Fetched) {
-        match &fetched.result {
-            Ok(status) if status.is_success() => self.ok += 1,
-            Ok(status) => self.fail(format!("GET {} answered {status}", fetched.index)),
-            Err(error) => self.fail(format!("GET {}: {}", fetched.index, error_chain(error))),
-        }
-    }
-
-    fn fail(&mut self, reason: String) {
-        self.failed += 1;
-        self.first_failure.get_or_insert(reason);
-    }
-
-    /// Ok, or an error naming the first failure: a lesson that lost requests has nothing to show.
-    pub fn check(&self) -> LessonResult {
-        match &self.first_failure {
-            None => Ok(()),
-            Some(reason) => {
-                Err(format!("{} requests failed; the first: {reason}", self.failed).into())
-            }
-        }
-    }
-}
 
 pub fn demo(settings: &Settings) -> LessonResult {
     narrate::section(2, "A worker pool for blocking I/O");
@@ -195,10 +153,11 @@ pub fn demo(settings: &Settings) -> LessonResult {
     let urls = vec![url.clone(); settings.requests];
     let client = Client::builder().build()?;
     narrate::say(&format!(
-        "Each request is a GET of {url}: the local server answers after {}.",
+        "Each request is a GET of {url}: the local server answers after {}. The kit's \
+         get_status_blocking sends it with reqwest's blocking client and reads the whole body: \
+         the thread does nothing else until the answer has arrived.",
         format_duration(settings.delay)
     ));
-    narrate::code(include_str!("worker_pool.rs"), "get");
 
     one_by_one(&client, &urls, settings)?;
 
@@ -230,9 +189,7 @@ fn one_by_one(client: &Client, urls: &[String], settings: &Settings) -> LessonRe
     let started = Instant::now();
     let fetched = fetch_one_by_one(client, sample, &timeline);
     let elapsed = started.elapsed();
-    let mut tally = Tally::default();
-    fetched.iter().for_each(|fetched| tally.add(fetched));
-    tally.check()?;
+    Tally::of(fetched.iter().map(|fetched| &fetched.result)).check()?;
     narrate::result(
         &format!("{} one by one", sample.len()),
         Versus::new(elapsed, ideal_io_time(sample.len(), settings.delay, 1)),
@@ -261,7 +218,7 @@ fn with_a_pool(
     let mut tally = Tally::default();
     let started = Instant::now();
     fetch_with_pool(client, urls, workers, &timeline, |fetched| {
-        if tally.ok + tally.failed < RESULTS_SHOWN {
+        if tally.total() < RESULTS_SHOWN {
             let answer = match &fetched.result {
                 Ok(status) => status.to_string(),
                 Err(error) => error_chain(error),
@@ -273,7 +230,7 @@ fn with_a_pool(
                 fetched.worker
             );
         }
-        tally.add(&fetched);
+        tally.add(&fetched.result);
     });
     let elapsed = started.elapsed();
     println!(
@@ -298,16 +255,14 @@ fn with_a_pool(
 }
 
 /// Each request in flight holds two sockets in this process (the client's and the local
-/// server's), and sockets count against the open-file limit, often 1024. Raise it if need be.
+/// server's), and sockets count against the open-file limit, often 1024. The kit raises it if it
+/// may; if not, say what would fit.
 fn ensure_sockets_for(workers: usize) -> LessonResult {
-    const SPARE_FILES: u64 = 64;
-    let needed = 2 * workers as u64 + SPARE_FILES;
-    let limit = system::ensure_open_file_limit(needed)?;
-    if limit < needed {
-        let affordable = limit.saturating_sub(SPARE_FILES) / 2;
+    let affordable = system::affordable_in_flight(workers)?;
+    if affordable < workers {
         return Err(format!(
-            "{workers} workers need {needed} open files, but this process may open only {limit} \
-             (`ulimit -n`); try --workers {affordable}"
+            "{workers} workers need more open files than this process may open (`ulimit -n`); \
+             try --workers {affordable}"
         )
         .into());
     }
@@ -421,9 +376,9 @@ mod tests {
         let client = Client::new();
         let mut tally = Tally::default();
         fetch_with_pool(&client, &urls, 5, &Timeline::new(), |fetched| {
-            tally.add(&fetched);
+            tally.add(&fetched.result);
         });
-        assert_eq!(tally.ok, 30, "{tally:?}");
+        assert_eq!(tally.with_status(200), 30, "{tally}");
         let stats = server.stats();
         assert_eq!(stats.completed, 30);
         assert!(stats.peak_in_flight <= 5, "{stats:?}");
@@ -434,11 +389,9 @@ mod tests {
     fn failures_are_counted_with_their_cause() {
         let server = LocalServer::start(ServerConfig::default()).expect("server");
         let urls = vec![server.url("/status/503"), server.url("/status/200")];
-        let mut tally = Tally::default();
-        for fetched in fetch_one_by_one(&Client::new(), &urls, &Timeline::new()) {
-            tally.add(&fetched);
-        }
-        assert_eq!((tally.ok, tally.failed), (1, 1));
+        let fetched = fetch_one_by_one(&Client::new(), &urls, &Timeline::new());
+        let tally = Tally::of(fetched.iter().map(|fetched| &fetched.result));
+        assert_eq!((tally.succeeded(), tally.total()), (1, 2));
         let error = tally.check().expect_err("one request failed");
         assert!(error.to_string().contains("503"), "{error}");
     }
