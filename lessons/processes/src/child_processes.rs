@@ -16,12 +16,11 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::thread;
 use std::time::Duration;
 
-use lesson_kit::data::deterministic_bytes;
-use lesson_kit::measure::{format_bytes, format_duration, format_rate, ideal_cpu_time};
+use lesson_kit::data::{deterministic_bytes, hex, sha256};
+use lesson_kit::measure::{format_bytes, format_duration, format_rate, ideal_cpu_time, timed};
 use lesson_kit::{LessonResult, Timeline, Versus, narrate, system};
 
 use crate::isolation::explain;
-use crate::parallel_hashing::{hex, sha256, timed};
 use crate::worker::{Job, Reply, WORKER_FLAG};
 
 // ANCHOR: start_worker
@@ -135,7 +134,7 @@ pub fn hash_in_workers(
 /// The same work in this process, one buffer after another: the baseline.
 pub fn hash_here(jobs: usize, len: usize) -> Vec<String> {
     (0..jobs as u64)
-        .map(|seed| hex(&sha256(&deterministic_bytes(seed, len))))
+        .map(|seed| hex(sha256(&deterministic_bytes(seed, len))))
         .collect()
 }
 
@@ -193,7 +192,7 @@ fn one_round_trip(program: &Path) -> LessonResult {
         &format!("read from its stdout, {} bytes", finished.stdout.len()),
         finished.stdout.trim_end(),
     );
-    let here = hex(&sha256(&deterministic_bytes(0, 1024 * 1024)));
+    let here = hex(sha256(&deterministic_bytes(0, 1024 * 1024)));
     narrate::result(
         "the same digest as this process computes",
         if digest_in(&reply)? == here {
@@ -235,7 +234,7 @@ fn carrying_jobs(program: &Path, len: usize) -> LessonResult {
         "A job that carries its data: {} written to the worker's stdin after the job line.",
         format_bytes(len as u64)
     ));
-    let (digest, in_process) = timed(|| hex(&sha256(&data)));
+    let (digest, in_process) = timed(|| hex(sha256(&data)));
     let (pong, start_only) = timed(|| run_worker(program, &Job::Ping, &[]));
     pong?;
     let job = Job::HashFollowing { len: data.len() };

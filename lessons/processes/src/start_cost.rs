@@ -12,7 +12,7 @@ use std::path::Path;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use lesson_kit::measure::{format_duration, median};
+use lesson_kit::measure::{format_duration, median, ratio};
 use lesson_kit::{LessonResult, narrate};
 
 use crate::child_processes::run_worker;
@@ -78,11 +78,6 @@ pub fn measure(program: &Path, count: usize) -> LessonResult<StartCosts> {
     })
 }
 
-/// How many times `cheap` fits in `costly`, for "a process costs as much as N threads".
-pub fn times(costly: Duration, cheap: Duration) -> f64 {
-    costly.as_secs_f64() / cheap.as_secs_f64().max(1e-9)
-}
-
 pub fn demo(program: &Path, count: usize) -> LessonResult {
     narrate::section(3, "The cost: starting a process, a thread, a task");
     narrate::claim(
@@ -114,8 +109,8 @@ pub fn demo(program: &Path, count: usize) -> LessonResult {
         "one process start costs as much as",
         format!(
             "{:.0} thread starts, or {:.0} task starts",
-            times(costs.process, costs.thread),
-            times(costs.process, costs.task)
+            ratio(costs.process, costs.thread),
+            ratio(costs.process, costs.task)
         ),
     );
     narrate::say(
@@ -128,7 +123,7 @@ pub fn demo(program: &Path, count: usize) -> LessonResult {
 #[cfg(test)]
 mod tests {
     //! Starting a real worker process needs the lesson's binary, so that is tested in
-    //! tests/workers.rs. Here: threads and tasks, and the arithmetic.
+    //! tests/workers.rs. Here: threads and tasks.
     use super::*;
 
     #[test]
@@ -138,14 +133,5 @@ mod tests {
             .build()
             .expect("runtime");
         assert!(runtime.block_on(start_a_task()) > Duration::ZERO);
-    }
-
-    #[test]
-    fn times_is_a_ratio_that_survives_zero() {
-        assert_eq!(
-            times(Duration::from_millis(2), Duration::from_micros(20)),
-            100.0
-        );
-        assert!(times(Duration::from_millis(1), Duration::ZERO).is_finite());
     }
 }

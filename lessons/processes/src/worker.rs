@@ -11,10 +11,8 @@
 use std::io::{BufRead, Write};
 
 use lesson_kit::LessonResult;
-use lesson_kit::data::deterministic_bytes;
+use lesson_kit::data::{deterministic_bytes, hex, sha256};
 use serde::{Deserialize, Serialize};
-
-use crate::parallel_hashing::{hex, sha256};
 
 /// The flag that turns the lesson's binary into a worker.
 pub const WORKER_FLAG: &str = "--worker";
@@ -83,7 +81,7 @@ pub fn serve(mut input: impl BufRead, mut output: impl Write) -> LessonResult {
 
 fn digest_of(bytes: &[u8]) -> Reply {
     Reply::Digest {
-        sha256: hex(&sha256(bytes)),
+        sha256: hex(sha256(bytes)),
         len: bytes.len(),
         pid: std::process::id(),
     }
@@ -144,7 +142,7 @@ mod tests {
     fn a_generated_buffer_is_hashed_where_it_is_built() {
         let reply =
             serve_bytes(&job_line(&Job::HashGenerated { seed: 3, len: 1000 })).expect("reply");
-        let expected = hex(&sha256(&deterministic_bytes(3, 1000)));
+        let expected = hex(sha256(&deterministic_bytes(3, 1000)));
         assert_eq!(
             reply,
             Reply::Digest {
@@ -162,7 +160,7 @@ mod tests {
         input.extend_from_slice(&data);
         let reply = serve_bytes(&input).expect("reply");
         assert!(
-            matches!(reply, Reply::Digest { ref sha256, len: 5000, .. } if *sha256 == hex(&super::sha256(&data))),
+            matches!(reply, Reply::Digest { ref sha256, len: 5000, .. } if *sha256 == hex(super::sha256(&data))),
             "{reply:?}"
         );
     }

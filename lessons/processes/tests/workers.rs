@@ -3,10 +3,9 @@
 
 use std::path::Path;
 
-use lesson_kit::data::deterministic_bytes;
+use lesson_kit::data::{deterministic_bytes, hex, sha256};
 use lesson_processes::child_processes::{finish_worker, run_worker, start_worker};
 use lesson_processes::isolation::{explain, run_and_report};
-use lesson_processes::parallel_hashing::{hex, sha256};
 use lesson_processes::start_cost::start_a_process;
 use lesson_processes::worker::{Job, Reply};
 
@@ -29,7 +28,7 @@ fn a_worker_hashes_a_buffer_it_builds_itself() {
         &[],
     )
     .expect("a reply");
-    assert_eq!(digest(&reply), hex(&sha256(&deterministic_bytes(5, 4096))));
+    assert_eq!(digest(&reply), hex(sha256(&deterministic_bytes(5, 4096))));
     // It really was another process.
     assert!(matches!(reply, Reply::Digest { pid, .. } if pid != std::process::id()));
 }
@@ -43,7 +42,7 @@ fn a_worker_hashes_the_bytes_it_is_sent() {
         &data,
     )
     .expect("a reply");
-    assert_eq!(digest(&reply), hex(&sha256(&data)));
+    assert_eq!(digest(&reply), hex(sha256(&data)));
 }
 
 #[test]
