@@ -149,6 +149,20 @@ pub fn assert_every_section_measured(stdout: &str, numbers: &[&str]) {
     }
 }
 
+/// The whole number printed right after `label`, for checking a figure against a bound.
+///
+/// # Panics
+/// If `label` is not in `text` or no number follows it.
+pub fn number_after(text: &str, label: &str) -> u64 {
+    let (_, rest) = text
+        .split_once(label)
+        .unwrap_or_else(|| panic!("no {label:?} in:\n{text}"));
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits
+        .parse()
+        .unwrap_or_else(|_| panic!("no number after {label:?} in:\n{text}"))
+}
+
 /// Panics unless `run` was refused as bad usage (exit code 2) with `message` in its error.
 pub fn assert_refused(run: &Run, message: &str) {
     assert_eq!(run.status.code(), Some(2), "{}", run.stderr);
@@ -197,6 +211,17 @@ mod tests {
             &["-c", "echo started; exec sleep 600"],
             Duration::from_millis(200),
         );
+    }
+
+    #[test]
+    fn a_number_is_read_after_its_label() {
+        assert_eq!(number_after(OUTPUT, "→ two: "), 2);
+    }
+
+    #[test]
+    #[should_panic(expected = "no number after")]
+    fn a_label_without_a_number_is_caught() {
+        number_after(OUTPUT, "Claim: ");
     }
 
     #[test]
