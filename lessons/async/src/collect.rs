@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use futures::future::join_all;
-use lesson_kit::measure::{format_duration, ideal_io_time};
+use lesson_kit::measure::format_duration;
 use lesson_kit::{Timeline, Versus, narrate};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
@@ -89,9 +89,10 @@ pub async fn demo(wait: Duration) {
     let (number, name) = different_types_with_join().await;
     narrate::result("join! returned", format!("({number}, {name:?})"));
 
-    // Three waits whose lengths are out of order, so the two orders differ.
+    // Three waits whose lengths are out of order, so the two orders differ. Together they take
+    // as long as the longest.
     let durations = [wait * 3 / 10, wait / 10, wait * 2 / 10];
-    let ideal = ideal_io_time(1, wait * 3 / 10, 1);
+    let ideal = durations.iter().copied().max().unwrap_or_default();
 
     narrate::code(include_str!("collect.rs"), "join_all");
     let started = Instant::now();

@@ -9,9 +9,8 @@
 //! The local server's counters prove it from the other side: how many requests it held at once,
 //! and how many connections the client opened.
 
-use std::collections::BTreeMap;
-
 use futures::stream::{self, StreamExt};
+use lesson_kit::http::{Tally, get_status};
 use lesson_kit::measure::{format_duration, ideal_io_time};
 use lesson_kit::narrate::error_chain;
 use lesson_kit::{LessonResult, LocalServer, ServerConfig, Timeline, Versus, narrate, system};
@@ -42,55 +41,9 @@ async fn fetch_one(
     url: String,
 ) -> Result<StatusCode, reqwest::Error> {
     let _span = timeline.start(format!("GET {index}"));
-    let response = client.get(url).send().await?;
-    let status = response.status();
-    response.bytes().await?; // read the body too: the request isn't done until it has arrived
-    Ok(status)
+    get_status(client, &url).await // the kit's GET: it reads the body too, so the request is done
 }
 // ANCHOR_END: fetch_all
-
-/// How a batch of requests went.
-#[derive(Debug, Default)]
-pub struct Outcome {
-    /// How many requests got each status code.
-    pub statuses: BTreeMap<u16, usize>,
-    /// Requests that got no answer at all (refused, reset, timed out).
-    pub failures: usize,
-    pub first_failure: Option<String>,
-}
-
-impl Outcome {
-    pub fn tally(results: Vec<Result<StatusCode, reqwest::Error>>) -> Self {
-        let mut outcome = Outcome::default();
-        for result in results {
-            match result {
-                Ok(status) => *outcome.statuses.entry(status.as_u16()).or_default() += 1,
-                Err(error) => {
-                    outcome.failures += 1;
-                    outcome
-                        .first_failure
-                        .get_or_insert_with(|| error_chain(&error));
-                }
-            }
-        }
-        outcome
-    }
-
-    fn print(&self) {
-        let statuses: Vec<String> = self
-            .statuses
-            .iter()
-            .map(|(status, count)| format!("{count} × {status}"))
-            .collect();
-        narrate::result("answers", statuses.join(", "));
-        if let Some(failure) = &self.first_failure {
-            narrate::result(
-                "failed",
-                format!("{} requests; the first: {failure}", self.failures),
-            );
-        }
-    }
-}
 
 pub async fn demo(settings: &Settings) -> LessonResult {
     narrate::section(4, "Async HTTP: many requests in flight on one thread");
@@ -131,7 +84,7 @@ async fn against_the_local_server(settings: &Settings) -> LessonResult {
     .await;
     let elapsed = started.elapsed();
 
-    Outcome::tally(results).print();
+    Tally::of(&results).print();
     let stats = server.stats();
     let ideal = ideal_io_time(settings.requests, settings.delay, concurrency);
     narrate::result("wall time", Versus::new(elapsed, ideal));
@@ -175,7 +128,7 @@ async fn against_a_real_server(settings: &Settings, url: &str) -> LessonResult {
     let urls = vec![url.to_string(); settings.requests];
     let results = fetch_all(&client, urls, settings.concurrency, &timeline).await;
     let elapsed = started.elapsed();
-    Outcome::tally(results).print();
+    Tally::of(&results).print();
     let ideal = ideal_io_time(settings.requests, latency, settings.concurrency);
     narrate::result(
         "wall time (ideal from the first request)",
@@ -189,20 +142,16 @@ async fn against_a_real_server(settings: &Settings, url: &str) -> LessonResult {
 }
 
 /// Every request in flight holds two sockets in this process (the client's and the local
-/// server's), and sockets count against the open-file limit, which is often 1024. Raise the
-/// limit if we may; otherwise lower the concurrency, and say so rather than fail half-way.
+/// server's), and sockets count against the open-file limit, which is often 1024. The kit raises
+/// the limit if it may; otherwise lower the concurrency, and say so rather than fail half-way.
 fn affordable_concurrency(wanted: usize) -> LessonResult<usize> {
-    const SPARE_FILES: u64 = 64;
-    let needed = 2 * wanted as u64 + SPARE_FILES;
-    let limit = system::ensure_open_file_limit(needed)?;
-    if limit >= needed {
-        return Ok(wanted);
+    let affordable = system::affordable_in_flight(wanted)?;
+    if affordable < wanted {
+        narrate::say(&format!(
+            "This process may not open enough files for {wanted} requests in flight, so \
+             concurrency is lowered to {affordable} (`ulimit -n` shows the limit)."
+        ));
     }
-    let affordable = ((limit.saturating_sub(SPARE_FILES)) / 2).max(1) as usize;
-    narrate::say(&format!(
-        "This process may open only {limit} files, so concurrency is lowered from {wanted} to \
-         {affordable} (`ulimit -n` shows the limit)."
-    ));
     Ok(affordable)
 }
 
@@ -217,8 +166,7 @@ mod tests {
         let server = LocalServer::start(ServerConfig::default()).expect("server");
         let urls = vec![server.url("/delay/50"); 40];
         let results = fetch_all(&Client::new(), urls, 10, &Timeline::new()).await;
-        let outcome = Outcome::tally(results);
-        assert_eq!(outcome.statuses.get(&200), Some(&40));
+        assert_eq!(Tally::of(&results).with_status(200), 40);
         let stats = server.stats();
         assert!(stats.peak_in_flight <= 10, "{stats:?}");
         assert!(stats.connections <= 10, "{stats:?}");
@@ -230,9 +178,9 @@ mod tests {
         let refused = server.url("/delay/0");
         drop(server); // nobody listens there any more
         let results = fetch_all(&Client::new(), vec![refused; 3], 3, &Timeline::new()).await;
-        let outcome = Outcome::tally(results);
-        assert_eq!(outcome.failures, 3);
-        let failure = outcome.first_failure.expect("a failure");
+        let tally = Tally::of(&results);
+        assert_eq!(tally.no_answer, 3);
+        let failure = tally.first_failure.expect("a failure");
         assert!(failure.contains("onnect"), "{failure}");
     }
 }

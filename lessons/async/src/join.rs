@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use lesson_kit::measure::ideal_io_time;
+use lesson_kit::measure::{format_duration, ideal_io_time};
 use lesson_kit::{Timeline, Versus, narrate};
 use tokio::time::Instant;
 
@@ -39,10 +39,12 @@ pub async fn together(timeline: &Timeline, duration: Duration) {
 
 pub async fn demo(wait_for: Duration) {
     narrate::section(2, "Sequential versus concurrent");
-    narrate::claim(
-        "Three one-second waits take three seconds awaited one by one, \
-         and one second awaited together with join!.",
-    );
+    narrate::claim(&format!(
+        "Three waits of {wait} take {three_waits} awaited one by one, and {wait} awaited \
+         together with join!.",
+        wait = format_duration(wait_for),
+        three_waits = format_duration(wait_for * 3),
+    ));
     narrate::python("await a(); await b(); await c()  versus  await asyncio.gather(a(), b(), c())");
     narrate::code(include_str!("join.rs"), "wait");
     narrate::code(include_str!("join.rs"), "one_by_one");

@@ -52,8 +52,9 @@ pub async fn demo() {
     );
     narrate::python(
         "the same as calling a coroutine function without `await` (Python warns \
-         'coroutine was never awaited'). But asyncio.create_task starts work at once: \
-         in Rust that is tokio::spawn (section 3).",
+         'coroutine was never awaited'). asyncio.create_task doesn't start it at once either: \
+         it schedules it, to run at the caller's next await, which is what tokio::spawn does \
+         on this lesson's current-thread runtime (section 3).",
     );
     narrate::code(include_str!("lazy.rs"), "record_visit");
     narrate::code(include_str!("lazy.rs"), "call_then_await");

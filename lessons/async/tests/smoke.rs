@@ -1,6 +1,6 @@
 //! Runs the lesson as a learner would, quickly, and checks that every section printed its results.
 
-use lesson_kit::smoke::{self, assert_every_section_measured, assert_refused};
+use lesson_kit::smoke::{self, assert_every_section_measured, assert_refused, number_after};
 
 const LESSON: &str = env!("CARGO_BIN_EXE_lesson-async");
 
@@ -21,10 +21,10 @@ fn quick_run_measures_every_section() {
     ] {
         assert!(stdout.contains(claim), "missing {claim:?}:\n{stdout}");
     }
-    assert!(
-        stdout.contains("→ peak in flight, seen by the server: 100"),
-        "{stdout}"
-    );
+    // A bound, not an exact figure: how many of the 100 allowed are in flight at the busiest
+    // instant depends on how fast this machine sends, but it is never more than 100.
+    let peak = number_after(&stdout, "→ peak in flight, seen by the server: ");
+    assert!((1..=100).contains(&peak), "{stdout}");
 }
 
 #[test]
