@@ -11,13 +11,14 @@
 use std::time::Duration;
 
 use futures::future::join_all;
+use lesson_kit::http::{Tally, get_status};
 use lesson_kit::measure::{format_duration, ideal_io_time, median};
+use lesson_kit::system::{local_port_count, sockets_in_time_wait};
 use lesson_kit::{LessonResult, LocalServer, ServerConfig, Versus, narrate};
 use reqwest::{Client, StatusCode};
 use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
-use crate::requests::{Tally, get_status};
 use crate::settings::Settings;
 
 // ANCHOR: shared
@@ -52,27 +53,6 @@ pub async fn with_a_client_per_request(
 }
 // ANCHOR_END: per_request
 
-/// Sockets this machine holds in TIME_WAIT towards `server_port` on 127.0.0.1 (Linux, from
-/// /proc/net/tcp). The side that closes a connection keeps its socket, and its local port, in
-/// TIME_WAIT for a minute, so that stray packets of the old connection cannot confuse a new one.
-pub fn sockets_in_time_wait(server_port: u16) -> Option<usize> {
-    const TIME_WAIT: &str = "06";
-    let table = std::fs::read_to_string("/proc/net/tcp").ok()?;
-    let remote_port = format!(":{server_port:04X}");
-    let count = table
-        .lines()
-        .skip(1) // the header
-        .filter(|line| {
-            // Fields: slot, local address:port, remote address:port, state, ...
-            let mut fields = line.split_whitespace().skip(2);
-            let remote = fields.next().unwrap_or("");
-            let state = fields.next().unwrap_or("");
-            remote.ends_with(&remote_port) && state == TIME_WAIT
-        })
-        .count();
-    Some(count)
-}
-
 /// Waits, up to a second, until `expected` sockets towards `server_port` are in TIME_WAIT, and
 /// returns how many are. A socket gets there only once both ends have closed, which happens a
 /// moment after its client is dropped, when the runtime next runs the connection's task.
@@ -85,16 +65,6 @@ pub async fn settled_time_waits(server_port: u16, expected: usize) -> Option<usi
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-}
-
-/// How many local ports this machine hands out to outgoing connections (Linux).
-pub fn local_port_count() -> Option<u32> {
-    let range = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range").ok()?;
-    let mut ends = range.split_whitespace().map(str::parse::<u32>);
-    let (Some(Ok(low)), Some(Ok(high))) = (ends.next(), ends.next()) else {
-        return None;
-    };
-    Some(high.saturating_sub(low) + 1)
 }
 
 /// The median time to build a `Client`, from `samples` builds.

@@ -11,17 +11,20 @@
 //! The open-file limit belongs to a process, and the local server lives in *this* process. Lowering
 //! our own limit would starve the server too (it could not accept connections), so the flood runs
 //! in a child process, a copy of this very program started with a hidden flag, whose limit is
-//! lowered and whose results come back as a few lines of text on its stdout.
+//! lowered and whose results come back as one line of JSON on its stdout (serde, as in
+//! lesson-processes).
 
 use std::time::Duration;
 
 use futures::future::join_all;
+use lesson_kit::http::{Tally, get_status};
 use lesson_kit::measure::format_duration;
 use lesson_kit::{LessonResult, LocalServer, ServerConfig, narrate, system};
 use reqwest::{Client, StatusCode};
+use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
 
-use crate::requests::{Tally, affordable_requests, get_status};
+use crate::open_files::affordable_requests;
 use crate::settings::Settings;
 
 /// The hidden command-line flag that makes this program the flooding child process.
@@ -39,60 +42,13 @@ pub async fn flood(
 }
 // ANCHOR_END: flood
 
-/// What the flooding child process reports back to the lesson.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// What the flooding child process reports back to the lesson: one line of JSON on its stdout.
+/// Only bytes cross between processes, so the report is written out and read back.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FloodReport {
     pub tally: Tally,
     /// How long the flood took inside the child, from the first request to the last answer.
     pub elapsed: Duration,
-}
-
-impl FloodReport {
-    /// The report as lines of `key value`, the child's side of the conversation. Only text
-    /// crosses between processes, so the report must be written out and read back.
-    pub fn to_text(&self) -> String {
-        let mut text = format!(
-            "elapsed_ns {}\nout_of_files {}\nother_failures {}\n",
-            self.elapsed.as_nanos(),
-            self.tally.out_of_files,
-            self.tally.other_failures
-        );
-        for (status, count) in &self.tally.statuses {
-            text.push_str(&format!("status {status} {count}\n"));
-        }
-        if let Some(failure) = &self.tally.first_failure {
-            // One line: a newline in the message would end the field early.
-            text.push_str(&format!("first_failure {}\n", failure.replace('\n', " ")));
-        }
-        text
-    }
-
-    /// Reads what [`FloodReport::to_text`] wrote, or `None` if it is not such a report.
-    pub fn parse(text: &str) -> Option<FloodReport> {
-        let mut report = FloodReport::default();
-        let mut saw_elapsed = false;
-        for line in text.lines() {
-            let (key, value) = line.split_once(' ')?;
-            match key {
-                "elapsed_ns" => {
-                    report.elapsed = Duration::from_nanos(value.parse().ok()?);
-                    saw_elapsed = true;
-                }
-                "out_of_files" => report.tally.out_of_files = value.parse().ok()?,
-                "other_failures" => report.tally.other_failures = value.parse().ok()?,
-                "status" => {
-                    let (status, count) = value.split_once(' ')?;
-                    report
-                        .tally
-                        .statuses
-                        .insert(status.parse().ok()?, count.parse().ok()?);
-                }
-                "first_failure" => report.tally.first_failure = Some(value.to_string()),
-                _ => return None,
-            }
-        }
-        saw_elapsed.then_some(report)
-    }
 }
 
 // ANCHOR: worker
@@ -132,9 +88,9 @@ pub async fn flood_in_a_child(
         let stderr = String::from_utf8_lossy(&output.stderr);
         return Err(format!("the flooding process failed ({}): {stderr}", output.status).into());
     }
-    let report = String::from_utf8_lossy(&output.stdout);
-    FloodReport::parse(&report).ok_or_else(|| {
-        format!("the flooding process sent a report we cannot read: {report:?}").into()
+    serde_json::from_slice(&output.stdout).map_err(|error| {
+        let report = String::from_utf8_lossy(&output.stdout);
+        format!("the flooding process sent a report we cannot read ({error}): {report:?}").into()
     })
 }
 
@@ -224,21 +180,10 @@ mod tests {
         report.tally.statuses.insert(200, 245);
         report.tally.out_of_files = 49_755;
         report.tally.first_failure = Some("tcp open error:\nToo many open files".to_string());
-        let back = FloodReport::parse(&report.to_text()).expect("a report");
-        assert_eq!(back.elapsed, report.elapsed);
-        assert_eq!(back.tally.statuses, report.tally.statuses);
-        assert_eq!(back.tally.out_of_files, 49_755);
-        assert_eq!(
-            back.tally.first_failure.as_deref(),
-            Some("tcp open error: Too many open files")
-        );
-    }
-
-    #[test]
-    fn anything_else_is_not_a_report() {
-        assert_eq!(FloodReport::parse(""), None);
-        assert_eq!(FloodReport::parse("thread 'main' panicked"), None);
-        assert_eq!(FloodReport::parse("elapsed_ns soon"), None);
+        let line = serde_json::to_string(&report).expect("serialisable");
+        assert!(!line.contains('\n'), "one line: {line}");
+        let back: FloodReport = serde_json::from_str(&line).expect("a report");
+        assert_eq!(back, report);
     }
 
     #[tokio::test]

@@ -93,19 +93,13 @@ fn main() -> ExitCode {
         Some(url) => run_as_flood_worker(url, &cli.settings()),
         None => run_lesson(&cli),
     };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    narrate::finish(result)
 }
 
 /// Section 1's child process: flood, then print the report for the lesson to read.
 fn run_as_flood_worker(url: &str, settings: &Settings) -> LessonResult {
     let report = flood::run_flood_worker(url, settings.flood, settings.open_files)?;
-    print!("{}", report.to_text());
+    println!("{}", serde_json::to_string(&report)?);
     Ok(())
 }
 
@@ -120,7 +114,7 @@ fn run_lesson(cli: &Cli) -> LessonResult {
 
 async fn run(cli: &Cli) -> LessonResult {
     let settings = cli.settings();
-    lesson_semaphores::requests::ensure_room_for(settings.concurrency)?;
+    lesson_semaphores::open_files::ensure_room_for(settings.concurrency)?;
     narrate::title(
         "Lesson: bounding concurrency",
         "What an unbounded flood of requests does, three ways to bound it, and how to retry \

@@ -15,17 +15,19 @@
 //! Only a 429 is retried. A 404 stays a 404 however long we wait, and a request that got no answer
 //! at all (refused, reset) is a different problem with its own remedies.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use futures::future::join_all;
+use lesson_kit::data::random_fraction;
+use lesson_kit::http::{Tally, get_status};
 use lesson_kit::measure::{format_duration, ideal_io_time};
 use lesson_kit::{LessonResult, LocalServer, ServerConfig, Timeline, Versus, narrate};
 use reqwest::{Client, StatusCode};
 use tokio::time::{Instant, sleep};
 
 use crate::flood::flood;
-use crate::requests::{Tally, affordable_requests, get_status};
+use crate::open_files::affordable_requests;
+use crate::retry_tally::RetryTally;
 use crate::settings::Settings;
 
 // ANCHOR: policy
@@ -54,7 +56,10 @@ impl RetryPolicy {
                 .saturating_mul(2_u32.saturating_pow(retry - 1))
                 .min(self.longest_wait);
             if self.jitter {
-                // Whole milliseconds: tokio's timer counts no finer, and would round up.
+                // A fraction of the limit, drawn from a generator seeded with the request's number.
+                // A real program would use the `rand` crate, seeded differently in every process, or
+                // two clients would still retry in step; this one needs no crate and makes the tests
+                // exact. Whole milliseconds: tokio's timer counts no finer, and would round up.
                 let millis = limit.as_millis() as f64 * random_fraction(request, retry);
                 Duration::from_millis(millis as u64)
             } else {
@@ -62,10 +67,7 @@ impl RetryPolicy {
             }
         })
     }
-}
-// ANCHOR_END: policy
 
-impl RetryPolicy {
     /// The most a request waits in all before it gives up: every wait at its limit.
     pub fn total_wait_limit(self) -> Duration {
         RetryPolicy {
@@ -76,20 +78,7 @@ impl RetryPolicy {
         .sum()
     }
 }
-
-/// A number in [0, 1) that looks random, fixed by the request's number and the retry's: the
-/// `retry`-th draw of a SplitMix64 generator seeded with the request's number. A real program would
-/// use a random generator seeded differently in every process (the `rand` crate), or two clients
-/// would still retry in step; this one is random enough to spread one program's requests, needs
-/// no crate, and makes the tests exact.
-pub fn random_fraction(request: u64, retry: u32) -> f64 {
-    let mut x = request.wrapping_add(u64::from(retry).wrapping_mul(0x9E37_79B9_7F4A_7C15));
-    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    x ^= x >> 31;
-    // The top 53 bits fill an f64's mantissa exactly: evenly spread, and never 1.0.
-    (x >> 11) as f64 / (1_u64 << 53) as f64
-}
+// ANCHOR_END: policy
 
 // ANCHOR: retry
 /// What became of a request that may have been sent several times.
@@ -172,58 +161,6 @@ async fn get_on_timeline(
     result
 }
 
-/// How a batch of retried requests went.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RetryTally {
-    /// How many requests ended with each final status (never 429: that is `still_rate_limited`).
-    pub statuses: BTreeMap<u16, usize>,
-    /// Requests whose every attempt was answered 429.
-    pub still_rate_limited: usize,
-    /// Requests that got no answer at all.
-    pub no_answer: usize,
-    /// Requests that needed each number of attempts.
-    pub by_attempts: BTreeMap<u32, usize>,
-}
-
-impl RetryTally {
-    /// Counts a batch of outcomes.
-    pub fn of<E>(batch: &[Retried<E>]) -> RetryTally {
-        let mut tally = RetryTally::default();
-        for retried in batch {
-            *tally.by_attempts.entry(retried.attempts).or_default() += 1;
-            match &retried.result {
-                Ok(status) => *tally.statuses.entry(status.as_u16()).or_default() += 1,
-                Err(RetryFailure::StillRateLimited) => tally.still_rate_limited += 1,
-                Err(RetryFailure::NoAnswer(_)) => tally.no_answer += 1,
-            }
-        }
-        tally
-    }
-
-    /// Requests that ended with `status`.
-    pub fn with_status(&self, status: u16) -> usize {
-        self.statuses.get(&status).copied().unwrap_or(0)
-    }
-
-    /// Every attempt of every request.
-    pub fn attempts(&self) -> u64 {
-        self.by_attempts
-            .iter()
-            .map(|(&attempts, &requests)| u64::from(attempts) * requests as u64)
-            .sum()
-    }
-
-    /// `1×50 2×43 3×61 ...`: how many requests needed each number of attempts.
-    pub fn attempts_histogram(&self) -> String {
-        let counts: Vec<String> = self
-            .by_attempts
-            .iter()
-            .map(|(attempts, requests)| format!("{attempts}×{requests}"))
-            .collect();
-        counts.join(" ")
-    }
-}
-
 pub async fn demo(settings: &Settings) -> LessonResult {
     narrate::section(5, "Retry with backoff on 429");
     narrate::claim(&format!(
@@ -234,9 +171,11 @@ pub async fn demo(settings: &Settings) -> LessonResult {
         limit = settings.concurrency
     ));
     narrate::python(
-        "tenacity's @retry(retry=retry_if_exception(is_429), \
+        "tenacity's @retry(retry=retry_if_result(lambda r: r.status_code == 429), \
          wait=wait_random_exponential(multiplier=0.05, max=0.4), stop=stop_after_attempt(20)) \
-         is the policy used here; the backoff library's @backoff.on_exception(backoff.expo, ..., \
+         is the policy used here. It looks at the result because httpx returns a 429 rather than \
+         raising it (retry_if_exception fires only after raise_for_status()). The backoff \
+         library's @backoff.on_predicate(backoff.expo, lambda r: r.status_code == 429, \
          max_tries=20) is much the same, with full jitter by default. By hand: a loop around \
          await asyncio.sleep(random.uniform(0, limit)). In Rust, crates such as backon and \
          tokio-retry package the loop; here it is written out.",
@@ -295,7 +234,7 @@ pub async fn demo(settings: &Settings) -> LessonResult {
         let started = Instant::now();
         let batch = flood_with_retries(&client, &url, requests, policy, &timeline).await;
         let elapsed = started.elapsed();
-        report(name, &RetryTally::of(&batch), requests, policy.max_attempts);
+        RetryTally::of(&batch).print(name, policy.max_attempts);
         narrate::result(
             &format!("{name}: 429s the server sent"),
             server.stats().rejected,
@@ -322,28 +261,6 @@ pub async fn demo(settings: &Settings) -> LessonResult {
          know. And if a 429 carries a Retry-After header, wait at least that long.",
     );
     Ok(())
-}
-
-fn report(name: &str, tally: &RetryTally, requests: usize, max_attempts: u32) {
-    narrate::result(
-        &format!("{name}: succeeded"),
-        format!("{} of {requests}", tally.with_status(200)),
-    );
-    narrate::result(
-        &format!("{name}: gave up, still 429 after {max_attempts} attempts"),
-        tally.still_rate_limited,
-    );
-    if tally.no_answer > 0 {
-        narrate::result(&format!("{name}: got no answer"), tally.no_answer);
-    }
-    narrate::result(
-        &format!("{name}: attempts"),
-        format!("{} for {requests} requests", tally.attempts()),
-    );
-    narrate::result(
-        &format!("{name}: requests by attempts needed"),
-        tally.attempts_histogram(),
-    );
 }
 
 #[cfg(test)]
@@ -420,21 +337,6 @@ mod tests {
             first(5),
             "a request's waits are fixed by its number"
         );
-    }
-
-    #[test]
-    fn random_fractions_are_spread_evenly() {
-        for retry in 1..=3 {
-            let mut tenths = [0; 10];
-            for request in 0..10_000 {
-                let fraction = random_fraction(request, retry);
-                assert!((0.0..1.0).contains(&fraction), "{fraction}");
-                tenths[(fraction * 10.0) as usize] += 1;
-            }
-            // 1000 expected in each tenth; a fair draw strays by about 30, rarely by 120.
-            let even = tenths.iter().all(|&n| (880..=1120).contains(&n));
-            assert!(even, "retry {retry}: {tenths:?}");
-        }
     }
 
     #[tokio::test(start_paused = true)]

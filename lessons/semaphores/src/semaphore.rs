@@ -11,13 +11,13 @@
 //! round trips.
 
 use futures::future::join_all;
+use lesson_kit::http::{Tally, get_status};
 use lesson_kit::measure::{format_duration, ideal_io_time};
 use lesson_kit::{LessonResult, LocalServer, ServerConfig, Timeline, Versus, narrate};
 use reqwest::{Client, StatusCode};
 use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
-use crate::requests::{Tally, get_status};
 use crate::settings::Settings;
 
 // ANCHOR: bounded

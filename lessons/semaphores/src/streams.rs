@@ -14,12 +14,12 @@ use std::collections::BinaryHeap;
 use std::time::Duration;
 
 use futures::stream::{self, StreamExt};
-use lesson_kit::measure::format_duration;
+use lesson_kit::http::get_status;
+use lesson_kit::measure::{format_duration, ratio};
 use lesson_kit::{LessonResult, LocalServer, ServerConfig, Timeline, Versus, narrate};
 use reqwest::{Client, StatusCode};
 use tokio::time::Instant;
 
-use crate::requests::get_status;
 use crate::settings::Settings;
 
 /// A request's number (its place in the input) and how it went.
@@ -93,7 +93,7 @@ pub fn mean_in_flight(timeline: &Timeline, wall: Duration) -> f64 {
         .iter()
         .map(|span| span.end - span.start)
         .sum();
-    busy.as_secs_f64() / wall.as_secs_f64().max(1e-9)
+    ratio(busy, wall)
 }
 
 pub async fn demo(settings: &Settings) -> LessonResult {
@@ -136,38 +136,29 @@ pub async fn demo(settings: &Settings) -> LessonResult {
     ));
 
     let client = Client::new();
-    for (name, in_order) in [("buffer_unordered", false), ("buffered", true)] {
-        let timeline = Timeline::new();
-        let started = Instant::now();
-        let results = if in_order {
-            fetch_in_order(&client, &urls, settings.concurrency, &timeline).await
-        } else {
-            fetch_unordered(&client, &urls, settings.concurrency, &timeline).await
-        };
-        let elapsed = started.elapsed();
-        let succeeded = results
-            .iter()
-            .filter(|(_, result)| matches!(result, Ok(status) if status.is_success()))
-            .count();
-        narrate::result(
-            &format!("{name}: first results"),
-            first_numbers(&results, 12),
-        );
-        narrate::result(
-            &format!("{name}: succeeded"),
-            format!("{succeeded} of {}", results.len()),
-        );
-        narrate::result(
-            &format!("{name}: mean requests in flight"),
-            format!(
-                "{:.1} of {}",
-                mean_in_flight(&timeline, elapsed),
-                settings.concurrency
-            ),
-        );
-        narrate::result(&format!("{name}: wall time"), Versus::new(elapsed, ideal));
-        timeline.print();
-    }
+    let timeline = Timeline::new();
+    let started = Instant::now();
+    let results = fetch_unordered(&client, &urls, settings.concurrency, &timeline).await;
+    report(
+        "buffer_unordered",
+        &results,
+        started.elapsed(),
+        &timeline,
+        ideal,
+        settings,
+    );
+
+    let timeline = Timeline::new();
+    let started = Instant::now();
+    let results = fetch_in_order(&client, &urls, settings.concurrency, &timeline).await;
+    report(
+        "buffered",
+        &results,
+        started.elapsed(),
+        &timeline,
+        ideal,
+        settings,
+    );
     narrate::say(
         "Both keep the same bound. buffered hands results back in order by holding finished \
          ones until everything before them is done, and a held result keeps its slot: the \
@@ -175,6 +166,39 @@ pub async fn demo(settings: &Settings) -> LessonResult {
          the consumer truly needs input order as it goes.",
     );
     Ok(())
+}
+
+/// Prints how one way of running the batch went, and its timeline.
+fn report(
+    name: &str,
+    results: &[Numbered],
+    elapsed: Duration,
+    timeline: &Timeline,
+    ideal: Duration,
+    settings: &Settings,
+) {
+    let succeeded = results
+        .iter()
+        .filter(|(_, result)| matches!(result, Ok(status) if status.is_success()))
+        .count();
+    narrate::result(
+        &format!("{name}: first results"),
+        first_numbers(results, 12),
+    );
+    narrate::result(
+        &format!("{name}: succeeded"),
+        format!("{succeeded} of {}", results.len()),
+    );
+    narrate::result(
+        &format!("{name}: mean requests in flight"),
+        format!(
+            "{:.1} of {}",
+            mean_in_flight(timeline, elapsed),
+            settings.concurrency
+        ),
+    );
+    narrate::result(&format!("{name}: wall time"), Versus::new(elapsed, ideal));
+    timeline.print();
 }
 
 /// `#3 #1 #2 ...`: the numbers of the first `count` results, in the order they came back.
