@@ -12,12 +12,13 @@
 //! come from a sync helper with a runtime inside, called from async code. In async code, `.await`
 //! the async version instead; if the sync helper is all you have, call it inside `spawn_blocking`.
 
-use std::any::Any;
 use std::io;
 use std::sync::Once;
 use std::time::Duration;
 
+use lesson_kit::http::get_status;
 use lesson_kit::measure::{format_duration, ideal_io_time, median};
+use lesson_kit::narrate::panic_message;
 use lesson_kit::{LessonResult, LocalServer, ServerConfig, Versus, narrate, system};
 use reqwest::{Client, StatusCode};
 use tokio::runtime::{Handle, Runtime};
@@ -25,14 +26,6 @@ use tokio::time::Instant;
 
 use crate::settings::Settings;
 use crate::{current_thread_runtime, multi_thread_runtime};
-
-/// GETs `url` and returns the status once the whole answer has arrived.
-pub async fn get_status(client: &Client, url: &str) -> Result<StatusCode, reqwest::Error> {
-    let response = client.get(url).send().await?;
-    let status = response.status();
-    response.bytes().await?;
-    Ok(status)
-}
 
 // ANCHOR: sync_client
 /// An HTTP client for sync code, with an async client inside. It keeps one runtime (and one
@@ -136,17 +129,6 @@ fn keep_expected_panics_quiet() {
             }
         }));
     });
-}
-
-/// The text a panic was raised with: `panic!("...")` carries a `&str` or a `String`.
-fn panic_message(payload: &(dyn Any + Send)) -> String {
-    if let Some(text) = payload.downcast_ref::<&str>() {
-        text.to_string()
-    } else if let Some(text) = payload.downcast_ref::<String>() {
-        text.clone()
-    } else {
-        "(a panic without a message)".to_string()
-    }
 }
 
 /// The median time to build a runtime with `build`, from `samples` builds.

@@ -2,10 +2,11 @@
 //!
 //! `spawn_blocking` is built for *waiting*: its pool starts a new thread for every job that finds
 //! no idle one, up to 512, because a waiting thread costs little. CPU work is different: two cores
-//! run two hashes at a time however many threads there are. Eight CPU jobs on `spawn_blocking`
-//! get eight threads that take turns on the cores, so all eight finish late, near the end.
-//! rayon keeps one thread per core and a queue: the same eight jobs run two at a time, the first
-//! results arrive after one job's time, and the total is the same.
+//! run two hashes at a time however many threads there are. Give `spawn_blocking` more CPU jobs
+//! than cores and each gets a thread; the threads take turns on the cores, so every job finishes
+//! late, near the end. rayon keeps one thread per core and a queue: the same jobs run a core's
+//! worth at a time, the first results arrive after one job's time, and the total is the same.
+//! (With no more jobs than cores, the two behave alike: every job has a core to itself.)
 //!
 //! rayon knows nothing of async, so the bridge is a `tokio::sync::oneshot` channel: the job sends
 //! its result, and the task awaits the receiver, which hands the runtime's thread back meanwhile.
@@ -24,14 +25,13 @@ use std::thread::ThreadId;
 use std::time::Duration;
 
 use futures::future::try_join_all;
-use lesson_kit::measure::{format_duration, ideal_cpu_time, median};
+use lesson_kit::measure::{format_duration, ideal_cpu_time, median, timed};
 use lesson_kit::{LessonResult, Timeline, Versus, narrate, system};
 use tokio::sync::oneshot::{self, error::RecvError};
-use tokio::time::Instant;
 
 use crate::current_thread_runtime;
-use crate::heartbeat::watch_on;
 use crate::settings::Settings;
+use crate::watch::{Watched, watch_on};
 use crate::work::sha256_rounds;
 
 // ANCHOR: on_rayon
@@ -114,15 +114,9 @@ pub fn first_result_after(timeline: &Timeline) -> Duration {
 }
 
 pub fn demo(settings: &Settings, buffer: &Arc<Vec<u8>>) -> LessonResult {
+    let (jobs, cores) = (settings.jobs, system::available_cores());
     narrate::section(3, "CPU-heavy work: rayon, and a oneshot back to async");
-    narrate::claim(&format!(
-        "{jobs} hashing jobs finish in about the same total time on spawn_blocking and on \
-         rayon, and neither stalls the heartbeat; but spawn_blocking runs {jobs} threads on \
-         {cores} cores, so every job finishes late, while rayon runs {cores} at a time and \
-         delivers the first result after one job's time.",
-        jobs = settings.jobs,
-        cores = system::available_cores()
-    ));
+    narrate::claim(&claim(jobs, cores));
     narrate::python(
         "loop.run_in_executor(ProcessPoolExecutor(), ...): Python needs processes for CPU \
          work because of the GIL; Rust needs only threads, and rayon's pool is the \
@@ -131,15 +125,10 @@ pub fn demo(settings: &Settings, buffer: &Arc<Vec<u8>>) -> LessonResult {
     narrate::code(include_str!("cpu.rs"), "on_rayon");
     narrate::code(include_str!("cpu.rs"), "jobs");
 
-    let cores = system::available_cores();
     let rounds = settings.rounds();
     // One job on this thread first (the median of three): the single-core time that the ideal
     // is worked out from.
-    let one_job = median(&[0, 1, 2].map(|_| {
-        let started = Instant::now();
-        sha256_rounds(buffer, rounds);
-        started.elapsed()
-    }));
+    let one_job = median(&[0, 1, 2].map(|_| timed(|| sha256_rounds(buffer, rounds)).1));
     narrate::result(
         &format!(
             "one job (SHA-256 of {} MiB) on one core, median of 3",
@@ -148,49 +137,82 @@ pub fn demo(settings: &Settings, buffer: &Arc<Vec<u8>>) -> LessonResult {
         format_duration(one_job),
     );
     // A job runs on one core at a time, so fewer jobs than cores leave some cores idle.
-    let ideal = ideal_cpu_time(one_job * settings.jobs as u32, cores.min(settings.jobs));
+    let ideal = ideal_cpu_time(one_job * jobs as u32, cores.min(jobs));
 
     let runtime = current_thread_runtime()?;
     runtime.block_on(async {
-        for way in ["spawn_blocking", "rayon"] {
-            let timeline = Timeline::new();
-            let running = async {
-                if way == "rayon" {
-                    jobs_on_rayon(buffer, rounds, settings.jobs, &timeline).await
-                } else {
-                    jobs_on_spawn_blocking(buffer, rounds, settings.jobs, &timeline).await
-                }
-            };
-            let watched = watch_on(timeline.clone(), settings.period, "all jobs", running).await;
-            let done = watched.output?;
-            narrate::result(
-                &format!("{way}: wall time"),
-                Versus::new(watched.elapsed, ideal),
-            );
-            narrate::result(
-                &format!("{way}: threads that ran a job"),
-                threads_used(&done),
-            );
-            narrate::result(
-                &format!("{way}: first result after"),
-                format_duration(first_result_after(&timeline)),
-            );
-            narrate::result(&format!("{way}: heartbeat"), watched.beats.summary());
-            timeline.print();
-        }
-        LessonResult::Ok(())
+        let timeline = Timeline::new();
+        let running = jobs_on_spawn_blocking(buffer, rounds, jobs, &timeline);
+        let watched = watch_on(timeline.clone(), settings.period, "all jobs", running).await;
+        report("spawn_blocking", watched, &timeline, ideal)?;
+
+        let timeline = Timeline::new();
+        let running = jobs_on_rayon(buffer, rounds, jobs, &timeline);
+        let watched = watch_on(timeline.clone(), settings.period, "all jobs", running).await;
+        report("rayon", watched, &timeline, ideal)
     })?;
+    if jobs > cores {
+        narrate::say(
+            "Same throughput, different latency: with more CPU jobs than cores, a queue (rayon) \
+             finishes jobs one by one, while a thread per job (spawn_blocking) makes them all \
+             share the cores and finish together at the end.",
+        );
+    }
     narrate::say(
-        "Same throughput, different latency: with more CPU jobs than cores, a queue (rayon) \
-         finishes jobs one by one, while a thread per job (spawn_blocking) makes them all \
-         share the cores and finish together at the end. Keep spawn_blocking for waiting, \
-         rayon for computing, and a plain std::thread for work that never ends.",
+        "Keep spawn_blocking for waiting, rayon for computing, and a plain std::thread for \
+         work that never ends.",
     );
+    Ok(())
+}
+
+/// The claim, worded from what this run will do: the two pools differ only when there are more
+/// jobs than cores.
+fn claim(jobs: usize, cores: usize) -> String {
+    if jobs > cores {
+        format!(
+            "{jobs} hashing jobs finish in about the same total time on spawn_blocking and on \
+             rayon, and neither stalls the heartbeat. But spawn_blocking runs {jobs} threads on \
+             {cores} cores, so every job finishes late, while rayon runs {cores} at a time and \
+             delivers the first result after one job's time."
+        )
+    } else {
+        format!(
+            "{jobs} hashing jobs on {cores} cores: with no more jobs than cores, spawn_blocking \
+             and rayon both give every job a core of its own, finish together after one job's \
+             time, and neither stalls the heartbeat. (With --jobs above {cores} they part ways.)"
+        )
+    }
+}
+
+/// Prints how one pool ran the jobs, and its chart.
+fn report(
+    way: &str,
+    watched: Watched<LessonResult<Vec<JobDone>>>,
+    timeline: &Timeline,
+    ideal: Duration,
+) -> LessonResult {
+    let done = watched.output?;
+    narrate::result(
+        &format!("{way}: wall time"),
+        Versus::new(watched.elapsed, ideal),
+    );
+    narrate::result(
+        &format!("{way}: threads that ran a job"),
+        threads_used(&done),
+    );
+    narrate::result(
+        &format!("{way}: first result after"),
+        format_duration(first_result_after(timeline)),
+    );
+    narrate::result(&format!("{way}: heartbeat"), watched.beats.summary());
+    timeline.print();
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
+    use tokio::time::Instant;
+
     use super::*;
 
     fn small_buffer() -> Arc<Vec<u8>> {

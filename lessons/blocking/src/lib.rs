@@ -2,9 +2,14 @@
 //!
 //! Run it with `cargo run -p lesson-blocking` (add `-- --help` for the flags). Each module is one
 //! section of the lesson and one page of the book's chapter; read them in this order, after the
-//! two tools every section uses: [`heartbeat`] and [`work`].
+//! two tools every section uses: [`watch`] (work run beside the kit's heartbeat) and [`work`].
+//!
+//! 1. [`stall`]: blocking code inside async code stops every task on its thread.
+//! 2. [`offload`]: `spawn_blocking` moves blocking work off the runtime.
+//! 3. [`cpu`]: CPU-heavy work belongs on rayon, awaited over a oneshot channel.
+//! 4. [`bridge`]: the other direction, async code called from sync code.
 
-pub mod heartbeat;
+pub mod watch;
 pub mod work;
 
 pub mod bridge;

@@ -28,10 +28,10 @@ struct Cli {
     /// Sections 1 and 2: how long the blocking wait lasts, in ms [default: 300, quick: 150].
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000))]
     block_ms: Option<u64>,
-    /// Sections 1 to 3: how many MiB one CPU job hashes [default: 256, quick: 64].
+    /// Sections 1 to 3: how many MiB one CPU job hashes [default: 256].
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=4096))]
     job_mib: Option<u64>,
-    /// Section 3: how many CPU jobs run at once [default: 8, quick: 4].
+    /// Section 3: how many CPU jobs run at once [default: twice the number of cores].
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=64))]
     jobs: Option<u64>,
     /// Section 4: how many plain threads call into the runtime [default: 10].

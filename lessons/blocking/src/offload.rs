@@ -19,8 +19,8 @@ use tokio::task::JoinError;
 use tokio::time::Instant;
 
 use crate::current_thread_runtime;
-use crate::heartbeat::watch;
 use crate::settings::Settings;
+use crate::watch::watch;
 use crate::work::{blocking_wait, sha256_rounds};
 
 // ANCHOR: offload
@@ -94,18 +94,17 @@ mod tests {
     //! "Some ticks, versus none" with no clock involved: the blocking call below returns only once
     //! the heartbeat has ticked, so it can finish only if the runtime keeps running beside it.
     use super::*;
-    use crate::heartbeat::Heartbeat;
-    use std::sync::atomic::{AtomicUsize, Ordering};
+    use lesson_kit::heartbeat::Heartbeat;
 
     const MS: Duration = Duration::from_millis(1);
 
-    /// Blocks this thread until `counter` has grown by `wanted`, or until `give_up_after`; returns
-    /// how much it grew.
-    fn block_until_ticks(counter: &AtomicUsize, wanted: usize, give_up_after: Duration) -> usize {
-        let start = counter.load(Ordering::SeqCst);
+    /// Blocks this thread until `heartbeat` has ticked `wanted` more times, or until
+    /// `give_up_after`; returns how many times it ticked.
+    fn block_until_ticks(heartbeat: &Heartbeat, wanted: usize, give_up_after: Duration) -> usize {
+        let start = heartbeat.count();
         let deadline = std::time::Instant::now() + give_up_after;
         loop {
-            let grown = counter.load(Ordering::SeqCst) - start;
+            let grown = heartbeat.count() - start;
             if grown >= wanted || std::time::Instant::now() >= deadline {
                 return grown;
             }
@@ -115,26 +114,23 @@ mod tests {
 
     #[tokio::test]
     async fn in_spawn_blocking_the_heartbeat_ticks_while_it_blocks() {
-        let heartbeat = Heartbeat::start(MS);
-        let counter = heartbeat.counter();
-        let blocking = move || block_until_ticks(&counter, 3, Duration::from_secs(60));
+        let heartbeat = Arc::new(Heartbeat::start(MS));
+        let watched = Arc::clone(&heartbeat);
+        let blocking = move || block_until_ticks(&watched, 3, Duration::from_secs(60));
         let ticks = tokio::task::spawn_blocking(blocking)
             .await
             .expect("no panic");
         // At least three; more if the heartbeat ticked again before the waiter looked.
         assert!(ticks >= 3, "{ticks}");
-        heartbeat.stop();
     }
 
     #[tokio::test]
     async fn on_the_runtime_the_same_call_sees_no_tick() {
         let heartbeat = Heartbeat::start(MS);
         tokio::task::yield_now().await; // let it tick once, so it is surely running
-        let counter = heartbeat.counter();
         // Here it can only give up: the heartbeat needs this very thread to tick.
-        let ticks = block_until_ticks(&counter, 3, 50 * MS);
+        let ticks = block_until_ticks(&heartbeat, 3, 50 * MS);
         assert_eq!(ticks, 0);
-        heartbeat.stop();
     }
 
     #[tokio::test]

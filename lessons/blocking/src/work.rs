@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use lesson_kit::data::hex;
 use sha2::{Digest, Sha256};
 
 /// The buffer every CPU job hashes: 8 MiB of deterministic bytes, hashed as many times as needed.
@@ -20,18 +21,13 @@ pub fn sha256_rounds(buffer: &[u8], rounds: usize) -> String {
     for _ in 0..rounds {
         hasher.update(buffer);
     }
-    hex(&hasher.finalize())
+    hex(hasher.finalize())
 }
 // ANCHOR_END: blocking_work
 
 /// How many rounds of [`BUFFER_LEN`] make a job of `mib` MiB (at least one).
 pub fn rounds_for(mib: usize) -> usize {
     (mib * 1024 * 1024).div_ceil(BUFFER_LEN).max(1)
-}
-
-/// Lower-case hexadecimal, as `sha256sum` prints digests.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 #[cfg(test)]
