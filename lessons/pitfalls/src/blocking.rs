@@ -8,7 +8,8 @@
 //!
 //! The innocent-looking culprit here is parsing a large JSON document in a request handler:
 //! `serde_json::from_slice` has no `.await` in it, so while it runs nothing else can. A heartbeat
-//! task, which should tick every few milliseconds, shows the stall as one long gap.
+//! task (the course kit's), which should tick every few milliseconds, shows the stall as one long
+//! gap.
 //!
 //! The fix is to move the blocking work off the runtime's threads with
 //! `tokio::task::spawn_blocking` (Python's `asyncio.to_thread`) and await its result: the runtime
@@ -16,60 +17,14 @@
 //! work a rayon pool is the better home; `lesson-blocking` compares the two.)
 
 use std::fmt::Write as _;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use std::time::Duration;
 
+use lesson_kit::heartbeat::Heartbeat;
 use lesson_kit::measure::{format_bytes, format_duration};
 use lesson_kit::{LessonResult, Versus, narrate};
 use serde_json::Value;
-use tokio::task::JoinHandle;
-use tokio::time::{Instant, MissedTickBehavior, interval};
-
-/// A task that ticks every `period` and remembers when it did: if the thread it runs on is held
-/// up, its ticks stop, and the gaps between them show for how long.
-pub struct Heartbeat {
-    ticks: Arc<Mutex<Vec<Instant>>>,
-    task: JoinHandle<()>,
-}
-
-impl Heartbeat {
-    pub fn start(period: Duration) -> Heartbeat {
-        let ticks = Arc::new(Mutex::new(Vec::new()));
-        let recorded = Arc::clone(&ticks);
-        let task = tokio::spawn(async move {
-            let mut ticker = interval(period);
-            // After a stall, carry on ticking every `period` instead of catching up in a burst.
-            ticker.set_missed_tick_behavior(MissedTickBehavior::Delay);
-            loop {
-                ticker.tick().await;
-                lock(&recorded).push(Instant::now());
-            }
-        });
-        Heartbeat { ticks, task }
-    }
-
-    /// How many times it has ticked so far.
-    pub fn count(&self) -> usize {
-        lock(&self.ticks).len()
-    }
-
-    /// Stops it and returns the longest time between two ticks (or between the last tick and now).
-    pub fn stop(self) -> Duration {
-        self.task.abort();
-        let mut ticks = lock(&self.ticks).clone();
-        ticks.push(Instant::now());
-        ticks
-            .windows(2)
-            .map(|pair| pair[1] - pair[0])
-            .max()
-            .unwrap_or_default()
-    }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    // A panic while the lock was held leaves the list intact: keep using it.
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
+use tokio::time::Instant;
 
 /// A JSON array of `count` sensor readings, as an upload might carry: always the same bytes.
 pub fn readings_document(count: usize) -> Vec<u8> {
@@ -123,7 +78,10 @@ pub async fn demo(readings: usize, period: Duration) -> LessonResult {
     );
     narrate::python(
         "calling json.loads on a big body inside an async handler stalls the event loop the \
-         same way; the fix there is `await asyncio.to_thread(json.loads, body)`.",
+         same way. `await asyncio.to_thread(json.loads, body)` only half fixes it: json.loads \
+         holds the GIL while it parses, so the event loop gets a turn only when the interpreter \
+         switches threads, every 5 ms (sys.getswitchinterval()). spawn_blocking frees the \
+         runtime's thread completely.",
     );
     let body: Arc<[u8]> = readings_document(readings).into();
     narrate::say(&format!(
@@ -139,7 +97,7 @@ pub async fn demo(readings: usize, period: Duration) -> LessonResult {
     let count = handle_upload_blocking(&body).await?;
     let parse_time = started.elapsed();
     tokio::time::sleep(period * 3).await;
-    let stall = heartbeat.stop();
+    let stall = heartbeat.stop().longest_gap();
     narrate::result(
         "parsed in place",
         format!("{count} readings in {}", format_duration(parse_time)),
@@ -154,7 +112,7 @@ pub async fn demo(readings: usize, period: Duration) -> LessonResult {
     let count = handle_upload(Arc::clone(&body)).await?;
     let parse_time = started.elapsed();
     tokio::time::sleep(period * 3).await;
-    let gap = heartbeat.stop();
+    let gap = heartbeat.stop().longest_gap();
     narrate::result(
         "parsed with spawn_blocking",
         format!("{count} readings in {}", format_duration(parse_time)),

@@ -3,8 +3,9 @@
 //! A `reqwest::Client` is a connection pool: it keeps connections open and reuses them, so only
 //! the first request to a server pays for connecting (and, over HTTPS, for the TLS handshake,
 //! which costs far more than the request itself). A client created for each request throws that
-//! away: one new connection per request, and a socket left behind in TIME_WAIT for each. Create
-//! one client and share it (it is cheap to clone: clones share the pool).
+//! away: one new connection per request, and a socket left behind in TIME_WAIT for each.
+//! lesson-semaphores (section 4) measures what that costs; here is the symptom, counted by the
+//! server. Create one client and share it (it is cheap to clone: clones share the pool).
 //!
 //! The pool's connections are driven by tasks spawned on the runtime that opened them. Share one
 //! client across two runtimes (a `static` client used by several `#[tokio::test]`s, each with a
@@ -15,85 +16,35 @@
 
 use std::time::Duration;
 
-use futures::stream::{self, StreamExt};
-use lesson_kit::measure::{format_duration, ideal_io_time};
+use lesson_kit::http::{Tally, get_status};
+use lesson_kit::measure::format_duration;
 use lesson_kit::narrate::error_chain;
-use lesson_kit::{LessonResult, LocalServer, ServerConfig, Versus, narrate};
-use reqwest::Client;
+use lesson_kit::{LessonResult, LocalServer, ServerConfig, narrate};
+use reqwest::{Client, StatusCode};
 use tokio::sync::oneshot;
 use tokio::time::Instant;
 
-/// GETs `url` and reads the body.
-async fn get(client: &Client, url: &str) -> Result<(), reqwest::Error> {
-    client
-        .get(url)
-        .send()
-        .await?
-        .error_for_status()?
-        .bytes()
-        .await?;
-    Ok(())
-}
-
 // ANCHOR: per_request
-/// A new client, and so a new connection, for every request.
-pub async fn client_per_request(urls: &[String], concurrency: usize) -> Vec<reqwest::Result<()>> {
-    stream::iter(urls)
-        .map(|url| async move { get(&Client::new(), url).await })
-        .buffer_unordered(concurrency)
-        .collect()
-        .await
+/// A new client, so a new pool and a new connection, for every request.
+pub async fn client_per_request(url: &str, requests: usize) -> Tally {
+    let mut tally = Tally::default();
+    for _ in 0..requests {
+        tally.add(&get_status(&Client::new(), url).await);
+    }
+    tally
 }
 // ANCHOR_END: per_request
 
 // ANCHOR: shared
-/// One client for every request: its pool reuses a handful of connections.
-pub async fn shared_client(
-    client: &Client,
-    urls: &[String],
-    concurrency: usize,
-) -> Vec<reqwest::Result<()>> {
-    stream::iter(urls)
-        .map(|url| get(client, url))
-        .buffer_unordered(concurrency)
-        .collect()
-        .await
+/// One client for every request: its pool keeps the connection open for the next one.
+pub async fn shared_client(client: &Client, url: &str, requests: usize) -> Tally {
+    let mut tally = Tally::default();
+    for _ in 0..requests {
+        tally.add(&get_status(client, url).await);
+    }
+    tally
 }
 // ANCHOR_END: shared
-
-/// What one way of sending the requests cost, as the server saw it.
-#[derive(Debug, Clone, Copy)]
-pub struct Cost {
-    pub elapsed: Duration,
-    pub connections: u64,
-    pub failures: usize,
-}
-
-pub async fn compare_clients(
-    server: &LocalServer,
-    requests: usize,
-    concurrency: usize,
-    delay: Duration,
-) -> (Cost, Cost) {
-    let urls = vec![server.url(&format!("/delay/{}", delay.as_millis())); requests];
-    server.reset_stats();
-    let started = Instant::now();
-    let results = client_per_request(&urls, concurrency).await;
-    let per_request = Cost {
-        elapsed: started.elapsed(),
-        connections: server.stats().connections,
-        failures: results.iter().filter(|result| result.is_err()).count(),
-    };
-    server.reset_stats();
-    let started = Instant::now();
-    let results = shared_client(&Client::new(), &urls, concurrency).await;
-    let shared = Cost {
-        elapsed: started.elapsed(),
-        connections: server.stats().connections,
-        failures: results.iter().filter(|result| result.is_err()).count(),
-    };
-    (per_request, shared)
-}
 
 /// How long the request that goes out on the shared connection waits for its answer: long
 /// enough that the other runtime surely ends first.
@@ -109,7 +60,7 @@ pub async fn two_runtimes(
     here: &Client,
     there: Client,
     server: &LocalServer,
-) -> LessonResult<reqwest::Result<()>> {
+) -> LessonResult<reqwest::Result<StatusCode>> {
     // ANCHOR: other_runtime
     let (connected, connected_rx) = oneshot::channel();
     let (finish, finish_rx) = oneshot::channel::<()>();
@@ -119,7 +70,7 @@ pub async fn two_runtimes(
             .enable_all()
             .build()?;
         runtime.block_on(async {
-            get(&there, &url).await?; // opens a connection, driven by a task of this runtime
+            get_status(&there, &url).await?; // opens a connection, driven by a task of this runtime
             let _ = connected.send(()); // if no one listens any more, there is no one to tell
             let _ = finish_rx.await; // this "test" goes on until told to finish
             Ok(())
@@ -139,7 +90,7 @@ pub async fn two_runtimes(
 
     // ANCHOR: reuse
     let slow = server.url(&format!("/delay/{}", SLOW_ANSWER.as_millis()));
-    let request = get(here, &slow); // with a shared pool: the other runtime's connection
+    let request = get_status(here, &slow); // with a shared pool: the other runtime's connection
     let other_runtime_ends = async {
         server.wait_until(|stats| stats.in_flight == 1).await; // our request has arrived...
         let _ = finish.send(()); // ...and now the other "test" finishes
@@ -150,14 +101,14 @@ pub async fn two_runtimes(
     Ok(result)
 }
 
-pub async fn demo(requests: usize, concurrency: usize, delay: Duration) -> LessonResult {
+pub async fn demo(requests: usize) -> LessonResult {
     narrate::section(
         4,
         "A client per request; a client that outlives its runtime",
     );
     narrate::claim(
         "A client created per request opens a connection per request, where one shared client \
-         reuses a few. And a client whose connections belong to a runtime that shuts down fails \
+         reuses one. And a client whose connections belong to a runtime that shuts down fails \
          its requests with 'runtime dropped the dispatch task'.",
     );
     narrate::python(
@@ -167,30 +118,16 @@ pub async fn demo(requests: usize, concurrency: usize, delay: Duration) -> Lesso
     narrate::code(include_str!("clients.rs"), "per_request");
     narrate::code(include_str!("clients.rs"), "shared");
     let server = LocalServer::start(ServerConfig::default())?;
-    let (per_request, shared) = compare_clients(&server, requests, concurrency, delay).await;
-    let ideal = ideal_io_time(requests, delay, concurrency);
+    let url = server.url("/delay/0");
     narrate::say(&format!(
-        "{requests} GETs of /delay/{}, {concurrency} at a time, each way:",
-        delay.as_millis()
+        "{requests} GETs of /delay/0, one after another, each way (lesson-semaphores measures \
+         what the difference costs):"
     ));
-    for (label, cost) in [
-        ("client per request", per_request),
-        ("one shared client", shared),
-    ] {
-        narrate::result(
-            label,
-            format!(
-                "{} connections, {} failed, {}",
-                cost.connections,
-                cost.failures,
-                Versus::new(cost.elapsed, ideal)
-            ),
-        );
-    }
-    narrate::say(
-        "On 127.0.0.1 a connection is cheap; across a network, and above all over HTTPS, each \
-         new one costs a round trip or three before the request can even start.",
-    );
+    let per_request = client_per_request(&url, requests).await;
+    report("client per request", &per_request, &server);
+    server.reset_stats();
+    let shared = shared_client(&Client::new(), &url, requests).await;
+    report("one shared client", &shared, &server);
 
     narrate::say(
         "Now one client shared by two runtimes, as a `static` client shared by two \
@@ -206,7 +143,7 @@ pub async fn demo(requests: usize, concurrency: usize, delay: Duration) -> Lesso
     narrate::result(
         "one client, cloned into both runtimes",
         match &result {
-            Ok(()) => "succeeded (this time: in real tests the failure depends on timing)".into(),
+            Ok(_) => "succeeded (this time: in real tests the failure depends on timing)".into(),
             Err(error) => format!(
                 "failed after {} (the answer was due after {}): {}",
                 format_duration(failed_after),
@@ -219,7 +156,7 @@ pub async fn demo(requests: usize, concurrency: usize, delay: Duration) -> Lesso
     narrate::result(
         "a client of each runtime's own",
         match &result {
-            Ok(()) => "succeeded".to_string(),
+            Ok(_) => "succeeded".to_string(),
             Err(error) => format!("failed: {}", error_chain(error)),
         },
     );
@@ -231,6 +168,20 @@ pub async fn demo(requests: usize, concurrency: usize, delay: Duration) -> Lesso
     Ok(())
 }
 
+/// `100 connections for 100 requests, 0 failed`, as the server counted them.
+fn report(label: &str, tally: &Tally, server: &LocalServer) {
+    let connections = server.stats().connections;
+    let plural = if connections == 1 { "" } else { "s" };
+    narrate::result(
+        label,
+        format!(
+            "{connections} connection{plural} for {} requests, {} failed",
+            tally.total(),
+            tally.total() - tally.succeeded()
+        ),
+    );
+}
+
 #[cfg(test)]
 mod tests {
     //! Real sockets and real time: the checks are on the server's counters and the errors.
@@ -239,10 +190,15 @@ mod tests {
     #[tokio::test]
     async fn a_client_per_request_opens_a_connection_per_request() {
         let server = LocalServer::start(ServerConfig::default()).expect("server");
-        let (per_request, shared) = compare_clients(&server, 20, 5, Duration::ZERO).await;
-        assert_eq!(per_request.failures + shared.failures, 0);
-        assert_eq!(per_request.connections, 20);
-        assert!(shared.connections <= 5, "{shared:?}");
+        let url = server.url("/delay/0");
+        let tally = client_per_request(&url, 20).await;
+        assert_eq!(tally.succeeded(), 20, "{tally}");
+        assert_eq!(server.stats().connections, 20);
+
+        server.reset_stats();
+        let tally = shared_client(&Client::new(), &url, 20).await;
+        assert_eq!(tally.succeeded(), 20, "{tally}");
+        assert_eq!(server.stats().connections, 1);
     }
 
     #[tokio::test]

@@ -29,9 +29,6 @@ struct Cli {
     /// Section 4: how many GET requests each client sends [default: 500, quick: 100].
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000))]
     requests: Option<u64>,
-    /// Section 4: how many requests may be in flight at once [default: 50, quick: 20].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=200))]
-    concurrency: Option<u64>,
 }
 
 impl Cli {
@@ -50,9 +47,6 @@ impl Cli {
         }
         if let Some(requests) = self.requests {
             settings.requests = requests as usize;
-        }
-        if let Some(concurrency) = self.concurrency {
-            settings.concurrency = concurrency as usize;
         }
         settings
     }
@@ -93,7 +87,7 @@ async fn run(cli: &Cli) -> LessonResult {
         mutex_guard::demo(settings.tasks, settings.latency).await?;
     }
     if cli.runs(4) {
-        clients::demo(settings.requests, settings.concurrency, settings.delay).await?;
+        clients::demo(settings.requests).await?;
     }
     if cli.runs(5) {
         swallowed::demo().await?;

@@ -159,9 +159,7 @@ pub async fn demo(tasks: usize, latency: Duration) -> LessonResult {
     );
     narrate::code(CASE, "mistake");
     narrate::say("rustc says (from this lesson's tests/ui, checked by trybuild):");
-    for line in COMPILER_SAYS.lines() {
-        println!("    {line}");
-    }
+    narrate::compiler_output(COMPILER_SAYS);
     narrate::result(
         "the mistake",
         "refused at compile time: the guard is not Send",

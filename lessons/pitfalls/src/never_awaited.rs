@@ -70,9 +70,7 @@ pub async fn demo() {
     narrate::say("The plain version of the mistake does not even compile in this course:");
     narrate::code(CASE, "mistake");
     narrate::say("rustc says (from this lesson's tests/ui, checked by trybuild):");
-    for line in COMPILER_SAYS.lines() {
-        println!("    {line}");
-    }
+    narrate::compiler_output(COMPILER_SAYS);
     narrate::result(
         "caught by the compiler",
         "the plain statement (unused_must_use); `let _ =` only by clippy::let_underscore_future",

@@ -15,10 +15,6 @@ pub struct Settings {
     pub latency: Duration,
     /// Section 4: how many GET requests each client sends.
     pub requests: usize,
-    /// Section 4: how many of them may be in flight at once.
-    pub concurrency: usize,
-    /// Section 4: how long the local server takes to answer each one.
-    pub delay: Duration,
     /// Section 6: how many readings the sensor sends.
     pub lines: usize,
     /// Section 6: how often the reading loop ticks its status report.
@@ -36,8 +32,6 @@ impl Settings {
             tasks: 10,
             latency: Duration::from_millis(100),
             requests: 500,
-            concurrency: 50,
-            delay: Duration::from_millis(20),
             lines: 8,
             tick: Duration::from_millis(100),
             answer_after: Duration::from_millis(500),
@@ -52,8 +46,6 @@ impl Settings {
             tasks: 10,
             latency: Duration::from_millis(50),
             requests: 100,
-            concurrency: 20,
-            delay: Duration::from_millis(20),
             lines: 4,
             tick: Duration::from_millis(40),
             answer_after: Duration::from_millis(200),

@@ -15,6 +15,7 @@
 //! the lot (it cancels the rest by dropping them).
 
 use futures::future::join_all;
+use lesson_kit::narrate::panic_message;
 use lesson_kit::{LessonResult, LocalServer, ServerConfig, narrate};
 use reqwest::Client;
 use tokio::task::JoinSet;
@@ -55,7 +56,7 @@ pub async fn total_checked(prices: &[&'static str]) -> Result<u64, String> {
         match outcome {
             Ok(cents) => total += cents,
             Err(error) if error.is_panic() => {
-                let message = panic_message(error.into_panic());
+                let message = panic_message(&*error.into_panic());
                 return Err(format!("a task panicked: {message}")); // dropping `tasks` aborts the rest
             }
             Err(error) => return Err(format!("a task was cancelled: {error}")),
@@ -64,17 +65,6 @@ pub async fn total_checked(prices: &[&'static str]) -> Result<u64, String> {
     Ok(total)
 }
 // ANCHOR_END: checked
-
-/// The text a panic carried (`panic!("...")` and `expect("...")` carry a string).
-fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
-    match payload.downcast::<String>() {
-        Ok(message) => *message,
-        Err(payload) => match payload.downcast::<&str>() {
-            Ok(message) => (*message).to_string(),
-            Err(_) => "(a panic without a message)".to_string(),
-        },
-    }
-}
 
 // ANCHOR: flattened
 /// GETs every URL and counts the successes... or so it says.

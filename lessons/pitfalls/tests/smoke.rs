@@ -21,7 +21,8 @@ fn quick_run_shows_every_pitfall_and_its_fix() {
         "→ fix 1, lock only for the update: total 10 of 10",
         "→ scoped the wrong way: total 1 of 10: 9 updates lost",
         "→ fix 2, tokio::sync::Mutex held across the call: total 10 of 10",
-        "→ client per request: 100 connections, 0 failed",
+        "→ client per request: 100 connections for 100 requests, 0 failed",
+        "→ one shared client: 1 connection for 100 requests, 0 failed",
         "runtime dropped the dispatch task",
         "→ a client of each runtime's own: succeeded",
         "→ total, panics ignored: 4493 cents",
@@ -54,7 +55,7 @@ fn one_section_runs_alone() {
 fn bad_flags_are_refused_clearly() {
     for (args, expected) in [
         (&["--section", "8"][..], "8 is not in 1..=7"),
-        (&["--concurrency", "0"][..], "0 is not in 1..=200"),
+        (&["--requests", "0"][..], "0 is not in 1..=10000"),
         (&["--readings", "0"][..], "0 is not in 1..=5000000"),
         (&["--tasks", "ten"][..], "invalid digit"),
     ] {
