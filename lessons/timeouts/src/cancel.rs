@@ -18,13 +18,13 @@
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use lesson_kit::http::get_status;
 use lesson_kit::measure::format_duration;
 use lesson_kit::{LessonResult, LocalServer, ServerConfig, Versus, narrate};
 use reqwest::Client;
 use tokio::time::{Instant, timeout};
 
 use crate::Settings;
-use crate::deadline::get;
 
 /// A list of what happened and when (measured from the log's creation), shared by the work and
 /// whoever watches it.
@@ -218,7 +218,7 @@ async fn dropping_reaches_the_server(settings: &Settings) -> LessonResult {
         format_duration(limit)
     ));
     let started = Instant::now();
-    let outcome = timeout(limit, get(&client, &url)).await;
+    let outcome = timeout(limit, get_status(&client, &url)).await;
     if outcome.is_ok() {
         return Err("the slow request answered before its time-out: a bug in this lesson".into());
     }
@@ -314,7 +314,7 @@ mod tests {
         let client = Client::new();
         // Boxed, so that it can be dropped by hand once the server holds it.
         let url = server.url("/delay/60000");
-        let mut request = Box::pin(get(&client, &url));
+        let mut request = Box::pin(get_status(&client, &url));
         tokio::select! {
             _ = &mut request => panic!("the server answered a 60 s delay"),
             _ = server.wait_until(|stats| stats.in_flight == 1) => {}

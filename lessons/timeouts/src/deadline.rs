@@ -19,6 +19,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use futures::future::join_all;
+use lesson_kit::http::get_status;
 use lesson_kit::measure::format_duration;
 use lesson_kit::{LessonResult, LocalServer, ServerConfig, Timeline, Versus, narrate};
 use reqwest::{Client, StatusCode};
@@ -26,14 +27,6 @@ use tokio::time::error::Elapsed;
 use tokio::time::{Instant, timeout};
 
 use crate::Settings;
-
-/// GETs `url` and reads the whole body: the request isn't over until the body has arrived.
-pub async fn get(client: &Client, url: &str) -> Result<StatusCode, reqwest::Error> {
-    let response = client.get(url).send().await?;
-    let status = response.status();
-    response.bytes().await?;
-    Ok(status)
-}
 
 /// What came of one call made under a time limit.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,10 +42,10 @@ pub enum Answer {
 // ANCHOR: one_call
 /// One GET with a time limit.
 pub async fn get_within(client: &Client, url: &str, limit: Duration) -> Answer {
-    match timeout(limit, get(client, url)).await {
+    match timeout(limit, get_status(client, url)).await {
         Ok(Ok(status)) => Answer::InTime(status),
         Ok(Err(error)) => Answer::Failed(error.to_string()), // failed, but in time
-        Err(_elapsed) => Answer::TimedOut,                   // `get` was dropped unfinished
+        Err(_elapsed) => Answer::TimedOut,                   // the GET was dropped unfinished
     }
 }
 // ANCHOR_END: one_call
@@ -75,12 +68,18 @@ pub async fn a_limit_for_each_call<F: Future>(
 }
 // ANCHOR_END: batch_limits
 
-/// Delays for a batch of `count` requests, spread evenly from a tenth of `limit` to almost twice
-/// it, so about half finish in time. None lands on the limit itself, where the outcome would be a
-/// coin toss.
+/// Delays for a batch of `count` requests, spread evenly between zero and twice `limit`, so about
+/// half finish in time. None lands on the limit itself, where the outcome would be a coin toss:
+/// the delays sit in the middle of an even number of equal slots, and an odd count leaves out the
+/// first slot past the limit (so 3 requests under a 500 ms limit wait 125, 375 and 875 ms).
 pub fn batch_delays(count: usize, limit: Duration) -> Vec<Duration> {
-    (0..count)
-        .map(|index| limit.mul_f64(2.0 * (index as f64 + 0.5) / count as f64))
+    let odd = !count.is_multiple_of(2);
+    let slots = count + usize::from(odd);
+    let first_past_the_limit = slots / 2;
+    let middle_of = |slot: usize| limit.mul_f64(2.0 * (slot as f64 + 0.5) / slots as f64);
+    (0..slots)
+        .filter(|&slot| !(odd && slot == first_past_the_limit))
+        .map(middle_of)
         .collect()
 }
 
@@ -137,7 +136,7 @@ pub async fn demo(settings: &Settings) -> LessonResult {
         .collect();
 
     let started = Instant::now();
-    let calls = urls.iter().map(|url| get(&client, url)).collect();
+    let calls = urls.iter().map(|url| get_status(&client, url)).collect();
     let whole = one_limit_for_the_batch(calls, limit).await;
     let elapsed = started.elapsed();
     let kept = whole.map_or(0, |answers| answers.len());
@@ -157,7 +156,7 @@ pub async fn demo(settings: &Settings) -> LessonResult {
         .zip(&delays)
         .map(|(url, delay)| {
             let label = format!("answer in {}", format_duration(*delay));
-            timeline.measure(label, get(&client, url))
+            timeline.measure(label, get_status(&client, url))
         })
         .collect();
     let each = a_limit_for_each_call(calls, limit).await;
@@ -203,6 +202,23 @@ mod tests {
         assert_eq!(delays[9], 950 * MS);
         assert_eq!(delays.iter().filter(|&&delay| delay < 500 * MS).count(), 5);
         assert!(!delays.contains(&(500 * MS)));
+    }
+
+    #[test]
+    fn an_odd_batch_keeps_clear_of_the_limit_too() {
+        assert_eq!(batch_delays(3, 500 * MS), [125 * MS, 375 * MS, 875 * MS]);
+        assert_eq!(batch_delays(1, 500 * MS), [250 * MS]);
+        for count in [5, 7, 9, 11] {
+            let delays = batch_delays(count, 500 * MS);
+            assert_eq!(delays.len(), count);
+            // Every delay is half a slot or more away from the limit.
+            let margin = (500 * MS) / (count as u32 + 1);
+            for delay in &delays {
+                let distance = delay.abs_diff(500 * MS);
+                assert!(distance >= margin, "{count} requests: {delays:?}");
+            }
+            assert!(delays.is_sorted(), "{delays:?}");
+        }
     }
 
     #[tokio::test(start_paused = true)]

@@ -21,6 +21,7 @@
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
+use lesson_kit::http::get_status;
 use lesson_kit::measure::format_duration;
 use lesson_kit::narrate::error_chain;
 use lesson_kit::{LessonResult, LocalServer, ServerConfig, Versus, narrate};
@@ -29,7 +30,6 @@ use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::time::{Instant, timeout};
 
 use crate::Settings;
-use crate::deadline::get;
 
 /// How long a connection to 127.0.0.1 may take before we conclude it will never be answered. A
 /// connection that is going to succeed on loopback takes microseconds, even on a busy machine.
@@ -77,7 +77,7 @@ impl Unanswered {
     }
 }
 
-/// What one request came to, and how long it took to get there.
+/// What one request came to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
     Answered(u16),
@@ -121,8 +121,10 @@ pub async fn demo(settings: &Settings) -> LessonResult {
          request, slow server and dead host alike.",
     );
     narrate::python(
-        "httpx.Timeout(10.0, connect=2.0), or requests.get(url, timeout=(2.0, 10.0)): \
-         the same two limits.",
+        "requests.get(url, timeout=(2.0, 10.0)) and httpx.Timeout(10.0, connect=2.0) set the \
+         connect limit, but their 10 s is no whole-request limit: it bounds each read (httpx: \
+         each read, write and wait for a pooled connection), like reqwest's read_timeout. The \
+         match for timeout is asyncio.timeout (or wait_for) around the whole call.",
     );
     let connect_limit = settings.limit / 2;
     let request_limit = settings.limit;
@@ -162,7 +164,7 @@ pub async fn demo(settings: &Settings) -> LessonResult {
                 continue;
             };
             let started = Instant::now();
-            let result = get(client, url).await;
+            let result = get_status(client, url).await;
             let elapsed = started.elapsed();
             let shown = match verdict(&result) {
                 Verdict::Answered(status) => {
@@ -204,7 +206,7 @@ mod tests {
     async fn connect_timeout_lets_a_slow_server_answer() {
         let server = LocalServer::start(ServerConfig::default()).expect("server");
         let [client, _] = clients(50 * MS, Duration::from_secs(60)).expect("clients");
-        let result = get(&client, &server.url("/delay/200")).await;
+        let result = get_status(&client, &server.url("/delay/200")).await;
         assert_eq!(verdict(&result), Verdict::Answered(200));
     }
 
@@ -212,7 +214,7 @@ mod tests {
     async fn timeout_cuts_a_slow_server_short() {
         let server = LocalServer::start(ServerConfig::default()).expect("server");
         let [_, client] = clients(Duration::from_secs(60), 50 * MS).expect("clients");
-        let result = get(&client, &server.url("/delay/60000")).await;
+        let result = get_status(&client, &server.url("/delay/60000")).await;
         assert_eq!(verdict(&result), Verdict::RequestTimedOut);
     }
 
@@ -225,9 +227,9 @@ mod tests {
             .expect("Linux drops connections to a full queue");
         let url = format!("http://{}/", unanswered.addr());
         let [connect_limited, request_limited] = clients(50 * MS, 100 * MS).expect("clients");
-        let connect = get(&connect_limited, &url).await;
+        let connect = get_status(&connect_limited, &url).await;
         assert_eq!(verdict(&connect), Verdict::ConnectTimedOut);
-        let whole = get(&request_limited, &url).await;
+        let whole = get_status(&request_limited, &url).await;
         assert_eq!(verdict(&whole), Verdict::RequestTimedOut);
     }
 }
