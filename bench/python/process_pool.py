@@ -1,4 +1,8 @@
-"""ProcessPoolExecutor + hashlib: SHA-256 over B buffers, on one core and on W worker processes.
+"""An extra, not the original: SHA-256 over B buffers pickled into a ProcessPoolExecutor of W workers.
+
+The original Python lesson hands its pool file *paths* (hash_files.py does that). Here each buffer
+itself crosses to a worker, pickled and written down a pipe, so on a few cores this measures
+mostly the copying, not the hashing; keep its figure labelled as such.
 
 The buffers are the kit server's deterministic `/bytes/{len}/{seed}` for seeds 0 to B-1, the same
 bytes the Rust side hashes, so both sides must print the same digests. They are downloaded once
