@@ -9,7 +9,6 @@
 //! tasks or threads in a fresh process and prints what it cost.
 
 mod areas;
-mod child;
 mod cpu_clock;
 mod machine;
 mod plan;

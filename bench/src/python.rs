@@ -14,7 +14,7 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 
 use crate::BenchResult;
-use crate::child::{Finished, run_within};
+use runner::{Ending, Finished, Limits, Runner};
 
 /// The folder of the Python programs, in the source tree this bench was built from.
 const SCRIPTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/python");
@@ -27,6 +27,10 @@ const INSTALLED_MARKER: &str = "course-bench-requirements.txt";
 const OLDEST: (u32, u32) = (3, 8);
 const QUICK_CHECK: Duration = Duration::from_secs(60);
 const INSTALL_LIMIT: Duration = Duration::from_secs(600);
+/// Bytes kept of the start of what a Python program prints on each stream, and of its end: the
+/// scripts print a line of JSON, pip a few screens at most, and a traceback ends with the error.
+const OUTPUT_CAP: usize = 1 << 20;
+const OUTPUT_TAIL: usize = 64 << 10;
 
 /// Which interpreter to build the environment from.
 #[derive(Debug, Clone)]
@@ -105,7 +109,7 @@ fn check_version(base: &Path) -> Result<(), String> {
         }
     })?;
     // Old Pythons printed their version on stderr.
-    let said = format!("{}{}", finished.stdout, finished.stderr);
+    let said = format!("{}{}", finished.stdout.text, finished.stderr.text);
     let version = parse_version(&said).ok_or_else(|| {
         format!(
             "`{} --version` said {:?}, not a Python version",
@@ -145,13 +149,13 @@ fn create_venv(base: &Path, venv: &Path) -> Result<(), String> {
         INSTALL_LIMIT,
     )
     .map_err(|error| format!("could not run `{} -m venv`: {error}", base.display()))?;
-    if !finished.status.success() {
+    if !finished.ending.success() {
         return Err(format!(
             "`{} -m venv {}` failed (on Debian and Ubuntu the venv module is the package \
              python3-venv): {}",
             base.display(),
             venv.display(),
-            finished.stderr_tail(3)
+            finished.stderr.last_lines(3)
         ));
     }
     Ok(())
@@ -178,7 +182,7 @@ fn install_requirements(interpreter: &Path, venv: &Path) -> Result<(), String> {
         INSTALL_LIMIT,
     )
     .map_err(|error| format!("could not run pip in {}: {error}", venv.display()))?;
-    if !finished.status.success() {
+    if !finished.ending.success() {
         return Err(format!(
             "pip could not install httpx and requests into {} (is the package index \
              reachable?): {}",
@@ -191,13 +195,13 @@ fn install_requirements(interpreter: &Path, venv: &Path) -> Result<(), String> {
 
 /// What pip said went wrong: its `ERROR:` lines, without the retry warnings before them.
 fn pip_complaint(finished: &Finished) -> String {
-    let errors: Vec<&str> = finished
-        .stderr
+    let stderr = finished.stderr.with_gap_marked();
+    let errors: Vec<&str> = stderr
         .lines()
         .filter(|line| line.starts_with("ERROR:"))
         .collect();
     if errors.is_empty() {
-        finished.stderr_tail(1)
+        finished.stderr.last_lines(1)
     } else {
         errors.join(" ")
     }
@@ -214,24 +218,30 @@ fn versions(interpreter: &Path) -> Result<String, String> {
         QUICK_CHECK,
     )
     .map_err(|error| format!("could not run {}: {error}", interpreter.display()))?;
-    if !finished.status.success() {
+    if !finished.ending.success() {
         return Err(format!(
             "{} cannot import httpx and requests: {}",
             interpreter.display(),
-            finished.stderr_tail(1)
+            finished.stderr.last_lines(1)
         ));
     }
-    Ok(finished.stdout.trim().to_string())
+    Ok(finished.stdout.text.trim().to_string())
 }
 
 /// Runs a command to the end; a timeout is an error.
 fn run(command: &mut Command, limit: Duration) -> io::Result<Finished> {
-    run_within(command, limit)?.ok_or_else(|| {
-        io::Error::new(
+    let limits = Limits {
+        timeout: limit,
+        output_cap: OUTPUT_CAP,
+    };
+    let finished = Runner::new(limits).keep_tail(OUTPUT_TAIL).run(command)?;
+    if finished.ending == Ending::TimedOut {
+        return Err(io::Error::new(
             io::ErrorKind::TimedOut,
             format!("still running after {} s, so stopped", limit.as_secs()),
-        )
-    })
+        ));
+    }
+    Ok(finished)
 }
 
 impl Python {
@@ -245,19 +255,19 @@ impl Python {
         let path = Path::new(SCRIPTS).join(script);
         let finished = run(Command::new(&self.interpreter).arg(&path).args(args), limit)
             .map_err(|error| format!("python {script}: {error}"))?;
-        if !finished.status.success() {
+        if !finished.ending.success() {
             return Err(format!(
                 "python {script} {} failed ({}): {}",
                 args.join(" "),
-                finished.status,
-                finished.stderr_tail(3)
+                finished.ending,
+                finished.stderr.last_lines(3)
             )
             .into());
         }
-        serde_json::from_str(finished.stdout.trim()).map_err(|error| {
+        serde_json::from_str(finished.stdout.text.trim()).map_err(|error| {
             format!(
                 "python {script} printed {:?}, not the JSON expected: {error}",
-                finished.stdout
+                finished.stdout.text
             )
             .into()
         })

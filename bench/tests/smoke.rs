@@ -8,24 +8,31 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
-// The bench's own way of running a program within a time limit (std and libc only), so that a
-// bench that hangs fails this test instead of hanging `cargo test`.
-#[path = "../src/child.rs"]
-#[allow(dead_code)]
-mod child;
+// The course's way of running a program within a time limit, so that a bench that hangs fails
+// this test instead of hanging `cargo test`.
+use runner::{Ending, Finished, Limits};
 
-use child::Finished;
-
-/// A `--quick` run takes seconds, even in a debug build: ten minutes is a hang.
-const LIMIT: Duration = Duration::from_secs(10 * 60);
+/// A `--quick` run takes seconds, even in a debug build: ten minutes is a hang. It prints its
+/// tables and progress: kilobytes.
+const LIMITS: Limits = Limits {
+    timeout: Duration::from_secs(10 * 60),
+    output_cap: 4 << 20,
+};
 
 fn bench(args: &[&str]) -> Finished {
-    child::run_within(
+    let finished = runner::run(
         Command::new(env!("CARGO_BIN_EXE_course-bench")).args(args),
-        LIMIT,
+        LIMITS,
     )
-    .expect("run the bench binary")
-    .unwrap_or_else(|| panic!("`course-bench {}` ran past {LIMIT:?}", args.join(" ")))
+    .expect("run the bench binary");
+    assert_ne!(
+        finished.ending,
+        Ending::TimedOut,
+        "`course-bench {}` ran past {:?}",
+        args.join(" "),
+        LIMITS.timeout
+    );
+    finished
 }
 
 /// The area tables of a report: each section heading with its rows, as cells.
@@ -78,8 +85,8 @@ fn quick_bench_writes_a_complete_report_and_plots() {
         "--out",
         out.to_str().expect("a UTF-8 temporary path"),
     ]);
-    let (stdout, stderr) = (&output.stdout, &output.stderr);
-    assert!(output.status.success(), "{stdout}\n{stderr}");
+    let (stdout, stderr) = (&output.stdout.text, &output.stderr.text);
+    assert!(output.ending.success(), "{stdout}\n{stderr}");
     assert!(
         stdout.contains("| What | Measured | Ideal or limit | Ratio |"),
         "{stdout}"
@@ -197,23 +204,27 @@ fn quick_bench_writes_a_complete_report_and_plots() {
 #[test]
 fn bad_flags_are_clear_errors() {
     let output = bench(&["--runs", "0"]);
-    assert!(!output.status.success());
-    assert!(output.stderr.contains("--runs"), "{}", output.stderr);
+    assert!(!output.ending.success());
+    assert!(
+        output.stderr.text.contains("--runs"),
+        "{}",
+        output.stderr.text
+    );
 
     let output = bench(&["--only", "everything"]);
-    assert!(!output.status.success());
+    assert!(!output.ending.success());
     assert!(
-        output.stderr.contains("possible values"),
+        output.stderr.text.contains("possible values"),
         "{}",
-        output.stderr
+        output.stderr.text
     );
 
     let output = bench(&["--python", "python3", "--no-python"]);
-    assert!(!output.status.success());
+    assert!(!output.ending.success());
     assert!(
-        output.stderr.contains("cannot be used with"),
+        output.stderr.text.contains("cannot be used with"),
         "{}",
-        output.stderr
+        output.stderr.text
     );
 }
 
@@ -228,8 +239,8 @@ fn an_interpreter_that_does_not_exist_is_an_error_not_a_skip() {
         "--out",
         out.to_str().expect("a UTF-8 temporary path"),
     ]);
-    assert!(!output.status.success());
-    let stderr = &output.stderr;
+    assert!(!output.ending.success());
+    let stderr = &output.stderr.text;
     assert!(
         stderr.contains("no `/nonexistent/python3` found"),
         "{stderr}"

@@ -15,7 +15,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::Error;
-use crate::process::{self, Limits};
+use runner::{Limits, Runner};
 
 /// What building gave, per package folder.
 #[derive(Debug, Default)]
@@ -77,7 +77,7 @@ pub fn build_checks(
         timeout: BUILD_TIMEOUT,
         output_cap: 64 << 10,
     };
-    let finished = process::run_watching_lines(&mut command, limits, move |line| {
+    let watching = Runner::new(limits).on_stdout_line(move |line| {
         let Ok(message) = serde_json::from_str::<Message>(line) else {
             return;
         };
@@ -89,8 +89,10 @@ pub fn build_checks(
             let _ = progress.send(Compiled(target.name.clone()));
         }
         built.record(message);
-    })
-    .map_err(|error| Error::new(format!("cannot run cargo: {error}")))?;
+    });
+    let finished = watching
+        .run(&mut command)
+        .map_err(|error| Error::new(format!("cannot run cargo: {error}")))?;
 
     let mut built = std::mem::take(&mut *built.lock().unwrap_or_else(PoisonError::into_inner));
     if !finished.ending.success() && built.errors.is_empty() {

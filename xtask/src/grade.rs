@@ -12,8 +12,8 @@ use crate::Error;
 use crate::compile::{self, Built, Compiled};
 use crate::course::{Course, Exercise};
 use crate::diagnose::diagnose;
-use crate::process::{self, Limits};
 use crate::seal::{self, Seal};
+use runner::{Ending, Limits};
 
 /// Where the exercises being graded live.
 #[derive(Debug, Clone)]
@@ -311,7 +311,7 @@ fn run_checks(exercise: &Exercise, dir: &Path, location: &Location, built: &Buil
             // own, so dependencies compiled once serve every exercise and every copy of one.
             command.env("CARGO_TARGET_DIR", target_dir);
         }
-        let finished = match process::run(&mut command, limits) {
+        let finished = match runner::run(&mut command, limits) {
             Ok(finished) => finished,
             Err(error) => {
                 return failed(
@@ -322,9 +322,9 @@ fn run_checks(exercise: &Exercise, dir: &Path, location: &Location, built: &Buil
         };
         if !finished.ending.success() {
             let kind = match finished.ending {
-                process::Ending::TimedOut => FailureKind::Timeout,
-                process::Ending::Signaled(_) => FailureKind::Crash,
-                process::Ending::Exited(_) => FailureKind::Check,
+                Ending::TimedOut => FailureKind::Timeout,
+                Ending::Signaled(_) => FailureKind::Crash,
+                Ending::Exited(_) => FailureKind::Check,
             };
             return failed(kind, diagnose(&finished, timeout.as_secs()));
         }

@@ -13,18 +13,22 @@ use std::time::Duration;
 
 use clap::ValueEnum;
 use lesson_async::tasks_vs_threads::{Crowd, crowd_of_tasks, crowd_of_threads};
+use runner::{Ending, Limits};
 use serde::{Deserialize, Serialize};
 
 use super::{Context, PYTHON_LIMIT, progress};
 use crate::BenchResult;
-use crate::child::run_within;
 use crate::plan::Plan;
 use crate::report::{Chart, Row, Section, Versus};
 use crate::stats::{Spread, Unit, format_count};
 use crate::svg::{Bar, BarChart};
 
-/// The longest a crowd of Rust tasks or threads may take before it counts as hung.
-const CROWD_LIMIT: Duration = Duration::from_secs(120);
+/// The longest a crowd of Rust tasks or threads may take before it counts as hung, and what it
+/// may print: a line of JSON, or a few lines of error.
+const CROWD_LIMITS: Limits = Limits {
+    timeout: Duration::from_secs(120),
+    output_cap: 64 << 10,
+};
 
 /// Which kind of crowd a child process makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
@@ -123,22 +127,25 @@ pub fn run(plan: &Plan, context: &Context) -> BenchResult<Section> {
 fn rust_crowd(program: &Path, kind: Kind, count: usize) -> BenchResult<CrowdCost> {
     let mut command = Command::new(program);
     command.args(["--crowd", kind.name(), "--count", &count.to_string()]);
-    let finished = run_within(&mut command, CROWD_LIMIT)?.ok_or_else(|| {
-        format!(
-            "a crowd of {count} {} took longer than {CROWD_LIMIT:?}",
-            kind.name()
-        )
-    })?;
-    if !finished.status.success() {
+    let finished = runner::run(&mut command, CROWD_LIMITS)?;
+    if finished.ending == Ending::TimedOut {
         return Err(format!(
-            "the crowd of {count} {} failed ({}): {}",
+            "a crowd of {count} {} took longer than {:?}",
             kind.name(),
-            finished.status,
-            finished.stderr_tail(3)
+            CROWD_LIMITS.timeout
         )
         .into());
     }
-    Ok(serde_json::from_str(finished.stdout.trim())?)
+    if !finished.ending.success() {
+        return Err(format!(
+            "the crowd of {count} {} failed ({}): {}",
+            kind.name(),
+            finished.ending,
+            finished.stderr.last_lines(3)
+        )
+        .into());
+    }
+    Ok(serde_json::from_str(finished.stdout.text.trim())?)
 }
 
 fn record(runs: &mut BTreeMap<(Side, Kind), Runs>, side: Side, kind: Kind, cost: CrowdCost) {
