@@ -11,10 +11,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use serde::de::DeserializeOwned;
-
-use crate::BenchResult;
+use anyhow::{Context as _, anyhow, bail};
 use runner::{Ending, Finished, Limits, Runner};
+use serde::de::DeserializeOwned;
 
 /// The folder of the Python programs, in the source tree this bench was built from.
 const SCRIPTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/python");
@@ -60,7 +59,7 @@ pub enum Setup {
 }
 
 /// Finds the interpreter, and makes (or reuses) the environment in `venv`.
-pub fn prepare(choice: Choice, venv: &Path) -> BenchResult<Setup> {
+pub fn prepare(choice: Choice, venv: &Path) -> anyhow::Result<Setup> {
     let (base, insist) = match choice {
         Choice::Off(why) => return Ok(Setup::Skipped(why)),
         Choice::Auto => (PathBuf::from("python3"), false),
@@ -68,12 +67,12 @@ pub fn prepare(choice: Choice, venv: &Path) -> BenchResult<Setup> {
     };
     match make_environment(&base, venv) {
         Ok(python) => Ok(Setup::Ready(python)),
-        Err(why) if insist => Err(why.into()),
-        Err(why) => Ok(Setup::Skipped(why)),
+        Err(why) if insist => Err(why),
+        Err(why) => Ok(Setup::Skipped(format!("{why:#}"))),
     }
 }
 
-fn make_environment(base: &Path, venv: &Path) -> Result<Python, String> {
+fn make_environment(base: &Path, venv: &Path) -> anyhow::Result<Python> {
     check_version(base)?;
     let interpreter = venv.join("bin").join("python");
     let marker = venv.join(INSTALLED_MARKER);
@@ -87,7 +86,7 @@ fn make_environment(base: &Path, venv: &Path) -> Result<Python, String> {
         create_venv(base, venv)?;
         install_requirements(&interpreter, venv)?;
         std::fs::write(&marker, REQUIREMENTS)
-            .map_err(|error| format!("could not write {}: {error}", marker.display()))?;
+            .with_context(|| format!("could not write {}", marker.display()))?;
     }
     let versions = versions(&interpreter)?;
     Ok(Python {
@@ -97,20 +96,20 @@ fn make_environment(base: &Path, venv: &Path) -> Result<Python, String> {
 }
 
 /// Checks that `base` runs and is new enough.
-fn check_version(base: &Path) -> Result<(), String> {
+fn check_version(base: &Path) -> anyhow::Result<()> {
     let finished = run(Command::new(base).arg("--version"), QUICK_CHECK).map_err(|error| {
         if error.kind() == io::ErrorKind::NotFound {
-            format!(
+            anyhow!(
                 "no `{}` found; install Python 3.8 or newer, or point --python at one",
                 base.display()
             )
         } else {
-            format!("could not run `{} --version`: {error}", base.display())
+            anyhow!(error).context(format!("could not run `{} --version`", base.display()))
         }
     })?;
     // Old Pythons printed their version on stderr.
     let said = format!("{}{}", finished.stdout.text, finished.stderr.text);
-    let version = parse_version(&said).ok_or_else(|| {
+    let version = parse_version(&said).with_context(|| {
         format!(
             "`{} --version` said {:?}, not a Python version",
             base.display(),
@@ -118,14 +117,14 @@ fn check_version(base: &Path) -> Result<(), String> {
         )
     })?;
     if version < OLDEST {
-        return Err(format!(
+        bail!(
             "{} is Python {}.{}; the scripts need {}.{} or newer",
             base.display(),
             version.0,
             version.1,
             OLDEST.0,
             OLDEST.1
-        ));
+        );
     }
     Ok(())
 }
@@ -143,25 +142,25 @@ fn parse_version(text: &str) -> Option<(u32, u32)> {
     Some((major, minor))
 }
 
-fn create_venv(base: &Path, venv: &Path) -> Result<(), String> {
+fn create_venv(base: &Path, venv: &Path) -> anyhow::Result<()> {
     let finished = run(
         Command::new(base).args(["-m", "venv", "--clear"]).arg(venv),
         INSTALL_LIMIT,
     )
-    .map_err(|error| format!("could not run `{} -m venv`: {error}", base.display()))?;
+    .with_context(|| format!("could not run `{} -m venv`", base.display()))?;
     if !finished.ending.success() {
-        return Err(format!(
+        bail!(
             "`{} -m venv {}` failed (on Debian and Ubuntu the venv module is the package \
              python3-venv): {}",
             base.display(),
             venv.display(),
             finished.stderr.last_lines(3)
-        ));
+        );
     }
     Ok(())
 }
 
-fn install_requirements(interpreter: &Path, venv: &Path) -> Result<(), String> {
+fn install_requirements(interpreter: &Path, venv: &Path) -> anyhow::Result<()> {
     let requirements = Path::new(SCRIPTS).join("requirements.txt");
     let finished = run(
         Command::new(interpreter)
@@ -181,14 +180,14 @@ fn install_requirements(interpreter: &Path, venv: &Path) -> Result<(), String> {
             .arg(&requirements),
         INSTALL_LIMIT,
     )
-    .map_err(|error| format!("could not run pip in {}: {error}", venv.display()))?;
+    .with_context(|| format!("could not run pip in {}", venv.display()))?;
     if !finished.ending.success() {
-        return Err(format!(
+        bail!(
             "pip could not install httpx and requests into {} (is the package index \
              reachable?): {}",
             venv.display(),
             pip_complaint(&finished)
-        ));
+        );
     }
     Ok(())
 }
@@ -207,7 +206,7 @@ fn pip_complaint(finished: &Finished) -> String {
     }
 }
 
-fn versions(interpreter: &Path) -> Result<String, String> {
+fn versions(interpreter: &Path) -> anyhow::Result<String> {
     let finished = run(
         Command::new(interpreter).args([
             "-c",
@@ -217,13 +216,13 @@ fn versions(interpreter: &Path) -> Result<String, String> {
         ]),
         QUICK_CHECK,
     )
-    .map_err(|error| format!("could not run {}: {error}", interpreter.display()))?;
+    .with_context(|| format!("could not run {}", interpreter.display()))?;
     if !finished.ending.success() {
-        return Err(format!(
+        bail!(
             "{} cannot import httpx and requests: {}",
             interpreter.display(),
             finished.stderr.last_lines(1)
-        ));
+        );
     }
     Ok(finished.stdout.text.trim().to_string())
 }
@@ -251,25 +250,23 @@ impl Python {
         script: &str,
         args: &[String],
         limit: Duration,
-    ) -> BenchResult<T> {
+    ) -> anyhow::Result<T> {
         let path = Path::new(SCRIPTS).join(script);
         let finished = run(Command::new(&self.interpreter).arg(&path).args(args), limit)
-            .map_err(|error| format!("python {script}: {error}"))?;
+            .with_context(|| format!("python {script}"))?;
         if !finished.ending.success() {
-            return Err(format!(
+            bail!(
                 "python {script} {} failed ({}): {}",
                 args.join(" "),
                 finished.ending,
                 finished.stderr.last_lines(3)
-            )
-            .into());
+            );
         }
-        serde_json::from_str(finished.stdout.text.trim()).map_err(|error| {
+        serde_json::from_str(finished.stdout.text.trim()).with_context(|| {
             format!(
-                "python {script} printed {:?}, not the JSON expected: {error}",
+                "python {script} printed {:?}, not the JSON expected",
                 finished.stdout.text
             )
-            .into()
         })
     }
 }

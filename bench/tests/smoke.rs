@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
+use anyhow::{Context as _, bail, ensure};
 // The course's way of running a program within a time limit, so that a bench that hangs fails
 // this test instead of hanging `cargo test`.
 use runner::{Ending, Finished, Limits};
@@ -196,7 +197,7 @@ fn quick_bench_writes_a_complete_report_and_plots() {
         let svg =
             fs::read_to_string(out.join(plot)).unwrap_or_else(|error| panic!("{plot}: {error}"));
         if let Err(problem) = check_svg(&svg) {
-            panic!("{plot} is not well-formed SVG: {problem}");
+            panic!("{plot} is not well-formed SVG: {problem:#}");
         }
     }
 }
@@ -247,9 +248,30 @@ fn an_interpreter_that_does_not_exist_is_an_error_not_a_skip() {
     );
 }
 
+#[test]
+fn an_error_names_what_failed_and_why() {
+    // A regular file where the output folder's parent should be: the error must say which folder
+    // could not be made, and the system's reason, not just one of them.
+    let file = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bench-not-a-folder");
+    fs::write(&file, "").expect("write a plain file");
+    let out = file.join("out");
+    let output = bench(&[
+        "--quick",
+        "--out",
+        out.to_str().expect("a UTF-8 temporary path"),
+    ]);
+    assert!(!output.ending.success());
+    let stderr = &output.stderr.text;
+    assert!(
+        stderr.contains(&format!("error: cannot create {}: ", out.display())),
+        "{stderr}"
+    );
+    assert!(stderr.contains("os error"), "{stderr}");
+}
+
 /// Checks that `svg` is well-formed XML (tags nest and close, attributes are quoted, `&` only
 /// starts an entity) with a single `<svg>` root. Enough XML for what the bench writes.
-fn check_svg(svg: &str) -> Result<(), String> {
+fn check_svg(svg: &str) -> anyhow::Result<()> {
     let mut open: Vec<String> = Vec::new();
     let mut roots = 0;
     let mut rest = svg;
@@ -257,40 +279,37 @@ fn check_svg(svg: &str) -> Result<(), String> {
         check_text(&rest[..start])?;
         let tag_and_after = &rest[start..];
         if let Some(comment) = tag_and_after.strip_prefix("<!--") {
-            let end = comment.find("-->").ok_or("a comment that never ends")?;
+            let end = comment.find("-->").context("a comment that never ends")?;
             rest = &comment[end + 3..];
             continue;
         }
         if let Some(declaration) = tag_and_after.strip_prefix("<?") {
             let end = declaration
                 .find("?>")
-                .ok_or("a declaration that never ends")?;
+                .context("a declaration that never ends")?;
             rest = &declaration[end + 2..];
             continue;
         }
-        let end = tag_end(tag_and_after).ok_or("a tag that never ends")?;
+        let end = tag_end(tag_and_after).context("a tag that never ends")?;
         let tag = &tag_and_after[1..end];
         rest = &tag_and_after[end + 1..];
         if let Some(name) = tag.strip_prefix('/') {
             let expected = open
                 .pop()
-                .ok_or_else(|| format!("</{name}> closes nothing"))?;
-            if name.trim() != expected {
-                return Err(format!("</{name}> closes <{expected}>"));
-            }
+                .with_context(|| format!("</{name}> closes nothing"))?;
+            ensure!(name.trim() == expected, "</{name}> closes <{expected}>");
             continue;
         }
         let self_closing = tag.ends_with('/');
         let body = tag.trim_end_matches('/');
-        let name = body.split_whitespace().next().ok_or("an empty tag")?;
+        let name = body.split_whitespace().next().context("an empty tag")?;
         check_attributes(&body[name.len()..])?;
         if open.is_empty() {
             roots += 1;
-            if name != "svg" || roots > 1 {
-                return Err(format!(
-                    "the document's root is <{name}> (root number {roots})"
-                ));
-            }
+            ensure!(
+                name == "svg" && roots == 1,
+                "the document's root is <{name}> (root number {roots})"
+            );
         }
         if !self_closing {
             open.push(name.to_string());
@@ -298,8 +317,8 @@ fn check_svg(svg: &str) -> Result<(), String> {
     }
     check_text(rest)?;
     match (open.last(), roots) {
-        (Some(unclosed), _) => Err(format!("<{unclosed}> is never closed")),
-        (None, 0) => Err("no <svg> element".to_string()),
+        (Some(unclosed), _) => bail!("<{unclosed}> is never closed"),
+        (None, 0) => bail!("no <svg> element"),
         _ => Ok(()),
     }
 }
@@ -318,7 +337,7 @@ fn tag_end(text: &str) -> Option<usize> {
     None
 }
 
-fn check_attributes(mut text: &str) -> Result<(), String> {
+fn check_attributes(mut text: &str) -> anyhow::Result<()> {
     loop {
         text = text.trim_start();
         if text.is_empty() {
@@ -326,44 +345,41 @@ fn check_attributes(mut text: &str) -> Result<(), String> {
         }
         let (name, after) = text
             .split_once('=')
-            .ok_or_else(|| format!("an attribute without a value: {text:?}"))?;
-        if name.is_empty() || name.contains(char::is_whitespace) {
-            return Err(format!("a bad attribute name {name:?}"));
-        }
+            .with_context(|| format!("an attribute without a value: {text:?}"))?;
+        ensure!(
+            !name.is_empty() && !name.contains(char::is_whitespace),
+            "a bad attribute name {name:?}"
+        );
         let quote = after
             .chars()
             .next()
             .filter(|c| *c == '"' || *c == '\'')
-            .ok_or_else(|| format!("attribute {name} is not quoted"))?;
+            .with_context(|| format!("attribute {name} is not quoted"))?;
         let value_and_after = &after[1..];
         let end = value_and_after
             .find(quote)
-            .ok_or_else(|| format!("attribute {name} never ends"))?;
+            .with_context(|| format!("attribute {name} never ends"))?;
         let value = &value_and_after[..end];
-        if value.contains('<') {
-            return Err(format!("attribute {name} holds a '<'"));
-        }
+        ensure!(!value.contains('<'), "attribute {name} holds a '<'");
         check_text(value)?;
         text = &value_and_after[end + 1..];
     }
 }
 
 /// Text may hold `&` only as the start of an entity.
-fn check_text(text: &str) -> Result<(), String> {
+fn check_text(text: &str) -> anyhow::Result<()> {
     let mut rest = text;
     while let Some(at) = rest.find('&') {
         let entity = &rest[at + 1..];
         let end = entity
             .find(';')
-            .ok_or_else(|| format!("a bare '&' in {text:?}"))?;
+            .with_context(|| format!("a bare '&' in {text:?}"))?;
         let name = &entity[..end];
         let known = matches!(name, "amp" | "lt" | "gt" | "quot" | "apos")
             || name
                 .strip_prefix('#')
                 .is_some_and(|number| !number.is_empty());
-        if !known {
-            return Err(format!("an unknown entity &{name}; in {text:?}"));
-        }
+        ensure!(known, "an unknown entity &{name}; in {text:?}");
         rest = &entity[end + 1..];
     }
     Ok(())

@@ -11,13 +11,13 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
+use anyhow::{Context as _, bail};
 use clap::ValueEnum;
 use lesson_async::tasks_vs_threads::{Crowd, crowd_of_tasks, crowd_of_threads};
 use runner::{Ending, Limits};
 use serde::{Deserialize, Serialize};
 
 use super::{Context, PYTHON_LIMIT, progress};
-use crate::BenchResult;
 use crate::plan::Plan;
 use crate::report::{Chart, Row, Section, Versus};
 use crate::stats::{Spread, Unit, format_count};
@@ -60,13 +60,13 @@ pub struct CrowdCost {
 }
 
 /// The child's side: makes one crowd and prints what it cost.
-pub fn child_main(kind: Kind, count: usize) -> BenchResult {
+pub fn child_main(kind: Kind, count: usize) -> anyhow::Result<()> {
     let crowd: Crowd = match kind {
         // The default runtime, as `#[tokio::main]` builds it.
         Kind::Tasks => tokio::runtime::Runtime::new()?.block_on(crowd_of_tasks(count)),
         Kind::Threads => crowd_of_threads(count),
     };
-    let growth = crowd.memory_growth.resident.ok_or(
+    let growth = crowd.memory_growth.resident.context(
         "this system does not report resident memory (VmRSS), so crowds cannot be measured",
     )?;
     let cost = CrowdCost {
@@ -93,7 +93,7 @@ struct Runs {
     refusals: Vec<String>,
 }
 
-pub fn run(plan: &Plan, context: &Context) -> BenchResult<Section> {
+pub fn run(plan: &Plan, context: &Context) -> anyhow::Result<Section> {
     let count = plan.crowd;
     let mut runs: BTreeMap<(Side, Kind), Runs> = BTreeMap::new();
     let mut notes = Vec::new();
@@ -115,7 +115,7 @@ pub fn run(plan: &Plan, context: &Context) -> BenchResult<Section> {
                 let args = ["--kind", kind.name(), "--count", &count.to_string()].map(String::from);
                 match python.run::<CrowdCost>("crowd.py", &args, PYTHON_LIMIT) {
                     Ok(cost) => record(&mut runs, Side::Python, kind, cost),
-                    Err(error) => notes.push(format!("Python {}: {error}", kind.name())),
+                    Err(error) => notes.push(format!("Python {}: {error:#}", kind.name())),
                 }
             }
         }
@@ -124,26 +124,25 @@ pub fn run(plan: &Plan, context: &Context) -> BenchResult<Section> {
     Ok(section(count, &runs, notes))
 }
 
-fn rust_crowd(program: &Path, kind: Kind, count: usize) -> BenchResult<CrowdCost> {
+fn rust_crowd(program: &Path, kind: Kind, count: usize) -> anyhow::Result<CrowdCost> {
     let mut command = Command::new(program);
     command.args(["--crowd", kind.name(), "--count", &count.to_string()]);
-    let finished = runner::run(&mut command, CROWD_LIMITS)?;
+    let finished = runner::run(&mut command, CROWD_LIMITS)
+        .with_context(|| format!("cannot run {}", program.display()))?;
     if finished.ending == Ending::TimedOut {
-        return Err(format!(
+        bail!(
             "a crowd of {count} {} took longer than {:?}",
             kind.name(),
             CROWD_LIMITS.timeout
-        )
-        .into());
+        );
     }
     if !finished.ending.success() {
-        return Err(format!(
+        bail!(
             "the crowd of {count} {} failed ({}): {}",
             kind.name(),
             finished.ending,
             finished.stderr.last_lines(3)
-        )
-        .into());
+        );
     }
     Ok(serde_json::from_str(finished.stdout.text.trim())?)
 }
