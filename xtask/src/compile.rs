@@ -12,10 +12,9 @@ use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use serde::Deserialize;
-
-use crate::Error;
+use anyhow::Context as _;
 use runner::{Limits, Runner};
+use serde::Deserialize;
 
 /// What building gave, per package folder.
 #[derive(Debug, Default)]
@@ -50,7 +49,7 @@ pub fn build_checks(
     packages: &[&str],
     target_dir: Option<&Path>,
     progress: Option<Sender<Compiled>>,
-) -> Result<Built, Error> {
+) -> anyhow::Result<Built> {
     let mut command = cargo();
     command
         .current_dir(workspace)
@@ -90,9 +89,7 @@ pub fn build_checks(
         }
         built.record(message);
     });
-    let finished = watching
-        .run(&mut command)
-        .map_err(|error| Error::new(format!("cannot run cargo: {error}")))?;
+    let finished = watching.run(&mut command).context("cannot run cargo")?;
 
     let mut built = std::mem::take(&mut *built.lock().unwrap_or_else(PoisonError::into_inner));
     if !finished.ending.success() && built.errors.is_empty() {

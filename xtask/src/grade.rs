@@ -8,12 +8,13 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::Sender;
 use std::time::{Duration, Instant};
 
-use crate::Error;
+use anyhow::bail;
+use runner::{Ending, Limits};
+
 use crate::compile::{self, Built, Compiled};
 use crate::course::{Course, Exercise};
 use crate::diagnose::diagnose;
 use crate::seal::{self, Seal};
-use runner::{Ending, Limits};
 
 /// Where the exercises being graded live.
 #[derive(Debug, Clone)]
@@ -129,7 +130,7 @@ pub fn grade(
     location: &Location,
     options: &Options,
     progress: Option<Sender<Progress>>,
-) -> Result<Vec<Verdict>, Error> {
+) -> anyhow::Result<Vec<Verdict>> {
     let seals = if options.detect_edits || options.skip_untouched {
         seal::read_lock(course)?
     } else {
@@ -148,7 +149,7 @@ pub fn grade(
             Err(error) => {
                 let failure = Failure {
                     kind: FailureKind::Setup,
-                    detail: format!("cannot read the exercise's files: {error}"),
+                    detail: format!("cannot read the exercise's files: {error:#}"),
                 };
                 early.insert(exercise.name.clone(), Status::Failed(failure));
             }
@@ -231,7 +232,7 @@ fn build(
     location: &Location,
     packages: &[&str],
     progress: Option<Sender<Progress>>,
-) -> Result<Built, Error> {
+) -> anyhow::Result<Built> {
     let (sender, receiver) = std::sync::mpsc::channel::<Compiled>();
     let forwarder = std::thread::spawn(move || {
         for Compiled(name) in receiver {
@@ -256,9 +257,7 @@ fn build(
         .as_ref()
         .filter(|_| built.checks.is_empty())
     {
-        return Err(Error::new(format!(
-            "cargo could not build the exercises:\n{failure}"
-        )));
+        bail!("cargo could not build the exercises:\n{failure}");
     }
     Ok(built)
 }
