@@ -12,7 +12,6 @@ use clap::Args;
 
 use crate::compile::cargo;
 use crate::course::Course;
-use crate::verify::target_dir;
 
 #[derive(Args, Debug)]
 pub struct BenchArgs {
@@ -26,7 +25,7 @@ pub struct BenchArgs {
 }
 
 pub fn run(course: &Course, args: BenchArgs) -> anyhow::Result<ExitCode> {
-    let out = target_dir(course).join("bench");
+    let out = course.target_dir().join("bench");
     let mut command = cargo();
     command
         .current_dir(&course.root)

@@ -163,6 +163,20 @@ impl Course {
     pub fn solution_dir(&self, exercise: &Exercise) -> PathBuf {
         self.root.join("solutions").join(&exercise.name)
     }
+
+    /// The course's target directory: `$CARGO_TARGET_DIR` if set, else `target/` in the course.
+    pub fn target_dir(&self) -> PathBuf {
+        std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .map(|dir| {
+                if dir.is_absolute() {
+                    dir
+                } else {
+                    self.root.join(dir)
+                }
+            })
+            .unwrap_or_else(|| self.root.join("target"))
+    }
 }
 
 fn read_package_name(manifest: &Path) -> anyhow::Result<String> {

@@ -218,7 +218,7 @@ fn has_snapshots(dir: &Path) -> bool {
 /// for generated code and would not shorten the copies' paths in compiler messages, so every
 /// compile-fail check would see a different message than the one the course ships.
 pub fn generate_solutions_workspace(course: &Course) -> anyhow::Result<Location> {
-    let target_dir = target_dir(course);
+    let target_dir = course.target_dir();
     let workspace = course.root.join(VERIFY_WORKSPACE);
     std::fs::create_dir_all(&workspace).with_context(|| workspace.display().to_string())?;
 
@@ -248,20 +248,6 @@ pub fn generate_solutions_workspace(course: &Course) -> anyhow::Result<Location>
 
 /// Where verify builds its copy of the exercises with their solutions (ignored by git).
 pub const VERIFY_WORKSPACE: &str = ".verify";
-
-/// The course's target directory: `$CARGO_TARGET_DIR` if set, else `target/` in the course.
-pub fn target_dir(course: &Course) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .map(|dir| {
-            if dir.is_absolute() {
-                dir
-            } else {
-                course.root.join(dir)
-            }
-        })
-        .unwrap_or_else(|| course.root.join("target"))
-}
 
 /// The course's own manifest, with the exercises as its only members and its path dependencies
 /// made absolute, so the copies build exactly as the originals do.
