@@ -143,49 +143,10 @@ pub fn list(course: &Course, json: bool) -> anyhow::Result<ExitCode> {
         rows.push((exercise, standing));
     }
     if json {
-        let values: Vec<serde_json::Value> = rows
-            .iter()
-            .map(|(exercise, standing)| {
-                serde_json::json!({
-                    "name": exercise.name,
-                    "lesson": exercise.lesson,
-                    "checks": exercise.checks.iter().map(ToString::to_string).collect::<Vec<_>>(),
-                    "status": standing.key(),
-                })
-            })
-            .collect();
-        let json = serde_json::to_string_pretty(&values).context("cannot write JSON")?;
-        println!("{json}");
-        return Ok(ExitCode::SUCCESS);
+        report::print_list_json(&rows)?;
+    } else {
+        report::print_list(&rows);
     }
-    let style = Style::for_stdout();
-    let width = rows.iter().map(|(e, _)| e.name.len()).max().unwrap_or(0);
-    println!(
-        "  {:width$}  {:9}  {:24}  status",
-        "exercise", "lesson", "checked by"
-    );
-    for (exercise, standing) in &rows {
-        let kinds: Vec<String> = exercise.checks.iter().map(ToString::to_string).collect();
-        let word = standing.word();
-        let word = match standing {
-            Standing::Passed => style.green(word),
-            Standing::ChecksEdited | Standing::InProgress => style.yellow(word),
-            Standing::NotStarted | Standing::Failed => style.dim(word),
-        };
-        println!(
-            "  {:width$}  {:9}  {:24}  {word}",
-            exercise.name,
-            exercise.lesson,
-            kinds.join(", ")
-        );
-    }
-    let done = rows.iter().filter(|(_, s)| *s == Standing::Passed).count();
-    println!();
-    println!(
-        "{} {done} of {} done (as of each exercise's last check; `cargo xtask check` grades them now)",
-        report::progress_bar(done, rows.len(), 30),
-        rows.len()
-    );
     Ok(ExitCode::SUCCESS)
 }
 
