@@ -8,7 +8,7 @@
 
 use std::io;
 use std::process::{Child, Command};
-use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::thread;
 
 use rustix::process::{Pid, Signal, kill_process_group};
@@ -55,26 +55,34 @@ fn running() -> MutexGuard<'static, Vec<Pid>> {
     RUNNING.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Starts the thread that handles the signals, once per process.
+/// Starts the thread that handles the signals, once per process (a failed attempt is tried again
+/// at the next start of a program).
 fn install_handler() -> io::Result<()> {
-    static INSTALLED: OnceLock<Result<(), String>> = OnceLock::new();
-    let installed = INSTALLED.get_or_init(|| {
-        let mut signals = Signals::new([SIGINT, SIGTERM, SIGHUP, SIGQUIT])
-            .map_err(|error| format!("cannot catch Ctrl-C: {error}"))?;
-        thread::Builder::new()
-            .name("runner-signals".to_string())
-            .spawn(move || {
-                // The first signal ends the process: there is no second to wait for.
-                if let Some(signal) = signals.forever().next() {
-                    let running = running();
-                    for id in running.iter() {
-                        let _ = kill_process_group(*id, Signal::KILL);
-                    }
-                    std::process::exit(128 + signal);
+    static INSTALLED: Mutex<bool> = Mutex::new(false);
+    let mut installed = INSTALLED.lock().unwrap_or_else(PoisonError::into_inner);
+    if *installed {
+        return Ok(());
+    }
+    let mut signals = Signals::new([SIGINT, SIGTERM, SIGHUP, SIGQUIT])
+        .map_err(|error| explained("cannot catch Ctrl-C", error))?;
+    thread::Builder::new()
+        .name("runner-signals".to_string())
+        .spawn(move || {
+            // The first signal ends the process: there is no second to wait for.
+            if let Some(signal) = signals.forever().next() {
+                let running = running();
+                for id in running.iter() {
+                    let _ = kill_process_group(*id, Signal::KILL);
                 }
-            })
-            .map(drop)
-            .map_err(|error| format!("cannot start the thread that handles Ctrl-C: {error}"))
-    });
-    installed.clone().map_err(io::Error::other)
+                std::process::exit(128 + signal);
+            }
+        })
+        .map_err(|error| explained("cannot start the thread that handles Ctrl-C", error))?;
+    *installed = true;
+    Ok(())
+}
+
+/// `error`, saying what the runner was doing when it happened.
+fn explained(what: &str, error: io::Error) -> io::Error {
+    io::Error::new(error.kind(), format!("{what}: {error}"))
 }
