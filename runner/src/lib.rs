@@ -157,8 +157,10 @@ impl<'a> Runner<'a> {
     /// `bytes`, for it and for every process it starts; an allocation past it fails inside the
     /// program (Rust aborts with "memory allocation of N bytes failed").
     ///
-    /// Linux only: elsewhere the program runs without the limit. The limit is set as soon as the
-    /// program has started, so its first microseconds run without it.
+    /// Linux only: elsewhere the program runs without the limit. The limit is set (with prlimit)
+    /// right after the spawn returns, since setting it in the child before `exec` takes unsafe
+    /// code: the program's first moments, and any process it starts in them, may run without it.
+    /// It bounds a runaway allocation, not a program's start.
     pub fn memory_limit(mut self, bytes: u64) -> Self {
         self.memory_limit = Some(bytes);
         self
