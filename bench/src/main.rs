@@ -9,7 +9,6 @@
 //! tasks or threads in a fresh process and prints what it cost.
 
 mod areas;
-mod child;
 mod cpu_clock;
 mod machine;
 mod plan;
@@ -23,6 +22,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+use anyhow::Context as _;
 use clap::{Parser, ValueEnum};
 use lesson_kit::system;
 
@@ -33,9 +33,6 @@ use crate::machine::Machine;
 use crate::plan::Plan;
 use crate::python::{Choice, Setup};
 use crate::report::{PythonRun, Report, Section};
-
-/// What the bench's steps return: success, or an error with a message worth printing.
-pub type BenchResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
 /// The course's benchmark: each lesson's claim measured against its ideal and against Python.
 ///
@@ -116,7 +113,7 @@ impl Area {
         self != Area::Starts
     }
 
-    fn run(self, plan: &Plan, context: &Context) -> BenchResult<Section> {
+    fn run(self, plan: &Plan, context: &Context) -> anyhow::Result<Section> {
         match self {
             Area::Io => areas::io_schedule::run(plan, context),
             Area::Throughput => areas::throughput::run(plan, context),
@@ -129,23 +126,34 @@ impl Area {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = if cli.worker {
-        lesson_processes::worker::serve(io::stdin().lock(), io::stdout().lock())
-    } else if let (Some(kind), Some(count)) = (cli.crowd, cli.count) {
-        crowds::child_main(kind, count)
-    } else {
-        run(&cli)
-    };
-    match result {
+    match dispatch(&cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error}");
+            // `:#` prints the whole chain of causes: "cannot write report.md: disk full".
+            eprintln!("error: {error:#}");
             ExitCode::FAILURE
         }
     }
 }
 
-fn run(cli: &Cli) -> BenchResult {
+fn dispatch(cli: &Cli) -> anyhow::Result<()> {
+    if cli.worker {
+        lesson_processes::worker::serve(io::stdin().lock(), io::stdout().lock())
+            .map_err(lesson_error)
+    } else if let (Some(kind), Some(count)) = (cli.crowd, cli.count) {
+        crowds::child_main(kind, count)
+    } else {
+        run(cli)
+    }
+}
+
+/// A lesson's error as one of the bench's. The lessons' functions return boxed errors, which `?`
+/// does not turn into anyhow's by itself.
+pub fn lesson_error(error: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> anyhow::Error {
+    anyhow::Error::from_boxed(error.into())
+}
+
+fn run(cli: &Cli) -> anyhow::Result<()> {
     let started = Instant::now();
     let load_at_start = machine::load_average();
     let whole_bench = OthersProbe::now();
@@ -158,10 +166,9 @@ fn run(cli: &Cli) -> BenchResult {
         plan.runs = usize::try_from(runs)?;
     }
     std::fs::create_dir_all(&cli.out)
-        .map_err(|error| format!("cannot create {}: {error}", cli.out.display()))?;
+        .with_context(|| format!("cannot create {}", cli.out.display()))?;
     // A thousand requests in flight hold two sockets each in this process (client and server).
-    system::ensure_open_file_limit(4096)
-        .map_err(|error| format!("cannot raise the open-file limit: {error}"))?;
+    system::ensure_open_file_limit(4096).context("cannot raise the open-file limit")?;
 
     let areas: Vec<Area> = if cli.only.is_empty() {
         Area::ALL.to_vec()
@@ -190,9 +197,8 @@ fn run(cli: &Cli) -> BenchResult {
     let context = Context {
         machine: Machine::this_one(),
         python,
-        own_program: std::env::current_exe().map_err(|error| {
-            format!("cannot find this program to start it as a worker: {error}")
-        })?,
+        own_program: std::env::current_exe()
+            .context("cannot find this program to start it as a worker")?,
     };
     eprintln!(
         "course-bench: {} on {} cores ({}), {} runs each; load {}",
@@ -212,9 +218,7 @@ fn run(cli: &Cli) -> BenchResult {
         let load = machine::load_average();
         let probe = OthersProbe::now();
         let area_started = Instant::now();
-        let mut section = area
-            .run(&plan, &context)
-            .map_err(|error| format!("{}: {error}", area.title()))?;
+        let mut section = area.run(&plan, &context).context(area.title())?;
         section.load = load;
         section.others_share = probe.others_share(context.machine.cores);
         section.elapsed_seconds = area_started.elapsed().as_secs_f64();
@@ -254,15 +258,15 @@ fn python_choice(cli: &Cli) -> Choice {
     }
 }
 
-fn write_report(report: &Report, out: &Path) -> BenchResult {
+fn write_report(report: &Report, out: &Path) -> anyhow::Result<()> {
     for chart in report.sections.iter().flat_map(|section| &section.charts) {
         let path = out.join(&chart.file);
         std::fs::write(&path, &chart.svg)
-            .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+            .with_context(|| format!("cannot write {}", path.display()))?;
     }
     let path = out.join("report.md");
     std::fs::write(&path, report.to_markdown())
-        .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+        .with_context(|| format!("cannot write {}", path.display()))?;
     let headlines: Vec<&String> = report
         .sections
         .iter()

@@ -11,10 +11,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
+use anyhow::{Context as _, anyhow, bail};
+use runner::{Ending, Finished, Limits, Runner};
 use serde::de::DeserializeOwned;
-
-use crate::BenchResult;
-use crate::child::{Finished, run_within};
 
 /// The folder of the Python programs, in the source tree this bench was built from.
 const SCRIPTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/python");
@@ -27,6 +26,10 @@ const INSTALLED_MARKER: &str = "course-bench-requirements.txt";
 const OLDEST: (u32, u32) = (3, 8);
 const QUICK_CHECK: Duration = Duration::from_secs(60);
 const INSTALL_LIMIT: Duration = Duration::from_secs(600);
+/// Bytes kept of the start of what a Python program prints on each stream, and of its end: the
+/// scripts print a line of JSON, pip a few screens at most, and a traceback ends with the error.
+const OUTPUT_CAP: usize = 1 << 20;
+const OUTPUT_TAIL: usize = 64 << 10;
 
 /// Which interpreter to build the environment from.
 #[derive(Debug, Clone)]
@@ -56,7 +59,7 @@ pub enum Setup {
 }
 
 /// Finds the interpreter, and makes (or reuses) the environment in `venv`.
-pub fn prepare(choice: Choice, venv: &Path) -> BenchResult<Setup> {
+pub fn prepare(choice: Choice, venv: &Path) -> anyhow::Result<Setup> {
     let (base, insist) = match choice {
         Choice::Off(why) => return Ok(Setup::Skipped(why)),
         Choice::Auto => (PathBuf::from("python3"), false),
@@ -64,12 +67,12 @@ pub fn prepare(choice: Choice, venv: &Path) -> BenchResult<Setup> {
     };
     match make_environment(&base, venv) {
         Ok(python) => Ok(Setup::Ready(python)),
-        Err(why) if insist => Err(why.into()),
-        Err(why) => Ok(Setup::Skipped(why)),
+        Err(why) if insist => Err(why),
+        Err(why) => Ok(Setup::Skipped(format!("{why:#}"))),
     }
 }
 
-fn make_environment(base: &Path, venv: &Path) -> Result<Python, String> {
+fn make_environment(base: &Path, venv: &Path) -> anyhow::Result<Python> {
     check_version(base)?;
     let interpreter = venv.join("bin").join("python");
     let marker = venv.join(INSTALLED_MARKER);
@@ -83,7 +86,7 @@ fn make_environment(base: &Path, venv: &Path) -> Result<Python, String> {
         create_venv(base, venv)?;
         install_requirements(&interpreter, venv)?;
         std::fs::write(&marker, REQUIREMENTS)
-            .map_err(|error| format!("could not write {}: {error}", marker.display()))?;
+            .with_context(|| format!("could not write {}", marker.display()))?;
     }
     let versions = versions(&interpreter)?;
     Ok(Python {
@@ -93,20 +96,20 @@ fn make_environment(base: &Path, venv: &Path) -> Result<Python, String> {
 }
 
 /// Checks that `base` runs and is new enough.
-fn check_version(base: &Path) -> Result<(), String> {
+fn check_version(base: &Path) -> anyhow::Result<()> {
     let finished = run(Command::new(base).arg("--version"), QUICK_CHECK).map_err(|error| {
         if error.kind() == io::ErrorKind::NotFound {
-            format!(
+            anyhow!(
                 "no `{}` found; install Python 3.8 or newer, or point --python at one",
                 base.display()
             )
         } else {
-            format!("could not run `{} --version`: {error}", base.display())
+            anyhow!(error).context(format!("could not run `{} --version`", base.display()))
         }
     })?;
     // Old Pythons printed their version on stderr.
-    let said = format!("{}{}", finished.stdout, finished.stderr);
-    let version = parse_version(&said).ok_or_else(|| {
+    let said = format!("{}{}", finished.stdout.text, finished.stderr.text);
+    let version = parse_version(&said).with_context(|| {
         format!(
             "`{} --version` said {:?}, not a Python version",
             base.display(),
@@ -114,14 +117,14 @@ fn check_version(base: &Path) -> Result<(), String> {
         )
     })?;
     if version < OLDEST {
-        return Err(format!(
+        bail!(
             "{} is Python {}.{}; the scripts need {}.{} or newer",
             base.display(),
             version.0,
             version.1,
             OLDEST.0,
             OLDEST.1
-        ));
+        );
     }
     Ok(())
 }
@@ -139,25 +142,25 @@ fn parse_version(text: &str) -> Option<(u32, u32)> {
     Some((major, minor))
 }
 
-fn create_venv(base: &Path, venv: &Path) -> Result<(), String> {
+fn create_venv(base: &Path, venv: &Path) -> anyhow::Result<()> {
     let finished = run(
         Command::new(base).args(["-m", "venv", "--clear"]).arg(venv),
         INSTALL_LIMIT,
     )
-    .map_err(|error| format!("could not run `{} -m venv`: {error}", base.display()))?;
-    if !finished.status.success() {
-        return Err(format!(
+    .with_context(|| format!("could not run `{} -m venv`", base.display()))?;
+    if !finished.ending.success() {
+        bail!(
             "`{} -m venv {}` failed (on Debian and Ubuntu the venv module is the package \
              python3-venv): {}",
             base.display(),
             venv.display(),
-            finished.stderr_tail(3)
-        ));
+            finished.stderr.last_lines(3)
+        );
     }
     Ok(())
 }
 
-fn install_requirements(interpreter: &Path, venv: &Path) -> Result<(), String> {
+fn install_requirements(interpreter: &Path, venv: &Path) -> anyhow::Result<()> {
     let requirements = Path::new(SCRIPTS).join("requirements.txt");
     let finished = run(
         Command::new(interpreter)
@@ -177,33 +180,33 @@ fn install_requirements(interpreter: &Path, venv: &Path) -> Result<(), String> {
             .arg(&requirements),
         INSTALL_LIMIT,
     )
-    .map_err(|error| format!("could not run pip in {}: {error}", venv.display()))?;
-    if !finished.status.success() {
-        return Err(format!(
+    .with_context(|| format!("could not run pip in {}", venv.display()))?;
+    if !finished.ending.success() {
+        bail!(
             "pip could not install httpx and requests into {} (is the package index \
              reachable?): {}",
             venv.display(),
             pip_complaint(&finished)
-        ));
+        );
     }
     Ok(())
 }
 
 /// What pip said went wrong: its `ERROR:` lines, without the retry warnings before them.
 fn pip_complaint(finished: &Finished) -> String {
-    let errors: Vec<&str> = finished
-        .stderr
+    let stderr = finished.stderr.with_gap_marked();
+    let errors: Vec<&str> = stderr
         .lines()
         .filter(|line| line.starts_with("ERROR:"))
         .collect();
     if errors.is_empty() {
-        finished.stderr_tail(1)
+        finished.stderr.last_lines(1)
     } else {
         errors.join(" ")
     }
 }
 
-fn versions(interpreter: &Path) -> Result<String, String> {
+fn versions(interpreter: &Path) -> anyhow::Result<String> {
     let finished = run(
         Command::new(interpreter).args([
             "-c",
@@ -213,25 +216,31 @@ fn versions(interpreter: &Path) -> Result<String, String> {
         ]),
         QUICK_CHECK,
     )
-    .map_err(|error| format!("could not run {}: {error}", interpreter.display()))?;
-    if !finished.status.success() {
-        return Err(format!(
+    .with_context(|| format!("could not run {}", interpreter.display()))?;
+    if !finished.ending.success() {
+        bail!(
             "{} cannot import httpx and requests: {}",
             interpreter.display(),
-            finished.stderr_tail(1)
-        ));
+            finished.stderr.last_lines(1)
+        );
     }
-    Ok(finished.stdout.trim().to_string())
+    Ok(finished.stdout.text.trim().to_string())
 }
 
 /// Runs a command to the end; a timeout is an error.
 fn run(command: &mut Command, limit: Duration) -> io::Result<Finished> {
-    run_within(command, limit)?.ok_or_else(|| {
-        io::Error::new(
+    let limits = Limits {
+        timeout: limit,
+        output_cap: OUTPUT_CAP,
+    };
+    let finished = Runner::new(limits).keep_tail(OUTPUT_TAIL).run(command)?;
+    if finished.ending == Ending::TimedOut {
+        return Err(io::Error::new(
             io::ErrorKind::TimedOut,
             format!("still running after {} s, so stopped", limit.as_secs()),
-        )
-    })
+        ));
+    }
+    Ok(finished)
 }
 
 impl Python {
@@ -241,25 +250,23 @@ impl Python {
         script: &str,
         args: &[String],
         limit: Duration,
-    ) -> BenchResult<T> {
+    ) -> anyhow::Result<T> {
         let path = Path::new(SCRIPTS).join(script);
         let finished = run(Command::new(&self.interpreter).arg(&path).args(args), limit)
-            .map_err(|error| format!("python {script}: {error}"))?;
-        if !finished.status.success() {
-            return Err(format!(
+            .with_context(|| format!("python {script}"))?;
+        if !finished.ending.success() {
+            bail!(
                 "python {script} {} failed ({}): {}",
                 args.join(" "),
-                finished.status,
-                finished.stderr_tail(3)
-            )
-            .into());
+                finished.ending,
+                finished.stderr.last_lines(3)
+            );
         }
-        serde_json::from_str(finished.stdout.trim()).map_err(|error| {
+        serde_json::from_str(finished.stdout.text.trim()).with_context(|| {
             format!(
-                "python {script} printed {:?}, not the JSON expected: {error}",
-                finished.stdout
+                "python {script} printed {:?}, not the JSON expected",
+                finished.stdout.text
             )
-            .into()
         })
     }
 }

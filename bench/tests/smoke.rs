@@ -8,24 +8,32 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
-// The bench's own way of running a program within a time limit (std and libc only), so that a
-// bench that hangs fails this test instead of hanging `cargo test`.
-#[path = "../src/child.rs"]
-#[allow(dead_code)]
-mod child;
+use anyhow::{Context as _, bail, ensure};
+// The course's way of running a program within a time limit, so that a bench that hangs fails
+// this test instead of hanging `cargo test`.
+use runner::{Ending, Finished, Limits};
 
-use child::Finished;
-
-/// A `--quick` run takes seconds, even in a debug build: ten minutes is a hang.
-const LIMIT: Duration = Duration::from_secs(10 * 60);
+/// A `--quick` run takes seconds, even in a debug build: ten minutes is a hang. It prints its
+/// tables and progress: kilobytes.
+const LIMITS: Limits = Limits {
+    timeout: Duration::from_secs(10 * 60),
+    output_cap: 4 << 20,
+};
 
 fn bench(args: &[&str]) -> Finished {
-    child::run_within(
+    let finished = runner::run(
         Command::new(env!("CARGO_BIN_EXE_course-bench")).args(args),
-        LIMIT,
+        LIMITS,
     )
-    .expect("run the bench binary")
-    .unwrap_or_else(|| panic!("`course-bench {}` ran past {LIMIT:?}", args.join(" ")))
+    .expect("run the bench binary");
+    assert_ne!(
+        finished.ending,
+        Ending::TimedOut,
+        "`course-bench {}` ran past {:?}",
+        args.join(" "),
+        LIMITS.timeout
+    );
+    finished
 }
 
 /// The area tables of a report: each section heading with its rows, as cells.
@@ -78,8 +86,8 @@ fn quick_bench_writes_a_complete_report_and_plots() {
         "--out",
         out.to_str().expect("a UTF-8 temporary path"),
     ]);
-    let (stdout, stderr) = (&output.stdout, &output.stderr);
-    assert!(output.status.success(), "{stdout}\n{stderr}");
+    let (stdout, stderr) = (&output.stdout.text, &output.stderr.text);
+    assert!(output.ending.success(), "{stdout}\n{stderr}");
     assert!(
         stdout.contains("| What | Measured | Ideal or limit | Ratio |"),
         "{stdout}"
@@ -189,7 +197,7 @@ fn quick_bench_writes_a_complete_report_and_plots() {
         let svg =
             fs::read_to_string(out.join(plot)).unwrap_or_else(|error| panic!("{plot}: {error}"));
         if let Err(problem) = check_svg(&svg) {
-            panic!("{plot} is not well-formed SVG: {problem}");
+            panic!("{plot} is not well-formed SVG: {problem:#}");
         }
     }
 }
@@ -197,23 +205,27 @@ fn quick_bench_writes_a_complete_report_and_plots() {
 #[test]
 fn bad_flags_are_clear_errors() {
     let output = bench(&["--runs", "0"]);
-    assert!(!output.status.success());
-    assert!(output.stderr.contains("--runs"), "{}", output.stderr);
+    assert!(!output.ending.success());
+    assert!(
+        output.stderr.text.contains("--runs"),
+        "{}",
+        output.stderr.text
+    );
 
     let output = bench(&["--only", "everything"]);
-    assert!(!output.status.success());
+    assert!(!output.ending.success());
     assert!(
-        output.stderr.contains("possible values"),
+        output.stderr.text.contains("possible values"),
         "{}",
-        output.stderr
+        output.stderr.text
     );
 
     let output = bench(&["--python", "python3", "--no-python"]);
-    assert!(!output.status.success());
+    assert!(!output.ending.success());
     assert!(
-        output.stderr.contains("cannot be used with"),
+        output.stderr.text.contains("cannot be used with"),
         "{}",
-        output.stderr
+        output.stderr.text
     );
 }
 
@@ -228,17 +240,38 @@ fn an_interpreter_that_does_not_exist_is_an_error_not_a_skip() {
         "--out",
         out.to_str().expect("a UTF-8 temporary path"),
     ]);
-    assert!(!output.status.success());
-    let stderr = &output.stderr;
+    assert!(!output.ending.success());
+    let stderr = &output.stderr.text;
     assert!(
         stderr.contains("no `/nonexistent/python3` found"),
         "{stderr}"
     );
 }
 
+#[test]
+fn an_error_names_what_failed_and_why() {
+    // A regular file where the output folder's parent should be: the error must say which folder
+    // could not be made, and the system's reason, not just one of them.
+    let file = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bench-not-a-folder");
+    fs::write(&file, "").expect("write a plain file");
+    let out = file.join("out");
+    let output = bench(&[
+        "--quick",
+        "--out",
+        out.to_str().expect("a UTF-8 temporary path"),
+    ]);
+    assert!(!output.ending.success());
+    let stderr = &output.stderr.text;
+    assert!(
+        stderr.contains(&format!("error: cannot create {}: ", out.display())),
+        "{stderr}"
+    );
+    assert!(stderr.contains("os error"), "{stderr}");
+}
+
 /// Checks that `svg` is well-formed XML (tags nest and close, attributes are quoted, `&` only
 /// starts an entity) with a single `<svg>` root. Enough XML for what the bench writes.
-fn check_svg(svg: &str) -> Result<(), String> {
+fn check_svg(svg: &str) -> anyhow::Result<()> {
     let mut open: Vec<String> = Vec::new();
     let mut roots = 0;
     let mut rest = svg;
@@ -246,40 +279,37 @@ fn check_svg(svg: &str) -> Result<(), String> {
         check_text(&rest[..start])?;
         let tag_and_after = &rest[start..];
         if let Some(comment) = tag_and_after.strip_prefix("<!--") {
-            let end = comment.find("-->").ok_or("a comment that never ends")?;
+            let end = comment.find("-->").context("a comment that never ends")?;
             rest = &comment[end + 3..];
             continue;
         }
         if let Some(declaration) = tag_and_after.strip_prefix("<?") {
             let end = declaration
                 .find("?>")
-                .ok_or("a declaration that never ends")?;
+                .context("a declaration that never ends")?;
             rest = &declaration[end + 2..];
             continue;
         }
-        let end = tag_end(tag_and_after).ok_or("a tag that never ends")?;
+        let end = tag_end(tag_and_after).context("a tag that never ends")?;
         let tag = &tag_and_after[1..end];
         rest = &tag_and_after[end + 1..];
         if let Some(name) = tag.strip_prefix('/') {
             let expected = open
                 .pop()
-                .ok_or_else(|| format!("</{name}> closes nothing"))?;
-            if name.trim() != expected {
-                return Err(format!("</{name}> closes <{expected}>"));
-            }
+                .with_context(|| format!("</{name}> closes nothing"))?;
+            ensure!(name.trim() == expected, "</{name}> closes <{expected}>");
             continue;
         }
         let self_closing = tag.ends_with('/');
         let body = tag.trim_end_matches('/');
-        let name = body.split_whitespace().next().ok_or("an empty tag")?;
+        let name = body.split_whitespace().next().context("an empty tag")?;
         check_attributes(&body[name.len()..])?;
         if open.is_empty() {
             roots += 1;
-            if name != "svg" || roots > 1 {
-                return Err(format!(
-                    "the document's root is <{name}> (root number {roots})"
-                ));
-            }
+            ensure!(
+                name == "svg" && roots == 1,
+                "the document's root is <{name}> (root number {roots})"
+            );
         }
         if !self_closing {
             open.push(name.to_string());
@@ -287,8 +317,8 @@ fn check_svg(svg: &str) -> Result<(), String> {
     }
     check_text(rest)?;
     match (open.last(), roots) {
-        (Some(unclosed), _) => Err(format!("<{unclosed}> is never closed")),
-        (None, 0) => Err("no <svg> element".to_string()),
+        (Some(unclosed), _) => bail!("<{unclosed}> is never closed"),
+        (None, 0) => bail!("no <svg> element"),
         _ => Ok(()),
     }
 }
@@ -307,7 +337,7 @@ fn tag_end(text: &str) -> Option<usize> {
     None
 }
 
-fn check_attributes(mut text: &str) -> Result<(), String> {
+fn check_attributes(mut text: &str) -> anyhow::Result<()> {
     loop {
         text = text.trim_start();
         if text.is_empty() {
@@ -315,44 +345,41 @@ fn check_attributes(mut text: &str) -> Result<(), String> {
         }
         let (name, after) = text
             .split_once('=')
-            .ok_or_else(|| format!("an attribute without a value: {text:?}"))?;
-        if name.is_empty() || name.contains(char::is_whitespace) {
-            return Err(format!("a bad attribute name {name:?}"));
-        }
+            .with_context(|| format!("an attribute without a value: {text:?}"))?;
+        ensure!(
+            !name.is_empty() && !name.contains(char::is_whitespace),
+            "a bad attribute name {name:?}"
+        );
         let quote = after
             .chars()
             .next()
             .filter(|c| *c == '"' || *c == '\'')
-            .ok_or_else(|| format!("attribute {name} is not quoted"))?;
+            .with_context(|| format!("attribute {name} is not quoted"))?;
         let value_and_after = &after[1..];
         let end = value_and_after
             .find(quote)
-            .ok_or_else(|| format!("attribute {name} never ends"))?;
+            .with_context(|| format!("attribute {name} never ends"))?;
         let value = &value_and_after[..end];
-        if value.contains('<') {
-            return Err(format!("attribute {name} holds a '<'"));
-        }
+        ensure!(!value.contains('<'), "attribute {name} holds a '<'");
         check_text(value)?;
         text = &value_and_after[end + 1..];
     }
 }
 
 /// Text may hold `&` only as the start of an entity.
-fn check_text(text: &str) -> Result<(), String> {
+fn check_text(text: &str) -> anyhow::Result<()> {
     let mut rest = text;
     while let Some(at) = rest.find('&') {
         let entity = &rest[at + 1..];
         let end = entity
             .find(';')
-            .ok_or_else(|| format!("a bare '&' in {text:?}"))?;
+            .with_context(|| format!("a bare '&' in {text:?}"))?;
         let name = &entity[..end];
         let known = matches!(name, "amp" | "lt" | "gt" | "quot" | "apos")
             || name
                 .strip_prefix('#')
                 .is_some_and(|number| !number.is_empty());
-        if !known {
-            return Err(format!("an unknown entity &{name}; in {text:?}"));
-        }
+        ensure!(known, "an unknown entity &{name}; in {text:?}");
         rest = &entity[end + 1..];
     }
     Ok(())

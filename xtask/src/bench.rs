@@ -7,12 +7,11 @@
 
 use std::process::ExitCode;
 
+use anyhow::{Context as _, bail};
 use clap::Args;
 
-use crate::Error;
 use crate::compile::cargo;
 use crate::course::Course;
-use crate::verify::target_dir;
 
 #[derive(Args, Debug)]
 pub struct BenchArgs {
@@ -25,8 +24,8 @@ pub struct BenchArgs {
     bench_args: Vec<String>,
 }
 
-pub fn run(course: &Course, args: BenchArgs) -> Result<ExitCode, Error> {
-    let out = target_dir(course).join("bench");
+pub fn run(course: &Course, args: BenchArgs) -> anyhow::Result<ExitCode> {
+    let out = course.target_dir().join("bench");
     let mut command = cargo();
     command
         .current_dir(&course.root)
@@ -45,14 +44,9 @@ pub fn run(course: &Course, args: BenchArgs) -> Result<ExitCode, Error> {
     command.args(&args.bench_args);
     // The bench prints its progress and tables as it goes (and cargo its first, long release
     // build), so both share our terminal.
-    let status = command
-        .status()
-        .map_err(|error| Error::new(format!("cannot run cargo: {error}")))?;
-    if status.success() {
-        Ok(ExitCode::SUCCESS)
-    } else {
-        Err(Error::new(format!(
-            "the bench did not finish ({status}); what it printed above says why"
-        )))
+    let status = command.status().context("cannot run cargo")?;
+    if !status.success() {
+        bail!("the bench did not finish ({status}); what it printed above says why");
     }
+    Ok(ExitCode::SUCCESS)
 }

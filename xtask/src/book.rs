@@ -28,7 +28,6 @@ use serde_json::Value;
 
 use crate::Error;
 use crate::course::Course;
-use crate::verify::target_dir;
 
 use self::expand::Expander;
 use self::source::{BOOK_DIR, BookSource, Chapter};
@@ -102,7 +101,7 @@ fn build(course: &Course, args: &BookArgs) -> Result<ExitCode, Error> {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let target = target_dir(course);
+    let target = course.target_dir();
     let mdbook = Mdbook::ensure(&target.join("tools"), args.serve)?;
     let dest = match &args.dest {
         Some(dest) if dest.is_absolute() => dest.clone(),

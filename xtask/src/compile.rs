@@ -12,10 +12,9 @@ use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use anyhow::Context as _;
+use runner::{Limits, Runner};
 use serde::Deserialize;
-
-use crate::Error;
-use crate::process::{self, Limits};
 
 /// What building gave, per package folder.
 #[derive(Debug, Default)]
@@ -50,7 +49,7 @@ pub fn build_checks(
     packages: &[&str],
     target_dir: Option<&Path>,
     progress: Option<Sender<Compiled>>,
-) -> Result<Built, Error> {
+) -> anyhow::Result<Built> {
     let mut command = cargo();
     command
         .current_dir(workspace)
@@ -77,7 +76,7 @@ pub fn build_checks(
         timeout: BUILD_TIMEOUT,
         output_cap: 64 << 10,
     };
-    let finished = process::run_watching_lines(&mut command, limits, move |line| {
+    let watching = Runner::new(limits).on_stdout_line(move |line| {
         let Ok(message) = serde_json::from_str::<Message>(line) else {
             return;
         };
@@ -89,8 +88,8 @@ pub fn build_checks(
             let _ = progress.send(Compiled(target.name.clone()));
         }
         built.record(message);
-    })
-    .map_err(|error| Error::new(format!("cannot run cargo: {error}")))?;
+    });
+    let finished = watching.run(&mut command).context("cannot run cargo")?;
 
     let mut built = std::mem::take(&mut *built.lock().unwrap_or_else(PoisonError::into_inner));
     if !finished.ending.success() && built.errors.is_empty() {

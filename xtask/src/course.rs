@@ -4,9 +4,8 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use anyhow::{Context as _, anyhow};
 use serde::Deserialize;
-
-use crate::Error;
 
 /// What grades an exercise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -96,20 +95,17 @@ pub const METADATA: &str = "exercises/exercises.toml";
 
 impl Course {
     /// Reads the metadata of the course at `root`, checking that every listed exercise exists.
-    pub fn load(root: &Path) -> Result<Course, Error> {
+    pub fn load(root: &Path) -> anyhow::Result<Course> {
         // Cargo reports absolute, resolved paths; so must we, to match its reports to exercises
         // (`--root .` would otherwise match nothing).
-        let root = &root.canonicalize().map_err(|error| {
-            Error::new(format!(
-                "cannot find the course at {}: {error}",
-                root.display()
-            ))
-        })?;
+        let root = &root
+            .canonicalize()
+            .with_context(|| format!("cannot find the course at {}", root.display()))?;
         let path = root.join(METADATA);
         let text = std::fs::read_to_string(&path)
-            .map_err(|error| Error::new(format!("cannot read {}: {error}", path.display())))?;
-        let metadata: Metadata = toml::from_str(&text)
-            .map_err(|error| Error::new(format!("{} is not valid: {error}", path.display())))?;
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let metadata: Metadata =
+            toml::from_str(&text).with_context(|| format!("{} is not valid", path.display()))?;
         let mut exercises = Vec::new();
         for entry in metadata.exercise {
             let manifest = root.join("exercises").join(&entry.name).join("Cargo.toml");
@@ -130,22 +126,22 @@ impl Course {
     }
 
     /// The course this xtask was built in: the parent of the xtask crate.
-    pub fn load_here() -> Result<Course, Error> {
+    pub fn load_here() -> anyhow::Result<Course> {
         Course::load(&Self::home()?)
     }
 
     /// The folder of the course this xtask was built in.
-    pub fn home() -> Result<PathBuf, Error> {
+    pub fn home() -> anyhow::Result<PathBuf> {
         let xtask = Path::new(env!("CARGO_MANIFEST_DIR"));
         let root = xtask
             .parent()
-            .ok_or_else(|| Error::new("the xtask crate has no parent folder"))?;
+            .context("the xtask crate has no parent folder")?;
         Ok(root.to_path_buf())
     }
 
     /// The exercise a learner means by `query`: its folder name (`01-spawn-join`), its number
     /// (`01` or `1`), or its package name (`spawn-join`).
-    pub fn find(&self, query: &str) -> Result<&Exercise, Error> {
+    pub fn find(&self, query: &str) -> anyhow::Result<&Exercise> {
         let query = query.trim().trim_end_matches('/');
         let query = query.rsplit('/').next().unwrap_or(query);
         let found = self.exercises.iter().find(|exercise| {
@@ -156,9 +152,7 @@ impl Course {
                     && exercise.number().trim_start_matches('0') == query.trim_start_matches('0'))
         });
         found.ok_or_else(|| {
-            Error::new(format!(
-                "there is no exercise called {query:?}; `cargo xtask list` shows them all"
-            ))
+            anyhow!("there is no exercise called {query:?}; `cargo xtask list` shows them all")
         })
     }
 
@@ -169,13 +163,27 @@ impl Course {
     pub fn solution_dir(&self, exercise: &Exercise) -> PathBuf {
         self.root.join("solutions").join(&exercise.name)
     }
+
+    /// The course's target directory: `$CARGO_TARGET_DIR` if set, else `target/` in the course.
+    pub fn target_dir(&self) -> PathBuf {
+        std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .map(|dir| {
+                if dir.is_absolute() {
+                    dir
+                } else {
+                    self.root.join(dir)
+                }
+            })
+            .unwrap_or_else(|| self.root.join("target"))
+    }
 }
 
-fn read_package_name(manifest: &Path) -> Result<String, Error> {
+fn read_package_name(manifest: &Path) -> anyhow::Result<String> {
     let text = std::fs::read_to_string(manifest)
-        .map_err(|error| Error::new(format!("cannot read {}: {error}", manifest.display())))?;
-    let parsed: Manifest = toml::from_str(&text)
-        .map_err(|error| Error::new(format!("{} is not valid: {error}", manifest.display())))?;
+        .with_context(|| format!("cannot read {}", manifest.display()))?;
+    let parsed: Manifest =
+        toml::from_str(&text).with_context(|| format!("{} is not valid", manifest.display()))?;
     Ok(parsed.package.name)
 }
 

@@ -1,7 +1,7 @@
 //! Turning a failed check's output into the few lines a learner needs: which test failed and
 //! why, not a wall of cargo output.
 
-use crate::process::{Ending, Finished};
+use runner::{Ending, Finished};
 
 /// The longest diagnosis shown; the rest is elided with a note.
 const MAX_LINES: usize = 40;
@@ -164,18 +164,18 @@ fn limit_line(line: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::process::Captured;
+    use runner::Captured;
 
     fn finished(ending: Ending, stdout: &str, stderr: &str) -> Finished {
         Finished {
             ending,
             stdout: Captured {
                 text: stdout.to_string(),
-                dropped: 0,
+                ..Captured::default()
             },
             stderr: Captured {
                 text: stderr.to_string(),
-                dropped: 0,
+                ..Captured::default()
             },
         }
     }

@@ -6,7 +6,8 @@
 
 use std::process::Command;
 
-use crate::Error;
+use anyhow::{Context as _, bail};
+
 use crate::course::{Course, Exercise};
 use crate::seal::fingerprint_of;
 
@@ -18,7 +19,7 @@ pub fn find_starter(
     course: &Course,
     exercise: &Exercise,
     sealed: &str,
-) -> Result<Vec<(String, Vec<u8>)>, Error> {
+) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
     let src = format!("exercises/{}/src", exercise.name);
     let log = git(
         course,
@@ -51,25 +52,25 @@ pub fn find_starter(
             return Ok(files);
         }
     }
-    Err(Error::new(format!(
+    bail!(
         "the starter of {} is not in this repository's git history, so it cannot be restored \
          (was the repository cloned without history?)",
         exercise.name
-    )))
+    )
 }
 
-fn git(course: &Course, args: &[&str]) -> Result<Vec<u8>, Error> {
+fn git(course: &Course, args: &[&str]) -> anyhow::Result<Vec<u8>> {
     let output = Command::new("git")
         .current_dir(&course.root)
         .args(args)
         .output()
-        .map_err(|error| Error::new(format!("cannot run git: {error}")))?;
+        .context("cannot run git")?;
     if !output.status.success() {
-        return Err(Error::new(format!(
+        bail!(
             "git {} failed: {}",
             args.join(" "),
             String::from_utf8_lossy(&output.stderr).trim()
-        )));
+        );
     }
     Ok(output.stdout)
 }

@@ -3,16 +3,17 @@
 //! The same code grades a learner's exercises (`cargo xtask check`) and the course's solutions
 //! (`cargo xtask verify`), so a solution passes exactly the checks a learner must pass.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Sender;
 use std::time::{Duration, Instant};
 
-use crate::Error;
+use anyhow::bail;
+use runner::{Ending, Limits};
+
 use crate::compile::{self, Built, Compiled};
 use crate::course::{Course, Exercise};
 use crate::diagnose::diagnose;
-use crate::process::{self, Limits};
 use crate::seal::{self, Seal};
 
 /// Where the exercises being graded live.
@@ -122,24 +123,93 @@ pub const COMPILE_CHECK_TIMEOUT: Duration = Duration::from_secs(600);
 /// Bytes of a check's stdout (and of its stderr) kept for the diagnosis.
 const OUTPUT_CAP: usize = 1 << 20;
 
-/// Grades `exercises` (in the order given) at `location`.
+/// Grades `exercises` (in the order given) at `location`: first what can be told without building
+/// (unreadable, checks edited, not started), then the rest built in one go and run one by one.
 pub fn grade(
     course: &Course,
     exercises: &[&Exercise],
     location: &Location,
     options: &Options,
     progress: Option<Sender<Progress>>,
-) -> Result<Vec<Verdict>, Error> {
-    let seals = if options.detect_edits || options.skip_untouched {
+) -> anyhow::Result<Vec<Verdict>> {
+    let triage = triage(course, exercises, location, options)?;
+    build_and_run(exercises, location, triage, progress)
+}
+
+/// What is known of the exercises before anything is built.
+struct Triage {
+    /// Each readable exercise's fingerprints as it is now, by name.
+    now: BTreeMap<String, Seal>,
+    /// The exercises whose status is settled without building them, by name.
+    settled: BTreeMap<String, Status>,
+    /// The exercises whose `src/` is still the shipped starter.
+    untouched: BTreeSet<String>,
+}
+
+/// Tells what it can without building: which exercises cannot be read, which are untouched, and
+/// which need no building (checks edited, or not started).
+fn triage(
+    course: &Course,
+    exercises: &[&Exercise],
+    location: &Location,
+    options: &Options,
+) -> anyhow::Result<Triage> {
+    let sealed = if options.detect_edits || options.skip_untouched {
         seal::read_lock(course)?
     } else {
         BTreeMap::new()
     };
+    let (now, mut settled) = fingerprint_all(exercises, location);
+    let untouched: BTreeSet<String> = now
+        .iter()
+        .filter(|(name, seal)| {
+            sealed
+                .get(*name)
+                .is_some_and(|shipped| shipped.starter == seal.starter)
+        })
+        .map(|(name, _)| name.clone())
+        .collect();
+    // The first untouched exercise is the one the learner is about to start: graded when asked.
+    let about_to_start = exercises
+        .iter()
+        .find(|exercise| untouched.contains(&exercise.name))
+        .filter(|_| options.run_first_untouched)
+        .map(|exercise| exercise.name.as_str());
+    for exercise in exercises {
+        let name = &exercise.name;
+        if settled.contains_key(name) {
+            continue;
+        }
+        let checks_edited = sealed
+            .get(name)
+            .zip(now.get(name))
+            .is_some_and(|(shipped, seal)| seal.checks != shipped.checks);
+        if options.detect_edits && checks_edited {
+            settled.insert(name.clone(), Status::ChecksEdited);
+        } else if options.skip_untouched
+            && untouched.contains(name)
+            && !options.always_run.contains(name)
+            && about_to_start != Some(name.as_str())
+        {
+            settled.insert(name.clone(), Status::NotStarted);
+        }
+    }
+    Ok(Triage {
+        now,
+        settled,
+        untouched,
+    })
+}
 
-    // Fingerprint every exercise once, as it is before building. An exercise whose files cannot
-    // be read (a permission, a broken disk) fails on its own; the others are still graded.
-    let mut now: BTreeMap<String, Seal> = BTreeMap::new();
-    let mut early: BTreeMap<String, Status> = BTreeMap::new();
+/// Every exercise's fingerprints, read once, as it is before building. An exercise whose files
+/// cannot be read (a permission, a broken disk) fails on its own, in the second map; the others
+/// are still graded.
+fn fingerprint_all(
+    exercises: &[&Exercise],
+    location: &Location,
+) -> (BTreeMap<String, Seal>, BTreeMap<String, Status>) {
+    let mut now = BTreeMap::new();
+    let mut unreadable = BTreeMap::new();
     for exercise in exercises {
         match seal::seal_of(&location.dir_of(exercise)) {
             Ok(seal) => {
@@ -148,48 +218,26 @@ pub fn grade(
             Err(error) => {
                 let failure = Failure {
                     kind: FailureKind::Setup,
-                    detail: format!("cannot read the exercise's files: {error}"),
+                    detail: format!("cannot read the exercise's files: {error:#}"),
                 };
-                early.insert(exercise.name.clone(), Status::Failed(failure));
+                unreadable.insert(exercise.name.clone(), Status::Failed(failure));
             }
         }
     }
-    let untouched = |name: &str| {
-        seals.get(name).is_some_and(|shipped| {
-            now.get(name)
-                .is_some_and(|seal| seal.starter == shipped.starter)
-        })
-    };
+    (now, unreadable)
+}
 
-    // Then sort out the exercises that need no building.
-    let first_untouched = exercises
-        .iter()
-        .find(|exercise| untouched(&exercise.name))
-        .filter(|_| options.run_first_untouched)
-        .map(|exercise| exercise.name.clone());
-    for exercise in exercises {
-        let name = &exercise.name;
-        let checks_edited = seals.get(name).is_some_and(|shipped| {
-            now.get(name)
-                .is_some_and(|seal| seal.checks != shipped.checks)
-        });
-        if early.contains_key(name) {
-            continue;
-        }
-        if options.detect_edits && checks_edited {
-            early.insert(name.clone(), Status::ChecksEdited);
-        } else if options.skip_untouched
-            && untouched(name)
-            && !options.always_run.contains(name)
-            && first_untouched.as_ref() != Some(name)
-        {
-            early.insert(name.clone(), Status::NotStarted);
-        }
-    }
-
+/// Builds the checks of every exercise not settled by `triage`, in one cargo run, then runs each
+/// exercise's checks in order, reporting progress as it goes.
+fn build_and_run(
+    exercises: &[&Exercise],
+    location: &Location,
+    mut triage: Triage,
+    progress: Option<Sender<Progress>>,
+) -> anyhow::Result<Vec<Verdict>> {
     let to_build: Vec<&str> = exercises
         .iter()
-        .filter(|exercise| !early.contains_key(&exercise.name))
+        .filter(|exercise| !triage.settled.contains_key(&exercise.name))
         .map(|exercise| exercise.package.as_str())
         .collect();
     let built = if to_build.is_empty() {
@@ -209,7 +257,7 @@ pub fn grade(
             });
         }
         let started = Instant::now();
-        let status = match early.remove(&exercise.name) {
+        let status = match triage.settled.remove(&exercise.name) {
             Some(status) => status,
             None => run_checks(exercise, &location.dir_of(exercise), location, &built),
         };
@@ -217,8 +265,9 @@ pub fn grade(
             name: exercise.name.clone(),
             status,
             duration: started.elapsed(),
-            untouched: untouched(&exercise.name),
-            src_fingerprint: now
+            untouched: triage.untouched.contains(&exercise.name),
+            src_fingerprint: triage
+                .now
                 .get(&exercise.name)
                 .map(|seal| seal.starter.clone())
                 .unwrap_or_default(),
@@ -231,7 +280,7 @@ fn build(
     location: &Location,
     packages: &[&str],
     progress: Option<Sender<Progress>>,
-) -> Result<Built, Error> {
+) -> anyhow::Result<Built> {
     let (sender, receiver) = std::sync::mpsc::channel::<Compiled>();
     let forwarder = std::thread::spawn(move || {
         for Compiled(name) in receiver {
@@ -256,9 +305,7 @@ fn build(
         .as_ref()
         .filter(|_| built.checks.is_empty())
     {
-        return Err(Error::new(format!(
-            "cargo could not build the exercises:\n{failure}"
-        )));
+        bail!("cargo could not build the exercises:\n{failure}");
     }
     Ok(built)
 }
@@ -311,7 +358,7 @@ fn run_checks(exercise: &Exercise, dir: &Path, location: &Location, built: &Buil
             // own, so dependencies compiled once serve every exercise and every copy of one.
             command.env("CARGO_TARGET_DIR", target_dir);
         }
-        let finished = match process::run(&mut command, limits) {
+        let finished = match runner::run(&mut command, limits) {
             Ok(finished) => finished,
             Err(error) => {
                 return failed(
@@ -322,9 +369,9 @@ fn run_checks(exercise: &Exercise, dir: &Path, location: &Location, built: &Buil
         };
         if !finished.ending.success() {
             let kind = match finished.ending {
-                process::Ending::TimedOut => FailureKind::Timeout,
-                process::Ending::Signaled(_) => FailureKind::Crash,
-                process::Ending::Exited(_) => FailureKind::Check,
+                Ending::TimedOut => FailureKind::Timeout,
+                Ending::Signaled(_) => FailureKind::Crash,
+                Ending::Exited(_) => FailureKind::Check,
             };
             return failed(kind, diagnose(&finished, timeout.as_secs()));
         }

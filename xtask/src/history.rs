@@ -9,10 +9,9 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::course::Course;
-use crate::verify::target_dir;
 
 fn path(course: &Course) -> PathBuf {
-    target_dir(course).join("xtask").join("passed.json")
+    course.target_dir().join("xtask").join("passed.json")
 }
 
 /// Exercise name → fingerprint of the `src/` that passed.

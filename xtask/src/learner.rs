@@ -5,14 +5,15 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime};
 
-use crate::Error;
+use anyhow::Context as _;
+
 use crate::course::{Course, Exercise};
 use crate::grade::{self, Location, Options, Verdict};
 use crate::report::{self, Standing, Style};
 use crate::{history, seal};
 
 /// `cargo xtask check [NAME] [--json]`.
-pub fn check(course: &Course, name: Option<&str>, json: bool) -> Result<ExitCode, Error> {
+pub fn check(course: &Course, name: Option<&str>, json: bool) -> anyhow::Result<ExitCode> {
     let (verdicts, scope) = match name {
         Some(name) => {
             let exercise = course.find(name)?;
@@ -37,7 +38,7 @@ pub fn check(course: &Course, name: Option<&str>, json: bool) -> Result<ExitCode
 
 /// Grades the whole course in one go. The first untouched exercise is run too: it is the one the
 /// learner is about to start, and they want to see what its checks say.
-fn grade_course(course: &Course, json: bool) -> Result<Vec<Verdict>, Error> {
+fn grade_course(course: &Course, json: bool) -> anyhow::Result<Vec<Verdict>> {
     let all: Vec<&Exercise> = course.exercises.iter().collect();
     let options = Options {
         skip_untouched: true,
@@ -49,7 +50,11 @@ fn grade_course(course: &Course, json: bool) -> Result<Vec<Verdict>, Error> {
 }
 
 /// Grades the exercises named, whether started or not.
-fn grade_some(course: &Course, exercises: &[&Exercise], json: bool) -> Result<Vec<Verdict>, Error> {
+fn grade_some(
+    course: &Course,
+    exercises: &[&Exercise],
+    json: bool,
+) -> anyhow::Result<Vec<Verdict>> {
     let options = Options {
         skip_untouched: true,
         run_first_untouched: false,
@@ -59,7 +64,7 @@ fn grade_some(course: &Course, exercises: &[&Exercise], json: bool) -> Result<Ve
     grade_quietly(course, exercises, &options, json)
 }
 
-fn grade_one(course: &Course, exercise: &Exercise, json: bool) -> Result<Vec<Verdict>, Error> {
+fn grade_one(course: &Course, exercise: &Exercise, json: bool) -> anyhow::Result<Vec<Verdict>> {
     grade_some(course, &[exercise], json)
 }
 
@@ -69,7 +74,7 @@ fn grade_quietly(
     exercises: &[&Exercise],
     options: &Options,
     json: bool,
-) -> Result<Vec<Verdict>, Error> {
+) -> anyhow::Result<Vec<Verdict>> {
     let (sender, receiver) = std::sync::mpsc::channel();
     let drawer = (!json).then(|| report::show_progress(receiver));
     let verdicts = grade::grade(
@@ -100,7 +105,7 @@ fn remember(course: &Course, verdicts: &[Verdict]) {
 }
 
 /// `cargo xtask hint NAME`.
-pub fn hint(course: &Course, name: &str) -> Result<ExitCode, Error> {
+pub fn hint(course: &Course, name: &str) -> anyhow::Result<ExitCode> {
     let exercise = course.find(name)?;
     let style = Style::for_stdout();
     println!("{} {}", style.bold("Hint for"), style.bold(&exercise.name));
@@ -119,7 +124,7 @@ pub fn hint(course: &Course, name: &str) -> Result<ExitCode, Error> {
 }
 
 /// `cargo xtask list [--json]`: where each exercise stands, without grading anything.
-pub fn list(course: &Course, json: bool) -> Result<ExitCode, Error> {
+pub fn list(course: &Course, json: bool) -> anyhow::Result<ExitCode> {
     let seals = seal::read_lock(course)?;
     let passed = history::load(course);
     let mut rows = Vec::new();
@@ -138,63 +143,20 @@ pub fn list(course: &Course, json: bool) -> Result<ExitCode, Error> {
         rows.push((exercise, standing));
     }
     if json {
-        let values: Vec<serde_json::Value> = rows
-            .iter()
-            .map(|(exercise, standing)| {
-                serde_json::json!({
-                    "name": exercise.name,
-                    "lesson": exercise.lesson,
-                    "checks": exercise.checks.iter().map(ToString::to_string).collect::<Vec<_>>(),
-                    "status": standing.key(),
-                })
-            })
-            .collect();
-        let json = serde_json::to_string_pretty(&values)
-            .map_err(|error| Error::new(format!("cannot write JSON: {error}")))?;
-        println!("{json}");
-        return Ok(ExitCode::SUCCESS);
+        report::print_list_json(&rows)?;
+    } else {
+        report::print_list(&rows);
     }
-    let style = Style::for_stdout();
-    let width = rows.iter().map(|(e, _)| e.name.len()).max().unwrap_or(0);
-    println!(
-        "  {:width$}  {:9}  {:24}  status",
-        "exercise", "lesson", "checked by"
-    );
-    for (exercise, standing) in &rows {
-        let kinds: Vec<String> = exercise.checks.iter().map(ToString::to_string).collect();
-        let word = standing.word();
-        let word = match standing {
-            Standing::Passed => style.green(word),
-            Standing::ChecksEdited | Standing::InProgress => style.yellow(word),
-            Standing::NotStarted | Standing::Failed => style.dim(word),
-        };
-        println!(
-            "  {:width$}  {:9}  {:24}  {word}",
-            exercise.name,
-            exercise.lesson,
-            kinds.join(", ")
-        );
-    }
-    let done = rows.iter().filter(|(_, s)| *s == Standing::Passed).count();
-    println!();
-    println!(
-        "{} {done} of {} done (as of each exercise's last check; `cargo xtask check` grades them now)",
-        report::progress_bar(done, rows.len(), 30),
-        rows.len()
-    );
     Ok(ExitCode::SUCCESS)
 }
 
 /// `cargo xtask reset NAME`: put the starter back, keeping the learner's version in `backups/`.
-pub fn reset(course: &Course, name: &str) -> Result<ExitCode, Error> {
+pub fn reset(course: &Course, name: &str) -> anyhow::Result<ExitCode> {
     let exercise = course.find(name)?;
     let seals = seal::read_lock(course)?;
-    let shipped = seals.get(&exercise.name).ok_or_else(|| {
-        Error::new(format!(
-            "{} is not sealed; nothing to reset to",
-            exercise.name
-        ))
-    })?;
+    let shipped = seals
+        .get(&exercise.name)
+        .with_context(|| format!("{} is not sealed; nothing to reset to", exercise.name))?;
     let src = course.exercise_dir(exercise).join("src");
     let now = seal::seal_of(&course.exercise_dir(exercise))?;
     if now.starter == shipped.starter {
@@ -210,8 +172,7 @@ pub fn reset(course: &Course, name: &str) -> Result<ExitCode, Error> {
     let backup = if src.exists() {
         let backup = backup_dir(course, exercise);
         copy_tree(&src, &backup)?;
-        std::fs::remove_dir_all(&src)
-            .map_err(|error| Error::new(format!("{}: {error}", src.display())))?;
+        std::fs::remove_dir_all(&src).with_context(|| src.display().to_string())?;
         Some(backup)
     } else {
         None
@@ -219,11 +180,9 @@ pub fn reset(course: &Course, name: &str) -> Result<ExitCode, Error> {
     for (relative, contents) in &starter {
         let path = course.exercise_dir(exercise).join(relative);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|error| Error::new(format!("{}: {error}", parent.display())))?;
+            std::fs::create_dir_all(parent).with_context(|| parent.display().to_string())?;
         }
-        std::fs::write(&path, contents)
-            .map_err(|error| Error::new(format!("{}: {error}", path.display())))?;
+        std::fs::write(&path, contents).with_context(|| path.display().to_string())?;
     }
     println!("{} is back to its starter.", exercise.name);
     if let Some(backup) = backup {
@@ -253,24 +212,20 @@ fn backup_dir(course: &Course, exercise: &Exercise) -> PathBuf {
 }
 
 /// Copies every file under `from` to the same place under `to` (links are not followed).
-fn copy_tree(from: &Path, to: &Path) -> Result<(), Error> {
-    let error = |path: &Path| {
-        let path = path.to_path_buf();
-        move |e: std::io::Error| Error::new(format!("{}: {e}", path.display()))
-    };
-    for source in crate::walk::files(from).map_err(|e| Error::new(e.to_string()))? {
+fn copy_tree(from: &Path, to: &Path) -> anyhow::Result<()> {
+    for source in crate::walk::files(from)? {
         let destination = to.join(source.strip_prefix(from).unwrap_or(&source));
         if let Some(parent) = destination.parent() {
-            std::fs::create_dir_all(parent).map_err(error(parent))?;
+            std::fs::create_dir_all(parent).with_context(|| parent.display().to_string())?;
         }
-        std::fs::copy(&source, &destination).map_err(error(&source))?;
+        std::fs::copy(&source, &destination).with_context(|| source.display().to_string())?;
     }
     Ok(())
 }
 
 /// `cargo xtask watch`: re-grade the exercises being edited on every save, and move on when one
 /// passes. Ctrl-C ends it.
-pub fn watch(course: &Course) -> Result<ExitCode, Error> {
+pub fn watch(course: &Course) -> anyhow::Result<ExitCode> {
     let style = Style::for_stdout();
     println!("Watching exercises/ for changes (Ctrl-C to stop).");
     let all: Vec<&Exercise> = course.exercises.iter().collect();

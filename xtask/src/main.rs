@@ -9,22 +9,25 @@ mod book;
 mod compile;
 mod course;
 mod diagnose;
+mod error;
 mod git;
 mod grade;
 mod history;
 mod learner;
-mod process;
 mod report;
 mod seal;
 mod verify;
 mod walk;
 
-use std::fmt;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+// The book's modules know the runner by its old name here.
+use runner as process;
 
 use crate::course::Course;
+// The book's modules still return this error type; everything else returns anyhow's.
+use crate::error::Error;
 
 /// The course's tool: grades your exercises, gives hints, and runs maintainer tasks.
 #[derive(Parser)]
@@ -78,34 +81,20 @@ enum Command {
     Book(book::BookArgs),
 }
 
-/// An error for the person at the keyboard: what went wrong and what to do.
-#[derive(Debug)]
-pub struct Error(String);
-
-impl Error {
-    pub fn new(message: impl Into<String>) -> Self {
-        Error(message.into())
-    }
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("error: {error}");
+            // `:#` prints the whole chain of causes: "cannot read X: permission denied".
+            eprintln!("error: {error:#}");
             ExitCode::FAILURE
         }
     }
 }
 
-fn run(cli: Cli) -> Result<ExitCode, Error> {
+/// The one place a command is turned into the function that does it.
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let course = match &cli.root {
         Some(root) => Course::load(root)?,
         None => Course::load_here()?,
@@ -116,20 +105,9 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Hint { name } => learner::hint(&course, &name),
         Command::List { json } => learner::list(&course, json),
         Command::Reset { name } => learner::reset(&course, &name),
-        Command::Verify { names } => {
-            verify::verify(&course, &names)?;
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Verify { names } => verify::verify(&course, &names),
         Command::Bench(args) => bench::run(&course, args),
-        Command::Seal => {
-            seal::write_lock(&course)?;
-            println!(
-                "sealed {} exercises in {}",
-                course.exercises.len(),
-                seal::LOCK_FILE
-            );
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Book(args) => book::run(&course, args),
+        Command::Seal => seal::seal(&course),
+        Command::Book(args) => Ok(book::run(&course, args)?),
     }
 }

@@ -5,6 +5,7 @@ use std::io::{IsTerminal, Write};
 use std::sync::mpsc::Receiver;
 use std::thread::JoinHandle;
 
+use anyhow::Context as _;
 use serde::Serialize;
 
 use crate::course::{Course, Exercise};
@@ -288,6 +289,68 @@ pub fn print_json(course: &Course, verdicts: &[Verdict]) {
     }
 }
 
+/// `list`: a line per exercise with where it stands, then the progress bar.
+pub fn print_list(rows: &[(&Exercise, Standing)]) {
+    let style = Style::for_stdout();
+    let width = rows.iter().map(|(e, _)| e.name.len()).max().unwrap_or(0);
+    println!(
+        "  {:width$}  {:9}  {:24}  status",
+        "exercise", "lesson", "checked by"
+    );
+    for (exercise, standing) in rows {
+        let kinds: Vec<String> = exercise.checks.iter().map(ToString::to_string).collect();
+        let word = standing.word();
+        let word = match standing {
+            Standing::Passed => style.green(word),
+            Standing::ChecksEdited | Standing::InProgress => style.yellow(word),
+            Standing::NotStarted | Standing::Failed => style.dim(word),
+        };
+        println!(
+            "  {:width$}  {:9}  {:24}  {word}",
+            exercise.name,
+            exercise.lesson,
+            kinds.join(", ")
+        );
+    }
+    let done = rows.iter().filter(|(_, s)| *s == Standing::Passed).count();
+    println!();
+    println!(
+        "{} {done} of {} done (as of each exercise's last check; `cargo xtask check` grades them now)",
+        progress_bar(done, rows.len(), 30),
+        rows.len()
+    );
+}
+
+/// One exercise's standing for a teacher's autograder. The fields are in alphabetical order, the
+/// order `list --json` has always printed them in.
+#[derive(Serialize)]
+struct JsonStanding<'a> {
+    checks: Vec<String>,
+    lesson: &'a str,
+    name: &'a str,
+    /// passed | not-started | in-progress | checks-edited
+    status: &'static str,
+}
+
+/// `list --json`.
+pub fn print_list_json(rows: &[(&Exercise, Standing)]) -> anyhow::Result<()> {
+    println!("{}", list_json(rows)?);
+    Ok(())
+}
+
+fn list_json(rows: &[(&Exercise, Standing)]) -> anyhow::Result<String> {
+    let rows: Vec<JsonStanding> = rows
+        .iter()
+        .map(|(exercise, standing)| JsonStanding {
+            checks: exercise.checks.iter().map(ToString::to_string).collect(),
+            lesson: &exercise.lesson,
+            name: &exercise.name,
+            status: standing.key(),
+        })
+        .collect();
+    serde_json::to_string_pretty(&rows).context("cannot write JSON")
+}
+
 /// Draws grading progress on stderr, on one line, when stderr is a terminal.
 pub fn show_progress(receiver: Receiver<Progress>) -> JoinHandle<()> {
     std::thread::spawn(move || {
@@ -317,6 +380,26 @@ pub fn show_progress(receiver: Receiver<Progress>) -> JoinHandle<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::course::CheckKind;
+
+    #[test]
+    fn list_json_has_one_object_per_exercise_with_its_standing() {
+        let exercise = Exercise {
+            name: "01-demo".to_string(),
+            package: "demo".to_string(),
+            lesson: "threads".to_string(),
+            checks: vec![CheckKind::Test, CheckKind::Snapshot],
+            hint: String::new(),
+            timeout: None,
+        };
+        let json = list_json(&[(&exercise, Standing::InProgress)]).expect("JSON");
+        assert_eq!(
+            json,
+            "[\n  {\n    \"checks\": [\n      \"test\",\n      \"snapshot\"\n    ],\n    \
+             \"lesson\": \"threads\",\n    \"name\": \"01-demo\",\n    \
+             \"status\": \"in-progress\"\n  }\n]"
+        );
+    }
 
     #[test]
     fn progress_bars_fill_in_proportion() {

@@ -8,10 +8,11 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
+use anyhow::{Context as _, bail};
 use sha2::{Digest, Sha256};
 
-use crate::Error;
 use crate::course::Course;
 
 pub const LOCK_FILE: &str = "exercises/checks.lock";
@@ -24,7 +25,7 @@ pub struct Seal {
 }
 
 /// Computes an exercise's fingerprints from the files on disk.
-pub fn seal_of(exercise_dir: &Path) -> Result<Seal, Error> {
+pub fn seal_of(exercise_dir: &Path) -> anyhow::Result<Seal> {
     let mut checks = vec![exercise_dir.join("Cargo.toml")];
     checks.extend(files_under(&exercise_dir.join("tests"))?);
     Ok(Seal {
@@ -34,16 +35,13 @@ pub fn seal_of(exercise_dir: &Path) -> Result<Seal, Error> {
 }
 
 /// Reads `exercises/checks.lock`: exercise name → seal. A missing file is an empty map.
-pub fn read_lock(course: &Course) -> Result<BTreeMap<String, Seal>, Error> {
+pub fn read_lock(course: &Course) -> anyhow::Result<BTreeMap<String, Seal>> {
     let path = course.root.join(LOCK_FILE);
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
         Err(error) => {
-            return Err(Error::new(format!(
-                "cannot read {}: {error}",
-                path.display()
-            )));
+            return Err(error).with_context(|| format!("cannot read {}", path.display()));
         }
     };
     let mut seals = BTreeMap::new();
@@ -53,10 +51,10 @@ pub fn read_lock(course: &Course) -> Result<BTreeMap<String, Seal>, Error> {
     {
         let fields: Vec<&str> = line.split_whitespace().collect();
         let [name, checks, starter] = fields[..] else {
-            return Err(Error::new(format!(
+            bail!(
                 "{} has a malformed line {line:?}; run `cargo xtask seal`",
                 path.display()
-            )));
+            );
         };
         let seal = Seal {
             checks: checks.to_string(),
@@ -68,7 +66,7 @@ pub fn read_lock(course: &Course) -> Result<BTreeMap<String, Seal>, Error> {
 }
 
 /// The lock file's text for the course as it is on disk now.
-pub fn render_lock(course: &Course) -> Result<String, Error> {
+pub fn render_lock(course: &Course) -> anyhow::Result<String> {
     let mut text = String::from(
         "# Written by `cargo xtask seal`. The grader compares each exercise with these fingerprints\n\
          # to tell the shipped checks from edited ones, and an untouched starter from a started one.\n\
@@ -84,17 +82,19 @@ pub fn render_lock(course: &Course) -> Result<String, Error> {
     Ok(text)
 }
 
-/// Writes the lock file for the course as it is on disk now.
-pub fn write_lock(course: &Course) -> Result<(), Error> {
+/// `cargo xtask seal`: writes the lock file for the course as it is on disk now.
+pub fn seal(course: &Course) -> anyhow::Result<ExitCode> {
     let path = course.root.join(LOCK_FILE);
     std::fs::write(&path, render_lock(course)?)
-        .map_err(|error| Error::new(format!("cannot write {}: {error}", path.display())))
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    println!("sealed {} exercises in {LOCK_FILE}", course.exercises.len());
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The files under `dir` that make up a check or a starter: leftovers of a snapshot review or of an
 /// editor are not part of either.
-fn files_under(dir: &Path) -> Result<Vec<PathBuf>, Error> {
-    let files = crate::walk::files(dir).map_err(|error| Error::new(error.to_string()))?;
+fn files_under(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let files = crate::walk::files(dir)?;
     Ok(files
         .into_iter()
         .filter(|path| !is_leftover(path))
@@ -116,12 +116,12 @@ pub fn is_leftover(path: &Path) -> bool {
 }
 
 /// SHA-256 over each file's path (relative to `base`) and contents, in order.
-fn fingerprint(base: &Path, files: &[PathBuf]) -> Result<String, Error> {
+fn fingerprint(base: &Path, files: &[PathBuf]) -> anyhow::Result<String> {
     let mut named = Vec::new();
     for file in files {
         let relative = file.strip_prefix(base).unwrap_or(file);
-        let contents = std::fs::read(file)
-            .map_err(|error| Error::new(format!("cannot read {}: {error}", file.display())))?;
+        let contents =
+            std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
         named.push((relative.to_string_lossy().into_owned(), contents));
     }
     Ok(fingerprint_of(&named))

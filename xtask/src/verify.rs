@@ -13,16 +13,17 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, ExitCode};
 use std::time::Instant;
 
-use crate::Error;
+use anyhow::{Context as _, bail};
+
 use crate::course::{CheckKind, Course, Exercise};
 use crate::grade::{self, FailureKind, Location, Options, Status};
 use crate::{seal, walk};
 
-/// Verifies the exercises named (all of them when `names` is empty).
-pub fn verify(course: &Course, names: &[String]) -> Result<(), Error> {
+/// `cargo xtask verify`: verifies the exercises named (all of them when `names` is empty).
+pub fn verify(course: &Course, names: &[String]) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let exercises: Vec<&Exercise> = if names.is_empty() {
         course.exercises.iter().collect()
@@ -30,7 +31,7 @@ pub fn verify(course: &Course, names: &[String]) -> Result<(), Error> {
         names
             .iter()
             .map(|name| course.find(name))
-            .collect::<Result<_, _>>()?
+            .collect::<anyhow::Result<_>>()?
     };
     let mut problems = check_metadata(course, &exercises)?;
     problems.extend(check_seals(course, &exercises)?);
@@ -83,24 +84,23 @@ pub fn verify(course: &Course, names: &[String]) -> Result<(), Error> {
         &solutions_location,
     )?);
 
-    if problems.is_empty() {
-        println!(
-            "verify: all {} exercises are sound ({:.0} s)",
-            exercises.len(),
-            started.elapsed().as_secs_f64()
-        );
-        Ok(())
-    } else {
-        Err(Error::new(format!(
+    if !problems.is_empty() {
+        bail!(
             "verify found {} problems:\n\n{}",
             problems.len(),
             problems.join("\n\n")
-        )))
+        );
     }
+    println!(
+        "verify: all {} exercises are sound ({:.0} s)",
+        exercises.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Every exercise folder is listed, numbers are in order, and each of `exercises` is complete.
-pub fn check_metadata(course: &Course, exercises: &[&Exercise]) -> Result<Vec<String>, Error> {
+pub fn check_metadata(course: &Course, exercises: &[&Exercise]) -> anyhow::Result<Vec<String>> {
     let mut problems = Vec::new();
     let listed: Vec<&str> = course.exercises.iter().map(|e| e.name.as_str()).collect();
     for folder in numbered_folders(&course.root.join("exercises"))? {
@@ -163,7 +163,7 @@ pub fn check_metadata(course: &Course, exercises: &[&Exercise]) -> Result<Vec<St
     Ok(problems)
 }
 
-fn check_seals(course: &Course, exercises: &[&Exercise]) -> Result<Vec<String>, Error> {
+fn check_seals(course: &Course, exercises: &[&Exercise]) -> anyhow::Result<Vec<String>> {
     let sealed = seal::read_lock(course)?;
     let mut problems = Vec::new();
     for exercise in exercises {
@@ -189,10 +189,10 @@ fn check_seals(course: &Course, exercises: &[&Exercise]) -> Result<Vec<String>, 
 }
 
 /// The numbered folders in `exercises/`.
-fn numbered_folders(dir: &Path) -> Result<Vec<String>, Error> {
+fn numbered_folders(dir: &Path) -> anyhow::Result<Vec<String>> {
     let mut names = Vec::new();
-    let entries = std::fs::read_dir(dir)
-        .map_err(|error| Error::new(format!("cannot read {}: {error}", dir.display())))?;
+    let entries =
+        std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         if entry.path().is_dir() && name.starts_with(|c: char| c.is_ascii_digit()) {
@@ -217,10 +217,10 @@ fn has_snapshots(dir: &Path) -> bool {
 /// It must not live inside a target directory: trybuild takes any path under its target directory
 /// for generated code and would not shorten the copies' paths in compiler messages, so every
 /// compile-fail check would see a different message than the one the course ships.
-pub fn generate_solutions_workspace(course: &Course) -> Result<Location, Error> {
-    let target_dir = target_dir(course);
+pub fn generate_solutions_workspace(course: &Course) -> anyhow::Result<Location> {
+    let target_dir = course.target_dir();
     let workspace = course.root.join(VERIFY_WORKSPACE);
-    std::fs::create_dir_all(&workspace).map_err(io_error(&workspace))?;
+    std::fs::create_dir_all(&workspace).with_context(|| workspace.display().to_string())?;
 
     let manifest = solutions_manifest(course)?;
     write_if_changed(&workspace.join("Cargo.toml"), manifest.as_bytes())?;
@@ -249,31 +249,17 @@ pub fn generate_solutions_workspace(course: &Course) -> Result<Location, Error> 
 /// Where verify builds its copy of the exercises with their solutions (ignored by git).
 pub const VERIFY_WORKSPACE: &str = ".verify";
 
-/// The course's target directory: `$CARGO_TARGET_DIR` if set, else `target/` in the course.
-pub fn target_dir(course: &Course) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .map(|dir| {
-            if dir.is_absolute() {
-                dir
-            } else {
-                course.root.join(dir)
-            }
-        })
-        .unwrap_or_else(|| course.root.join("target"))
-}
-
 /// The course's own manifest, with the exercises as its only members and its path dependencies
 /// made absolute, so the copies build exactly as the originals do.
-fn solutions_manifest(course: &Course) -> Result<String, Error> {
+fn solutions_manifest(course: &Course) -> anyhow::Result<String> {
     let path = course.root.join("Cargo.toml");
-    let text = std::fs::read_to_string(&path).map_err(io_error(&path))?;
-    let mut manifest: toml::Table = toml::from_str(&text)
-        .map_err(|error| Error::new(format!("{} is not valid: {error}", path.display())))?;
+    let text = std::fs::read_to_string(&path).with_context(|| path.display().to_string())?;
+    let mut manifest: toml::Table =
+        toml::from_str(&text).with_context(|| format!("{} is not valid", path.display()))?;
     let workspace = manifest
         .get_mut("workspace")
         .and_then(toml::Value::as_table_mut)
-        .ok_or_else(|| Error::new("the course's Cargo.toml has no [workspace]"))?;
+        .context("the course's Cargo.toml has no [workspace]")?;
     let members = course
         .exercises
         .iter()
@@ -296,16 +282,15 @@ fn solutions_manifest(course: &Course) -> Result<String, Error> {
         }
     }
     let header = "# Generated by `cargo xtask verify` from the course's Cargo.toml: do not edit.\n";
-    let body = toml::to_string(&manifest)
-        .map_err(|error| Error::new(format!("cannot write the solutions' manifest: {error}")))?;
+    let body = toml::to_string(&manifest).context("cannot write the solutions' manifest")?;
     Ok(format!("{header}{body}"))
 }
 
 /// Every file under `dir` (but not in a `target/` folder), by its path relative to `dir`.
-fn files_under(dir: &Path) -> Result<BTreeMap<PathBuf, Vec<u8>>, Error> {
+fn files_under(dir: &Path) -> anyhow::Result<BTreeMap<PathBuf, Vec<u8>>> {
     let mut files = BTreeMap::new();
-    for path in walk::files(dir).map_err(|error| Error::new(error.to_string()))? {
-        let contents = std::fs::read(&path).map_err(io_error(&path))?;
+    for path in walk::files(dir)? {
+        let contents = std::fs::read(&path).with_context(|| path.display().to_string())?;
         let relative = path.strip_prefix(dir).unwrap_or(&path).to_path_buf();
         files.insert(relative, contents);
     }
@@ -313,11 +298,11 @@ fn files_under(dir: &Path) -> Result<BTreeMap<PathBuf, Vec<u8>>, Error> {
 }
 
 /// Makes `to` hold exactly `files`: writes those that differ, removes those not wanted.
-fn sync(to: &Path, files: &BTreeMap<PathBuf, Vec<u8>>) -> Result<(), Error> {
+fn sync(to: &Path, files: &BTreeMap<PathBuf, Vec<u8>>) -> anyhow::Result<()> {
     for (relative, contents) in files {
         let path = to.join(relative);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(io_error(parent))?;
+            std::fs::create_dir_all(parent).with_context(|| parent.display().to_string())?;
         }
         write_if_changed(&path, contents)?;
     }
@@ -326,16 +311,16 @@ fn sync(to: &Path, files: &BTreeMap<PathBuf, Vec<u8>>) -> Result<(), Error> {
         .filter(|relative| !files.contains_key(*relative))
     {
         let path = to.join(stray);
-        std::fs::remove_file(&path).map_err(io_error(&path))?;
+        std::fs::remove_file(&path).with_context(|| path.display().to_string())?;
     }
     Ok(())
 }
 
-fn write_if_changed(path: &Path, contents: &[u8]) -> Result<(), Error> {
+fn write_if_changed(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
     if std::fs::read(path).is_ok_and(|existing| existing == contents) {
         return Ok(());
     }
-    std::fs::write(path, contents).map_err(io_error(path))
+    std::fs::write(path, contents).with_context(|| path.display().to_string())
 }
 
 /// Solutions are code learners read and copy: they must be as clean as the rest of the course.
@@ -343,7 +328,7 @@ fn check_solutions_style(
     course: &Course,
     exercises: &[&Exercise],
     location: &Location,
-) -> Result<Vec<String>, Error> {
+) -> anyhow::Result<Vec<String>> {
     let mut problems = Vec::new();
     let mut rustfmt = Command::new("rustfmt");
     rustfmt.args(["--edition", "2024", "--check"]);
@@ -359,9 +344,7 @@ fn check_solutions_style(
         }
     }
     if any {
-        let output = rustfmt
-            .output()
-            .map_err(|error| Error::new(format!("cannot run rustfmt: {error}")))?;
+        let output = rustfmt.output().context("cannot run rustfmt")?;
         if !output.status.success() {
             problems.push(format!(
                 "solutions are not formatted (run `rustfmt --edition 2024` on the files in \
@@ -383,9 +366,7 @@ fn check_solutions_style(
     if let Some(target_dir) = &location.target_dir {
         clippy.env("CARGO_TARGET_DIR", target_dir);
     }
-    let output = clippy
-        .output()
-        .map_err(|error| Error::new(format!("cannot run cargo clippy: {error}")))?;
+    let output = clippy.output().context("cannot run cargo clippy")?;
     if !output.status.success() {
         problems.push(format!(
             "clippy finds fault with the solutions:\n{}",
@@ -402,8 +383,4 @@ fn rust_files(dir: &Path) -> Vec<PathBuf> {
         .into_iter()
         .filter(|path| path.extension().is_some_and(|ext| ext == "rs"))
         .collect()
-}
-
-fn io_error(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
-    move |error| Error::new(format!("{}: {error}", path.display()))
 }

@@ -7,22 +7,24 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
+use anyhow::Context as _;
+
 /// Every regular file under `dir`, sorted; a missing folder has none.
-pub fn files(dir: &Path) -> io::Result<Vec<PathBuf>> {
+pub fn files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(folder) = pending.pop() {
         let entries = match std::fs::read_dir(&folder) {
             Ok(entries) => entries,
             Err(error) if error.kind() == io::ErrorKind::NotFound => continue,
-            Err(error) => return Err(with_path(error, &folder)),
+            Err(error) => return Err(error).context(folder.display().to_string()),
         };
         for entry in entries {
-            let entry = entry.map_err(|error| with_path(error, &folder))?;
+            let entry = entry.with_context(|| folder.display().to_string())?;
             // `file_type` describes the entry itself, not what a link points at.
             let kind = entry
                 .file_type()
-                .map_err(|error| with_path(error, &entry.path()))?;
+                .with_context(|| entry.path().display().to_string())?;
             if kind.is_dir() && entry.file_name() != "target" {
                 pending.push(entry.path());
             } else if kind.is_file() {
@@ -32,11 +34,6 @@ pub fn files(dir: &Path) -> io::Result<Vec<PathBuf>> {
     }
     files.sort();
     Ok(files)
-}
-
-/// An I/O error that names the path it happened on.
-pub fn with_path(error: io::Error, path: &Path) -> io::Error {
-    io::Error::new(error.kind(), format!("{}: {error}", path.display()))
 }
 
 #[cfg(test)]

@@ -346,6 +346,18 @@ fn unknown_exercises_and_bad_commands_are_clear_errors() {
 }
 
 #[test]
+fn an_error_names_what_failed_and_why() {
+    let course = Course::new("broken-metadata");
+    course.write("exercises/exercises.toml", "[[exercise]\n");
+    let output = course.xtask(&["list"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    // Which file, and what is wrong with it: the whole chain of causes, not just the first.
+    assert!(stderr.contains("exercises.toml is not valid: "), "{stderr}");
+    assert!(stderr.contains("line 1"), "{stderr}");
+}
+
+#[test]
 fn list_remembers_what_passed() {
     let course = Course::new("list");
     course.learner_writes(SOLVED);

@@ -11,20 +11,24 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
+use anyhow::{Context as _, bail};
 use clap::ValueEnum;
 use lesson_async::tasks_vs_threads::{Crowd, crowd_of_tasks, crowd_of_threads};
+use runner::{Ending, Limits};
 use serde::{Deserialize, Serialize};
 
 use super::{Context, PYTHON_LIMIT, progress};
-use crate::BenchResult;
-use crate::child::run_within;
 use crate::plan::Plan;
 use crate::report::{Chart, Row, Section, Versus};
 use crate::stats::{Spread, Unit, format_count};
 use crate::svg::{Bar, BarChart};
 
-/// The longest a crowd of Rust tasks or threads may take before it counts as hung.
-const CROWD_LIMIT: Duration = Duration::from_secs(120);
+/// The longest a crowd of Rust tasks or threads may take before it counts as hung, and what it
+/// may print: a line of JSON, or a few lines of error.
+const CROWD_LIMITS: Limits = Limits {
+    timeout: Duration::from_secs(120),
+    output_cap: 64 << 10,
+};
 
 /// Which kind of crowd a child process makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
@@ -56,13 +60,13 @@ pub struct CrowdCost {
 }
 
 /// The child's side: makes one crowd and prints what it cost.
-pub fn child_main(kind: Kind, count: usize) -> BenchResult {
+pub fn child_main(kind: Kind, count: usize) -> anyhow::Result<()> {
     let crowd: Crowd = match kind {
         // The default runtime, as `#[tokio::main]` builds it.
         Kind::Tasks => tokio::runtime::Runtime::new()?.block_on(crowd_of_tasks(count)),
         Kind::Threads => crowd_of_threads(count),
     };
-    let growth = crowd.memory_growth.resident.ok_or(
+    let growth = crowd.memory_growth.resident.context(
         "this system does not report resident memory (VmRSS), so crowds cannot be measured",
     )?;
     let cost = CrowdCost {
@@ -89,7 +93,7 @@ struct Runs {
     refusals: Vec<String>,
 }
 
-pub fn run(plan: &Plan, context: &Context) -> BenchResult<Section> {
+pub fn run(plan: &Plan, context: &Context) -> anyhow::Result<Section> {
     let count = plan.crowd;
     let mut runs: BTreeMap<(Side, Kind), Runs> = BTreeMap::new();
     let mut notes = Vec::new();
@@ -111,7 +115,7 @@ pub fn run(plan: &Plan, context: &Context) -> BenchResult<Section> {
                 let args = ["--kind", kind.name(), "--count", &count.to_string()].map(String::from);
                 match python.run::<CrowdCost>("crowd.py", &args, PYTHON_LIMIT) {
                     Ok(cost) => record(&mut runs, Side::Python, kind, cost),
-                    Err(error) => notes.push(format!("Python {}: {error}", kind.name())),
+                    Err(error) => notes.push(format!("Python {}: {error:#}", kind.name())),
                 }
             }
         }
@@ -120,25 +124,27 @@ pub fn run(plan: &Plan, context: &Context) -> BenchResult<Section> {
     Ok(section(count, &runs, notes))
 }
 
-fn rust_crowd(program: &Path, kind: Kind, count: usize) -> BenchResult<CrowdCost> {
+fn rust_crowd(program: &Path, kind: Kind, count: usize) -> anyhow::Result<CrowdCost> {
     let mut command = Command::new(program);
     command.args(["--crowd", kind.name(), "--count", &count.to_string()]);
-    let finished = run_within(&mut command, CROWD_LIMIT)?.ok_or_else(|| {
-        format!(
-            "a crowd of {count} {} took longer than {CROWD_LIMIT:?}",
-            kind.name()
-        )
-    })?;
-    if !finished.status.success() {
-        return Err(format!(
+    let finished = runner::run(&mut command, CROWD_LIMITS)
+        .with_context(|| format!("cannot run {}", program.display()))?;
+    if finished.ending == Ending::TimedOut {
+        bail!(
+            "a crowd of {count} {} took longer than {:?}",
+            kind.name(),
+            CROWD_LIMITS.timeout
+        );
+    }
+    if !finished.ending.success() {
+        bail!(
             "the crowd of {count} {} failed ({}): {}",
             kind.name(),
-            finished.status,
-            finished.stderr_tail(3)
-        )
-        .into());
+            finished.ending,
+            finished.stderr.last_lines(3)
+        );
     }
-    Ok(serde_json::from_str(finished.stdout.trim())?)
+    Ok(serde_json::from_str(finished.stdout.text.trim())?)
 }
 
 fn record(runs: &mut BTreeMap<(Side, Kind), Runs>, side: Side, kind: Kind, cost: CrowdCost) {

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use anyhow::anyhow;
 use lesson_kit::Timeline;
 use lesson_kit::data::deterministic_buffers;
 use lesson_kit::measure::{format_bytes, format_duration, format_rate};
@@ -24,7 +25,7 @@ use lesson_threads::worker_pool::run_pool;
 use serde::Deserialize;
 
 use super::{Context, PYTHON_LIMIT, progress, span_seconds};
-use crate::BenchResult;
+use crate::lesson_error;
 use crate::plan::Plan;
 use crate::python::Python;
 use crate::report::{Chart, Row, Section, Versus};
@@ -78,7 +79,7 @@ struct PythonHashing {
     ways_agree: bool,
 }
 
-pub fn run(plan: &Plan, context: &Context) -> BenchResult<Section> {
+pub fn run(plan: &Plan, context: &Context) -> anyhow::Result<Section> {
     let hashing = &plan.hashing;
     let cores = context.machine.cores;
     let total = hashing.total_bytes();
@@ -162,7 +163,7 @@ pub fn run(plan: &Plan, context: &Context) -> BenchResult<Section> {
                 );
                 seconds.insert(Way::PythonThreadPool, Spread::of(python_runs.thread_pool_s));
             }
-            Err(error) => notes.push(format!("Python hashing failed: {error}")),
+            Err(error) => notes.push(format!("Python hashing failed: {error:#}")),
         }
     }
     notes.push(
@@ -205,26 +206,28 @@ fn in_worker_processes(
     program: &Path,
     buffers: &[Vec<u8>],
     workers: usize,
-) -> BenchResult<Vec<String>> {
-    let mut digests: Vec<Option<BenchResult<String>>> = buffers.iter().map(|_| None).collect();
+) -> anyhow::Result<Vec<String>> {
+    let mut digests: Vec<Option<anyhow::Result<String>>> = buffers.iter().map(|_| None).collect();
     run_pool(
         buffers.iter().enumerate(),
         workers,
-        |_, (index, buffer)| {
-            let job = Job::HashFollowing { len: buffer.len() };
-            let digest = run_worker(program, &job, buffer)
-                .and_then(|reply| Ok(digest_in(&reply)?.to_string()));
-            (index, digest)
-        },
+        |_, (index, buffer)| (index, hash_in_a_worker(program, buffer)),
         |(index, digest)| digests[index] = Some(digest),
     );
     digests
         .into_iter()
-        .map(|digest| digest.unwrap_or_else(|| Err("a worker never answered".into())))
+        .map(|digest| digest.unwrap_or_else(|| Err(anyhow!("a worker never answered"))))
         .collect()
 }
 
-fn python_hashing(python: &Python, plan: &Plan, cores: usize) -> BenchResult<PythonHashing> {
+/// The digest of `buffer`, as a worker process computes it.
+fn hash_in_a_worker(program: &Path, buffer: &[u8]) -> anyhow::Result<String> {
+    let job = Job::HashFollowing { len: buffer.len() };
+    let reply = run_worker(program, &job, buffer).map_err(lesson_error)?;
+    Ok(digest_in(&reply).map_err(lesson_error)?.to_string())
+}
+
+fn python_hashing(python: &Python, plan: &Plan, cores: usize) -> anyhow::Result<PythonHashing> {
     progress("CPU: Python hashlib, one core, ProcessPoolExecutor and ThreadPoolExecutor");
     // The server serves the same deterministic bytes the Rust side made.
     let server = LocalServer::start(ServerConfig::default().threads(cores))?;

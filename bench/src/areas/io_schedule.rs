@@ -10,6 +10,7 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
+use anyhow::Context as _;
 use lesson_kit::measure::{format_duration, ideal_io_time};
 use lesson_kit::{LocalServer, ServerConfig, Timeline};
 use lesson_semaphores::semaphore::fetch_bounded;
@@ -20,7 +21,6 @@ use serde::Deserialize;
 use tokio::runtime::Runtime;
 
 use super::{Context, PYTHON_LIMIT, progress, span_seconds};
-use crate::BenchResult;
 use crate::plan::Plan;
 use crate::python::Python;
 use crate::report::{Chart, Row, Section, Versus};
@@ -91,7 +91,7 @@ struct Requests<'a> {
     python: Option<&'a Python>,
 }
 
-pub fn run(plan: &Plan, context: &Context) -> BenchResult<Section> {
+pub fn run(plan: &Plan, context: &Context) -> anyhow::Result<Section> {
     let io = &plan.io;
     let server = LocalServer::start(ServerConfig::default())?;
     let url = server.url(&format!("/delay/{}", io.delay.as_millis()));
@@ -133,7 +133,7 @@ pub fn run(plan: &Plan, context: &Context) -> BenchResult<Section> {
                     Ok(batch) => batch,
                     Err(error) if way.is_python() => {
                         notes.push(format!(
-                            "{} at C = {concurrency} failed: {error}",
+                            "{} at C = {concurrency} failed: {error:#}",
                             way.name()
                         ));
                         continue;
@@ -186,7 +186,13 @@ pub fn run(plan: &Plan, context: &Context) -> BenchResult<Section> {
 }
 
 impl Requests<'_> {
-    fn batch(&self, way: Way, sent: usize, concurrency: usize, spans: bool) -> BenchResult<Batch> {
+    fn batch(
+        &self,
+        way: Way,
+        sent: usize,
+        concurrency: usize,
+        spans: bool,
+    ) -> anyhow::Result<Batch> {
         let timeline = Timeline::new();
         let started = Instant::now();
         let failures = match way {
@@ -240,8 +246,8 @@ impl Requests<'_> {
         sent: usize,
         concurrency: usize,
         spans: bool,
-    ) -> BenchResult<Batch> {
-        let python = self.python.ok_or("the Python side is not ready")?;
+    ) -> anyhow::Result<Batch> {
+        let python = self.python.context("the Python side is not ready")?;
         let mut args = vec![
             "--url".to_string(),
             self.url.clone(),
@@ -305,7 +311,7 @@ fn unbounded_gather(python: &Python, url: &str, requests: usize) -> String {
                 }
             )
         }
-        Err(error) => format!("Python gather with no Semaphore failed: {error}"),
+        Err(error) => format!("Python gather with no Semaphore failed: {error:#}"),
     }
 }
 

@@ -13,12 +13,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
+use anyhow::Context as _;
 use lesson_kit::{LocalServer, ServerConfig};
 use lesson_semaphores::clients::{with_a_client_per_request, with_one_shared_client};
 use serde::Deserialize;
 
 use super::{Context, PYTHON_LIMIT, progress};
-use crate::BenchResult;
 use crate::cpu_clock::{process_cpu_time, thread_cpu_time};
 use crate::plan::{Plan, ThroughputPlan};
 use crate::python::Python;
@@ -109,7 +109,7 @@ struct Runs {
     seconds: Spread,
 }
 
-pub fn run(plan: &Plan, context: &Context) -> BenchResult<Section> {
+pub fn run(plan: &Plan, context: &Context) -> anyhow::Result<Section> {
     let throughput = &plan.throughput;
     let cores = context.machine.cores;
     // Enough server threads that the server is not what limits the fastest client.
@@ -142,7 +142,7 @@ pub fn run(plan: &Plan, context: &Context) -> BenchResult<Section> {
                 let size = (wanted as usize).clamp(calibration.min(100), throughput.max_requests);
                 sizes.insert(way, size);
             }
-            Err(error) if way.is_python() => notes.push(format!("{}: {error}", way.name())),
+            Err(error) if way.is_python() => notes.push(format!("{}: {error:#}", way.name())),
             Err(error) => return Err(error),
         }
     }
@@ -159,7 +159,7 @@ pub fn run(plan: &Plan, context: &Context) -> BenchResult<Section> {
             let batch = match clients.batch(way, size) {
                 Ok(batch) => batch,
                 Err(error) if way.is_python() => {
-                    notes.push(format!("{}: {error}", way.name()));
+                    notes.push(format!("{}: {error:#}", way.name()));
                     continue;
                 }
                 Err(error) => return Err(error),
@@ -195,7 +195,7 @@ struct Clients<'a> {
 
 impl Clients<'_> {
     /// Sends `requests` GETs the `way` way and measures what they cost.
-    fn batch(&self, way: Way, requests: usize) -> BenchResult<Batch> {
+    fn batch(&self, way: Way, requests: usize) -> anyhow::Result<Batch> {
         let (server, url, concurrency) = (self.server, self.url, self.concurrency);
         server.reset_stats();
         let process_before = process_cpu_time();
@@ -208,7 +208,7 @@ impl Clients<'_> {
                 self.cores,
             )?,
             Way::PythonShared | Way::PythonPerRequest => {
-                let python = self.python.ok_or("the Python side is not ready")?;
+                let python = self.python.context("the Python side is not ready")?;
                 let client = if way == Way::PythonShared {
                     "shared"
                 } else {
@@ -262,7 +262,7 @@ fn rust_batch(
     requests: usize,
     concurrency: usize,
     workers: usize,
-) -> BenchResult<(usize, Duration, Duration)> {
+) -> anyhow::Result<(usize, Duration, Duration)> {
     let nanos = Arc::new(AtomicU64::new(0));
     let stopping = Arc::clone(&nanos);
     let runtime = tokio::runtime::Builder::new_multi_thread()

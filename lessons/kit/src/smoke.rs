@@ -8,17 +8,14 @@
 //! still running after [`TIME_LIMIT`] is killed, so a deadlocked lesson fails its test instead of
 //! hanging `cargo test`.
 
-use std::io::Read;
-use std::process::{Command, ExitStatus, Stdio};
-use std::sync::mpsc::{self, Receiver};
-use std::time::{Duration, Instant};
+use std::process::{Command, ExitStatus};
+use std::time::Duration;
+
+use runner::{Limits, Runner};
 
 /// How long a lesson may run in a smoke test before it is taken for hung and killed. A quick run
 /// takes seconds; this only stops a deadlocked lesson from hanging `cargo test` for ever.
 pub const TIME_LIMIT: Duration = Duration::from_secs(120);
-
-/// How long to wait for a killed lesson's last output: its own children may still hold its pipes.
-const AFTER_KILL: Duration = Duration::from_secs(5);
 
 /// What a lesson printed, and how it ended.
 #[derive(Debug)]
@@ -53,60 +50,36 @@ pub fn run(binary: &str, args: &[&str]) -> Run {
 
 /// [`run`], with a time limit of your choosing.
 pub fn run_within(binary: &str, args: &[&str], limit: Duration) -> Run {
-    let mut child = Command::new(binary)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
+    let mut command = Command::new(binary);
+    command.args(args).env("NO_COLOR", "1");
+    // The runner reads both pipes as they fill, and at the limit kills the lesson with every
+    // process it started, so none of them outlives the test.
+    let limits = Limits {
+        timeout: limit,
+        output_cap: OUTPUT_CAP,
+    };
+    let finished = Runner::new(limits)
+        .keep_tail(OUTPUT_CAP / 4)
+        .run(&mut command)
         .unwrap_or_else(|error| panic!("cannot run {binary}: {error}"));
-    // Each pipe is read on a thread of its own: reading one to the end while the child blocks on
-    // writing to the other, full, pipe would wait for ever.
-    let stdout = read_to_end_on_a_thread(child.stdout.take().expect("stdout is piped"));
-    let stderr = read_to_end_on_a_thread(child.stderr.take().expect("stderr is piped"));
-
-    // Both pipes reach their end when the child exits (or closes them), so no polling is needed.
-    let deadline = Instant::now() + limit;
-    let printed = stdout.recv_timeout(deadline.saturating_duration_since(Instant::now()));
-    let complained = stderr.recv_timeout(deadline.saturating_duration_since(Instant::now()));
-    if let (Ok(stdout), Ok(stderr)) = (&printed, &complained) {
-        let status = child
-            .wait()
-            .unwrap_or_else(|error| panic!("cannot wait for {binary}: {error}"));
-        return Run {
+    let stdout = finished.stdout.with_gap_marked();
+    let stderr = finished.stderr.with_gap_marked();
+    match finished.ending.exit_status() {
+        Some(status) => Run {
             status,
-            stdout: stdout.clone(),
-            stderr: stderr.clone(),
-        };
+            stdout,
+            stderr,
+        },
+        None => panic!(
+            "{binary} {args:?} was still running after {limit:?} and was killed (a deadlock?). \
+             It printed:\n{stdout}\n{stderr}"
+        ),
     }
-
-    // Still running: kill it, which closes its ends of the pipes, and show what it printed.
-    // Errors are ignored: it may have exited in the meantime, which is what we want anyway.
-    let _ = child.kill();
-    let _ = child.wait();
-    let stdout = printed.or_else(|_| stdout.recv_timeout(AFTER_KILL));
-    let stderr = complained.or_else(|_| stderr.recv_timeout(AFTER_KILL));
-    panic!(
-        "{binary} {args:?} was still running after {limit:?} and was killed (a deadlock?). \
-         It printed:\n{}\n{}",
-        stdout.unwrap_or_default(),
-        stderr.unwrap_or_default()
-    );
 }
 
-/// Reads `pipe` to its end on a new thread; the text arrives on the returned channel.
-fn read_to_end_on_a_thread(mut pipe: impl Read + Send + 'static) -> Receiver<String> {
-    let (sender, receiver) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut bytes = Vec::new();
-        // A read error ends the output early; what was read so far is still worth showing.
-        let _ = pipe.read_to_end(&mut bytes);
-        // Nobody listens once the caller gave up on this run: nothing to do then.
-        let _ = sender.send(String::from_utf8_lossy(&bytes).into_owned());
-    });
-    receiver
-}
+/// Bytes kept of the start of each of a lesson's streams (and a quarter of that of the end): a
+/// quick run prints kilobytes, so only a lesson gone wrong reaches it.
+const OUTPUT_CAP: usize = 4 << 20;
 
 /// One printed section: its number, its heading after the number, and everything up to the next.
 #[derive(Debug, Clone, PartialEq, Eq)]
