@@ -85,19 +85,28 @@ enum Area {
     Starts,
     /// 10 000 waiting tasks versus threads.
     Tasks,
+    /// The learner loop: the grader's verdict after a save, for every exercise (only on request).
+    Grader,
 }
 
 impl Area {
     /// The order they run in and appear in the report. Tasks go last: ten thousand threads woken
     /// at once keep the machine busy for a while and inflate the load average for a minute,
     /// which would blur the next area's figures.
-    const ALL: [Area; 5] = [
+    const ALL: [Area; 6] = [
         Area::Io,
         Area::Throughput,
         Area::Cpu,
         Area::Starts,
         Area::Tasks,
+        Area::Grader,
     ];
+
+    /// Whether a run without `--only` includes it. The learner loop measures the course's grader,
+    /// not a lesson's claim, and grades every exercise a dozen times: it runs when asked for.
+    fn by_default(self) -> bool {
+        self != Area::Grader
+    }
 
     fn title(self) -> &'static str {
         match self {
@@ -106,11 +115,12 @@ impl Area {
             Area::Tasks => "Tasks versus threads",
             Area::Cpu => "CPU: SHA-256",
             Area::Starts => "Start cost",
+            Area::Grader => "Learner loop",
         }
     }
 
     fn has_python_original(self) -> bool {
-        self != Area::Starts
+        !matches!(self, Area::Starts | Area::Grader)
     }
 
     fn run(self, plan: &Plan, context: &Context) -> anyhow::Result<Section> {
@@ -120,6 +130,7 @@ impl Area {
             Area::Tasks => areas::crowds::run(plan, context),
             Area::Cpu => areas::hashing::run(plan, context),
             Area::Starts => areas::start_cost::run(plan, context),
+            Area::Grader => areas::learner_loop::run(plan, context),
         }
     }
 }
@@ -171,7 +182,10 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
     system::ensure_open_file_limit(4096).context("cannot raise the open-file limit")?;
 
     let areas: Vec<Area> = if cli.only.is_empty() {
-        Area::ALL.to_vec()
+        Area::ALL
+            .into_iter()
+            .filter(|area| area.by_default())
+            .collect()
     } else {
         Area::ALL
             .into_iter()
@@ -227,7 +241,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
     }
     let skipped = Area::ALL
         .into_iter()
-        .filter(|area| !areas.contains(area))
+        .filter(|area| area.by_default() && !areas.contains(area))
         .map(|area| format!("{}: left out with --only.", area.title()))
         .collect();
     let report = Report {

@@ -42,6 +42,12 @@ pub fn run(course: &Course, args: BenchArgs) -> anyhow::Result<ExitCode> {
         command.arg("--quick");
     }
     command.args(&args.bench_args);
+    // The learner loop (`--only grader`) times this very grader on a copy of this course.
+    let xtask = std::env::current_exe().context("cannot find the grader's own program")?;
+    command
+        .env("COURSE_BENCH_XTASK", xtask)
+        .env("COURSE_BENCH_ROOT", &course.root)
+        .env("COURSE_BENCH_TARGET_DIR", course.target_dir());
     // The bench prints its progress and tables as it goes (and cargo its first, long release
     // build), so both share our terminal.
     let status = command.status().context("cannot run cargo")?;

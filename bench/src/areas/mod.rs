@@ -4,6 +4,7 @@
 pub mod crowds;
 pub mod hashing;
 pub mod io_schedule;
+pub mod learner_loop;
 pub mod start_cost;
 pub mod throughput;
 
