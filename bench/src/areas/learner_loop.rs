@@ -6,9 +6,13 @@
 //! request (`cargo xtask bench -- --only grader`), since it grades every exercise a dozen times.
 //!
 //! It works on a throwaway copy of the course (so a learner's own exercises are never touched),
-//! built in the course's target directory (so it is warm), and runs the grader the course was
-//! built with, as `cargo xtask` passes it on. Each verdict is timed from a save: the exercise's
-//! main file is written again with a new last line, as an editor would, and then graded.
+//! and runs the grader the course was built with, as `cargo xtask` passes it on. The copy is built
+//! in a target directory of its own, `learner-loop/` in the course's, kept from one bench to the
+//! next so that it is warm: cargo names a workspace member's build outputs by its path *within*
+//! its workspace, the same in the copy as in the course, so in the course's own target directory
+//! the copy's builds would pass for the course's (a starter graded with its solution's checks).
+//! Each verdict is timed from a save: the exercise's main file is written again with a new last
+//! line, as an editor would, and then graded.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -33,9 +37,13 @@ const COMPILE_FAIL_TARGET: f64 = 1.5;
 const NOTHING_CHANGED_TARGET: f64 = 2.0;
 const HANG_TARGET: f64 = 10.0;
 
-/// A verdict that takes ten minutes is a grader that hangs, not a slow one.
+/// The copy's target directory, in the course's.
+const COPY_TARGET: &str = "learner-loop";
+
+/// A verdict that takes an hour is a grader that hangs, not a slow one (the first build of the copy
+/// builds every dependency of the exercises: minutes on two cores).
 const GRADER_LIMITS: Limits = Limits {
-    timeout: Duration::from_secs(10 * 60),
+    timeout: Duration::from_secs(60 * 60),
     output_cap: 256 << 10,
 };
 
@@ -292,7 +300,7 @@ impl Grader {
             .arg(&copy.root)
             .arg("check")
             .args(name)
-            .env("CARGO_TARGET_DIR", &self.target_dir)
+            .env("CARGO_TARGET_DIR", self.target_dir.join(COPY_TARGET))
             .env("NO_COLOR", "1")
             // The grader's environment, as cargo gives it, must not point at the original.
             .env_remove("CARGO_MANIFEST_DIR");
