@@ -11,7 +11,8 @@
 //! - **Floods of output**: stdout and stderr are read on threads of their own as they arrive (a
 //!   full pipe nobody reads would block the program for ever: a deadlock of our own making). The
 //!   first `output_cap` bytes of each are kept, and on request the last few; what lies between is
-//!   counted and dropped. A caller can also watch the output as it comes ([`Runner::on_stdout`]).
+//!   counted and dropped. A caller can also watch the output as it comes ([`Runner::on_stdout`]),
+//!   and end the program early when it has seen enough ([`Runner::stop_with`]).
 //! - **Runaway memory**: on request, a limit on the program's data ([`Runner::memory_limit`]), so
 //!   a runaway allocation fails inside the program instead of taking the machine.
 //! - **Ctrl-C**: programs in process groups of their own don't get the terminal's Ctrl-C, so the
@@ -28,6 +29,8 @@ use std::fmt;
 use std::io;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -107,6 +110,29 @@ pub struct Running {
     pub pid: u32,
 }
 
+/// Ends a running program early, from any thread: a watcher of its output that has seen enough (a
+/// failed test when one failure is all that is reported, a flood). Clones share one switch.
+#[derive(Debug, Clone, Default)]
+pub struct Stop(Arc<AtomicBool>);
+
+impl Stop {
+    pub fn new() -> Self {
+        Stop::default()
+    }
+
+    /// Asks for the program to be ended, with everything it started; the runner does it within a
+    /// poll (at most 25 ms). Asked before the program starts, it ends the program as it starts.
+    pub fn now(&self) {
+        // Only the flag crosses threads; nothing else is published with it.
+        self.0.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether the program was asked to end: how a caller tells its own kill from a crash.
+    pub fn requested(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
 /// Runs `command` to its end or to its time limit, keeping the first `output_cap` bytes of its
 /// stdout and of its stderr. `Err` only if it could not be started (or waited for).
 pub fn run(command: &mut Command, limits: Limits) -> io::Result<Finished> {
@@ -122,6 +148,7 @@ pub struct Runner<'a> {
     stdout_sink: Option<Box<dyn Sink>>,
     stderr_sink: Option<Box<dyn Sink>>,
     on_time_up: Option<Box<dyn FnOnce(Running) + 'a>>,
+    stop: Option<Stop>,
 }
 
 /// How often to look whether the program has ended: often at first, so quick programs return
@@ -143,6 +170,7 @@ impl<'a> Runner<'a> {
             stdout_sink: None,
             stderr_sink: None,
             on_time_up: None,
+            stop: None,
         }
     }
 
@@ -186,6 +214,20 @@ impl<'a> Runner<'a> {
         self
     }
 
+    /// [`Runner::on_stdout_line`] for stderr. Replaces [`Runner::on_stderr`].
+    pub fn on_stderr_line(mut self, on_line: impl FnMut(&str) + Send + 'static) -> Self {
+        self.stderr_sink = Some(Box::new(Lines::new(on_line)));
+        self
+    }
+
+    /// Lets `stop` end the program early ([`Stop::now`]), as its time limit would but without
+    /// [`Runner::on_time_up`]'s look. A program stopped so is reported as killed
+    /// (`Ending::Signaled(9)`): the caller, who asked, knows why.
+    pub fn stop_with(mut self, stop: Stop) -> Self {
+        self.stop = Some(stop);
+        self
+    }
+
     /// Calls `look` when the program reaches its time limit, while it (and its group) still run;
     /// it is killed once `look` returns.
     pub fn on_time_up(mut self, look: impl FnOnce(Running) + 'a) -> Self {
@@ -217,14 +259,23 @@ impl<'a> Runner<'a> {
         };
         let stdout = Reader::start(child.stdout.take(), caps, self.stdout_sink);
         let stderr = Reader::start(child.stderr.take(), caps, self.stderr_sink);
-        let waited = wait_within(&mut child, self.limits.timeout, self.on_time_up);
+        let waited = wait_within(
+            &mut child,
+            self.limits.timeout,
+            self.on_time_up,
+            self.stop.as_ref(),
+        );
         // Whether it ended or ran out of time, its whole group goes now: on time, orphans it left
         // would hold the pipes open and outlive the run; past it, this is the kill.
         group.kill();
         drop(group);
         let ending = match waited {
-            Ok(Some(status)) => Ending::of(status),
-            Ok(None) => {
+            Ok(Waited::Ended(status)) => Ending::of(status),
+            Ok(Waited::Stopped) => {
+                // Reap the killed child, so it leaves no zombie; how it ended is the kill's doing.
+                Ending::of(child.wait()?)
+            }
+            Ok(Waited::TimedOut) => {
                 // Reap the killed child, so it leaves no zombie.
                 child.wait()?;
                 Ending::TimedOut
@@ -244,24 +295,36 @@ impl<'a> Runner<'a> {
     }
 }
 
-/// The child's exit status, or `None` once `timeout` has passed (after `on_time_up` had its look).
+/// How the wait for a program ended; in all but the first, the program is still to be killed.
+enum Waited {
+    Ended(ExitStatus),
+    Stopped,
+    TimedOut,
+}
+
+/// Waits for the child to end, for `stop`, or for `timeout` to pass (after `on_time_up` had its
+/// look), whichever comes first.
 fn wait_within(
     child: &mut Child,
     timeout: Duration,
     on_time_up: Option<Box<dyn FnOnce(Running) + '_>>,
-) -> io::Result<Option<ExitStatus>> {
+    stop: Option<&Stop>,
+) -> io::Result<Waited> {
     let deadline = Instant::now() + timeout;
     let mut pause = FIRST_POLL;
     loop {
         if let Some(status) = child.try_wait()? {
-            return Ok(Some(status));
+            return Ok(Waited::Ended(status));
+        }
+        if stop.is_some_and(Stop::requested) {
+            return Ok(Waited::Stopped);
         }
         let now = Instant::now();
         if now >= deadline {
             if let Some(look) = on_time_up {
                 look(Running { pid: child.id() });
             }
-            return Ok(None);
+            return Ok(Waited::TimedOut);
         }
         thread::sleep(pause.min(deadline - now));
         pause = (pause * 2).min(LONGEST_POLL);

@@ -6,7 +6,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use runner::{Ending, Limits, Runner, run};
+use runner::{Ending, Limits, Runner, Stop, run};
 
 fn limits(timeout: Duration, output_cap: usize) -> Limits {
     Limits {
@@ -169,6 +169,47 @@ fn output_is_watched_as_it_arrives_even_past_the_cap() {
         ["one", "two", "three"]
     );
     assert_eq!(*stderr_bytes.lock().expect("not poisoned"), FLOOD);
+}
+
+#[test]
+fn a_watcher_that_has_seen_enough_stops_the_program_and_its_tree() {
+    // The program says it failed, then would sleep for an hour, with a grandchild doing the same.
+    let stop = Stop::new();
+    let watching = stop.clone();
+    let started = Instant::now();
+    let finished = Runner::new(limits(PLENTY, 100))
+        .stop_with(stop.clone())
+        .on_stderr_line(move |line| {
+            if line == "FAILED" {
+                watching.now();
+            }
+        })
+        .run(&mut shell(
+            "echo $$; sleep 3600 & echo FAILED >&2; sleep 3600",
+        ))
+        .expect("run sh");
+    assert!(started.elapsed() < PLENTY / 2, "{:?}", started.elapsed());
+    assert!(stop.requested());
+    assert_eq!(finished.ending, Ending::Signaled(9));
+    assert_eq!(finished.stderr.text, "FAILED\n");
+    let group = finished
+        .stdout
+        .text
+        .trim()
+        .parse()
+        .expect("sh printed its pid");
+    assert_eq!(live_members_soon(group), Vec::<u32>::new());
+}
+
+#[test]
+fn a_stop_that_is_never_asked_for_changes_nothing() {
+    let stop = Stop::new();
+    let finished = Runner::new(limits(PLENTY, 100))
+        .stop_with(stop.clone())
+        .run(&mut shell("echo done; exit 4"))
+        .expect("run sh");
+    assert_eq!(finished.ending, Ending::Exited(4));
+    assert!(!stop.requested());
 }
 
 #[cfg(target_os = "linux")]
