@@ -1,10 +1,14 @@
 //! The course as the grader sees it: the exercises listed in `exercises/exercises.toml`, in order,
 //! each with its folder, package, lesson, kinds of check and hint.
+//!
+//! Which course: the one the grader is run in, found from where it runs (see [`Course::locate`]),
+//! so a copy of the course grades its own exercises, not those of the folder it was first built
+//! in.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, anyhow};
+use anyhow::{Context as _, anyhow, bail};
 use serde::Deserialize;
 
 /// What grades an exercise.
@@ -94,6 +98,32 @@ struct ManifestPackage {
 pub const METADATA: &str = "exercises/exercises.toml";
 
 impl Course {
+    /// The course to work on: `root` when given (`--root`); else the workspace cargo ran the
+    /// grader for (`cargo xtask` gives it `CARGO_MANIFEST_DIR`, the xtask's folder in that
+    /// workspace); else the nearest folder holding `exercises/exercises.toml`, from the current
+    /// one up.
+    pub fn locate(root: Option<&Path>) -> anyhow::Result<Course> {
+        if let Some(root) = root {
+            return Course::load(root);
+        }
+        let from_cargo = std::env::var_os("CARGO_MANIFEST_DIR")
+            .map(PathBuf::from)
+            .and_then(|xtask| xtask.parent().map(Path::to_path_buf))
+            .filter(|root| root.join(METADATA).is_file());
+        if let Some(root) = from_cargo {
+            return Course::load(&root);
+        }
+        let here = std::env::current_dir().context("cannot tell which folder this is")?;
+        match here.ancestors().find(|dir| dir.join(METADATA).is_file()) {
+            Some(root) => Course::load(root),
+            None => bail!(
+                "cannot find the course: no {METADATA} in {} or any folder above it. Run \
+                 `cargo xtask` from inside the course's folder",
+                here.display()
+            ),
+        }
+    }
+
     /// Reads the metadata of the course at `root`, checking that every listed exercise exists.
     pub fn load(root: &Path) -> anyhow::Result<Course> {
         // Cargo reports absolute, resolved paths; so must we, to match its reports to exercises
@@ -123,20 +153,6 @@ impl Course {
             root: root.to_path_buf(),
             exercises,
         })
-    }
-
-    /// The course this xtask was built in: the parent of the xtask crate.
-    pub fn load_here() -> anyhow::Result<Course> {
-        Course::load(&Self::home()?)
-    }
-
-    /// The folder of the course this xtask was built in.
-    pub fn home() -> anyhow::Result<PathBuf> {
-        let xtask = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let root = xtask
-            .parent()
-            .context("the xtask crate has no parent folder")?;
-        Ok(root.to_path_buf())
     }
 
     /// The exercise a learner means by `query`: its folder name (`01-spawn-join`), its number
@@ -236,7 +252,9 @@ mod tests {
 
     #[test]
     fn the_real_course_loads() {
-        let course = Course::load_here().expect("load exercises.toml");
+        // The course this test was built in (the grader itself finds it from where it runs).
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let course = Course::load(&root).expect("load exercises.toml");
         assert!(!course.exercises.is_empty());
         for exercise in &course.exercises {
             assert!(!exercise.hint.is_empty(), "{} has no hint", exercise.name);

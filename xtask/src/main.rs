@@ -95,10 +95,7 @@ fn main() -> ExitCode {
 
 /// The one place a command is turned into the function that does it.
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let course = match &cli.root {
-        Some(root) => Course::load(root)?,
-        None => Course::load_here()?,
-    };
+    let course = Course::locate(cli.root.as_deref())?;
     match cli.command {
         Command::Check { name, json } => learner::check(&course, name.as_deref(), json),
         Command::Watch => learner::watch(&course),
