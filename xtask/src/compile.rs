@@ -23,6 +23,8 @@ pub struct Built {
     pub checks: HashMap<PathBuf, Vec<Check>>,
     /// The compiler's errors for each package that failed to build, in order.
     pub errors: HashMap<PathBuf, Vec<String>>,
+    /// The compiler's warnings about each package's own `src/` (not its checks), in order.
+    pub warnings: HashMap<PathBuf, Vec<String>>,
     /// Cargo's own complaint when it could not even start building (a broken Cargo.toml, say).
     pub cargo_failure: Option<String>,
 }
@@ -72,6 +74,7 @@ pub fn build_checks(
     // nothing depends on how much of cargo's output a capture keeps.
     let built = Arc::new(Mutex::new(Built::default()));
     let collecting = Arc::clone(&built);
+    let root = workspace.to_path_buf();
     let limits = Limits {
         timeout: BUILD_TIMEOUT,
         output_cap: 64 << 10,
@@ -87,7 +90,7 @@ pub fn build_checks(
             // Nobody listening any more is fine: progress is only for show.
             let _ = progress.send(Compiled(target.name.clone()));
         }
-        built.record(message);
+        built.record(message, &root);
     });
     let finished = watching.run(&mut command).context("cannot run cargo")?;
 
@@ -99,8 +102,9 @@ pub fn build_checks(
 }
 
 impl Built {
-    /// Files one of cargo's messages: a compiled check, or a compiler error, by package folder.
-    fn record(&mut self, message: Message) {
+    /// Files one of cargo's messages: a compiled check, or a compiler error or warning, by package
+    /// folder. `workspace` is what the compiler's paths are relative to.
+    fn record(&mut self, message: Message, workspace: &Path) {
         let Some(package_dir) = message.manifest_path.as_deref().and_then(Path::parent) else {
             return;
         };
@@ -121,7 +125,19 @@ impl Built {
                 }
             }
             "compiler-message" => {
-                if let Some(error) = message.message.and_then(Diagnostic::into_error) {
+                let Some(diagnostic) = message.message else {
+                    return;
+                };
+                let learners =
+                    diagnostic.is_about(&workspace.join(package_dir).join("src"), workspace);
+                if diagnostic.level == "warning" && learners {
+                    if let Some(rendered) = diagnostic.rendered {
+                        let warnings = self.warnings.entry(package_dir.to_path_buf()).or_default();
+                        if !warnings.contains(&rendered) {
+                            warnings.push(rendered);
+                        }
+                    }
+                } else if let Some(error) = diagnostic.into_error() {
                     let errors = self.errors.entry(package_dir.to_path_buf()).or_default();
                     errors.push(error);
                 }
@@ -156,9 +172,25 @@ struct Diagnostic {
     level: String,
     message: String,
     rendered: Option<String>,
+    #[serde(default)]
+    spans: Vec<Span>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Span {
+    file_name: PathBuf,
+    is_primary: bool,
 }
 
 impl Diagnostic {
+    /// Whether its main place is under `dir`; the compiler's paths are relative to `workspace`.
+    fn is_about(&self, dir: &Path, workspace: &Path) -> bool {
+        self.spans
+            .iter()
+            .filter(|span| span.is_primary)
+            .any(|span| workspace.join(&span.file_name).starts_with(dir))
+    }
+
     /// The rendered text of a real error; `None` for warnings and for the closing
     /// "aborting due to N previous errors", which says nothing new.
     fn into_error(self) -> Option<String> {
@@ -196,6 +228,7 @@ mod tests {
             level: "error".into(),
             message: "mismatched types".into(),
             rendered: Some("error[E0308]: mismatched types\n --> src/lib.rs:1:1".into()),
+            spans: Vec::new(),
         };
         assert_eq!(
             error.into_error().as_deref(),
@@ -205,13 +238,38 @@ mod tests {
             level: "warning".into(),
             message: "unused".into(),
             rendered: None,
+            spans: Vec::new(),
         };
         assert_eq!(warning.into_error(), None);
         let aborting = Diagnostic {
             level: "error".into(),
             message: "aborting due to 2 previous errors".into(),
             rendered: None,
+            spans: Vec::new(),
         };
         assert_eq!(aborting.into_error(), None);
+    }
+
+    #[test]
+    fn a_diagnostic_is_about_the_file_of_its_primary_span() {
+        let warning = Diagnostic {
+            level: "warning".into(),
+            message: "unused implementer of `Future` that must be used".into(),
+            rendered: None,
+            spans: vec![
+                Span {
+                    file_name: "exercises/08-lazy/tests/check.rs".into(),
+                    is_primary: false,
+                },
+                Span {
+                    file_name: "exercises/08-lazy/src/lib.rs".into(),
+                    is_primary: true,
+                },
+            ],
+        };
+        let workspace = Path::new("/course");
+        let src = workspace.join("exercises/08-lazy/src");
+        assert!(warning.is_about(&src, workspace));
+        assert!(!warning.is_about(&workspace.join("exercises/08-lazy/tests"), workspace));
     }
 }

@@ -1,40 +1,170 @@
-//! Turning a failed check's output into the few lines a learner needs: which test failed and
-//! why, not a wall of cargo output.
+//! Turning how a check program ended into the few lines a learner needs: which test failed and
+//! why, which bound it hit, what a hung program was doing; not a wall of cargo output.
 
-use runner::{Ending, Finished};
+use crate::checking::{Bounds, Outcome, Report};
+use crate::grade::FailureKind;
+use crate::hang::{self, Hang, Thread};
 
-/// The longest diagnosis shown; the rest is elided with a note.
+/// The longest diagnosis shown (in lines), before the rest is elided with a note.
 const MAX_LINES: usize = 40;
 
-/// Why a check failed, in a few lines.
-pub fn diagnose(finished: &Finished, timeout_secs: u64) -> String {
-    let stdout = strip_ansi(&finished.stdout.text);
-    let stderr = strip_ansi(&finished.stderr.text);
-    let text = match finished.ending {
-        Ending::TimedOut => timed_out(timeout_secs),
-        Ending::Signaled(signal) => crashed(signal, &stderr),
-        Ending::Exited(_) => failed_tests(&stdout, &stderr),
+/// Why a check program failed, in a few lines, and what kind of failure it was.
+pub fn describe(report: &Report, bounds: &Bounds) -> (FailureKind, String) {
+    let (kind, text) = match &report.outcome {
+        Outcome::TestFailed { test, text, output } => (
+            FailureKind::Check,
+            test_failed(test, text.as_deref(), output),
+        ),
+        Outcome::Flood {
+            bytes,
+            after,
+            first_lines,
+        } => (
+            FailureKind::Flood,
+            format!(
+                "flood: the check printed {} in {:.1} s and was stopped there (the grader keeps at \
+                 most {}). Its first lines:\n{}\nA print inside a loop that never ends?",
+                megabytes(*bytes),
+                after.as_secs_f64(),
+                megabytes(bounds.flood),
+                indented(first_lines)
+            ),
+        ),
+        Outcome::TimedOut { hang, unfinished } => {
+            (FailureKind::Timeout, timed_out(hang, unfinished, bounds))
+        }
+        Outcome::OutOfMemory { text } => (
+            FailureKind::Memory,
+            format!(
+                "out of memory: the check used the {} of memory the grader allows it, and an \
+                 allocation failed:\n{text}\nA collection that grows without end, or a copy of \
+                 something huge in a loop?",
+                megabytes(bounds.memory)
+            ),
+        ),
+        Outcome::Crashed { signal, stderr } => (FailureKind::Crash, crashed(*signal, stderr)),
+        Outcome::ExitedBadly { code, output } => (
+            FailureKind::Check,
+            format!(
+                "the check `{}` failed (exit code {code}):\n{output}",
+                report.name
+            ),
+        ),
+        Outcome::NotRun(why) => (FailureKind::Setup, why.clone()),
+        Outcome::Passed | Outcome::Stopped => (FailureKind::Setup, String::new()),
     };
-    let mut text = limit_lines(&text, MAX_LINES);
-    if finished.stdout.dropped + finished.stderr.dropped > 0 {
-        text.push_str(&format!(
-            "\n(the check printed a lot: {} more bytes of output were dropped)",
-            finished.stdout.dropped + finished.stderr.dropped
-        ));
-    }
-    text
+    (kind, limit_lines(&strip_ansi(&text), MAX_LINES))
 }
 
-fn timed_out(timeout_secs: u64) -> String {
-    format!(
-        "timed out after {timeout_secs} s: likely a deadlock or an endless loop. Usual causes:\n\
-         - a channel receiver waits for ever because a Sender (or a clone of it) was never dropped\n\
-         - a lock is held while waiting for something that needs the same lock\n\
-         - a task or thread joins (or awaits) another that is waiting for it\n\
-         - blocking code (std::thread::sleep, a blocking recv, a std Mutex) on an async runtime's \
-           only thread\n\
-         - a loop whose exit condition never comes true"
-    )
+/// Every compile error, in the compiler's words.
+pub fn compile_errors(errors: &[String]) -> String {
+    let text: Vec<String> = errors
+        .iter()
+        .map(|error| strip_ansi(error).trim_end().to_string())
+        .collect();
+    text.join("\n\n")
+}
+
+fn test_failed(test: &str, text: Option<&str>, output: &[String]) -> String {
+    let mut out = format!("test `{test}` failed");
+    match text {
+        Some(text) => {
+            out.push_str(":\n");
+            out.push_str(text);
+        }
+        None => out.push('.'),
+    }
+    if let Some(trybuild) = trybuild_report(output) {
+        out.push('\n');
+        out.push_str(&trybuild);
+    }
+    out
+}
+
+/// trybuild prints its own report of each case it compiled: pick out the cases.
+fn trybuild_report(output: &[String]) -> Option<String> {
+    let start = output
+        .iter()
+        .position(|line| line.starts_with("test tests/"))?;
+    let lines: Vec<&str> = output[start..]
+        .iter()
+        .map(String::as_str)
+        .filter(|line| !line.starts_with("note: run with `RUST_BACKTRACE=1`"))
+        .collect();
+    Some(format!(
+        "the compiler's verdict:\n{}",
+        lines.join("\n").trim()
+    ))
+}
+
+fn timed_out(hang: &Hang, unfinished: &[String], bounds: &Bounds) -> String {
+    let limit = bounds.time_limit.as_secs_f64();
+    let hung = match unfinished {
+        [] => String::new(),
+        [test] => format!(" The test that hung: `{test}`."),
+        tests => format!(
+            " The tests that had not ended: {}.",
+            tests
+                .iter()
+                .map(|test| format!("`{test}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    match hang {
+        Hang::Deadlock { waiting } => format!(
+            "deadlock: {} waiting, none running, at the time limit ({limit:.0} s).{hung}\n{}\n\
+             Usual causes:\n{DEADLOCK_CAUSES}",
+            count(waiting.len(), "thread", "threads"),
+            thread_lines(waiting)
+        ),
+        Hang::Loop { burning } => {
+            let names: Vec<String> = burning
+                .iter()
+                .map(|(name, share)| format!("'{name}' ({:.0} % of a core)", share * 100.0))
+                .collect();
+            format!(
+                "endless loop: {} burning a core at the time limit ({limit:.0} s): {}.{hung}\n\
+                 A loop whose exit condition never comes true, or a spin that waits for something \
+                 without ever sleeping?",
+                if burning.len() == 1 {
+                    "a thread was"
+                } else {
+                    "threads were"
+                },
+                names.join(", ")
+            )
+        }
+        Hang::Flood => format!(
+            "flood: the check was still printing at the time limit ({limit:.0} s).{hung}\n\
+             A print inside a loop that never ends?"
+        ),
+        Hang::Unknown => format!(
+            "timed out after {limit:.0} s: a deadlock or an endless loop (the grader cannot look \
+             inside a running program on this system).{hung}\nUsual causes:\n{DEADLOCK_CAUSES}\n\
+             - a loop whose exit condition never comes true"
+        ),
+    }
+}
+
+const DEADLOCK_CAUSES: &str = "\
+- a channel receiver waits for ever because a Sender (or a clone of it) was never dropped
+- a lock is held while waiting for something that needs the same lock
+- a task or thread joins (or awaits) another that is waiting for it
+- blocking code (std::thread::sleep, a blocking recv, a std Mutex) on an async runtime's only \
+thread";
+
+fn thread_lines(threads: &[Thread]) -> String {
+    const SHOWN: usize = 8;
+    let mut lines: Vec<String> = threads
+        .iter()
+        .take(SHOWN)
+        .map(|thread| format!("  thread '{}': {}", thread.name, hang::waiting_for(thread)))
+        .collect();
+    if threads.len() > SHOWN {
+        lines.push(format!("  ... and {} more", threads.len() - SHOWN));
+    }
+    lines.join("\n")
 }
 
 fn crashed(signal: i32, stderr: &str) -> String {
@@ -45,82 +175,34 @@ fn crashed(signal: i32, stderr: &str) -> String {
     let what = match signal {
         libc::SIGABRT => "aborted (std::process::abort, or a panic while already panicking)",
         libc::SIGSEGV => "crashed with a segmentation fault",
-        libc::SIGKILL => "was killed (out of memory?)",
+        libc::SIGKILL => "was killed (by the system: out of memory?)",
         _ => "was killed by a signal",
     };
-    let last_lines: Vec<&str> = stderr.lines().rev().take(10).collect();
-    let tail: Vec<&str> = last_lines.into_iter().rev().collect();
-    format!("the check {what} (signal {signal})\n{}", tail.join("\n"))
+    format!("the check {what} (signal {signal})\n{stderr}")
+        .trim_end()
+        .to_string()
 }
 
-/// The first failed test's section of libtest's report, plus trybuild's verdict if it was one.
-fn failed_tests(stdout: &str, stderr: &str) -> String {
-    let mut text = match first_failure_section(stdout) {
-        Some((name, body)) => format!("test `{name}` failed:\n{body}"),
-        None => String::new(),
-    };
-    if let Some(trybuild) = trybuild_report(stdout, stderr) {
-        if !text.is_empty() {
-            text.push('\n');
-        }
-        text.push_str(&trybuild);
+fn indented(lines: &[String]) -> String {
+    let lines: Vec<String> = lines.iter().map(|line| format!("  {line}")).collect();
+    lines.join("\n")
+}
+
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// `8.0 MB`, `2.0 GiB`: sizes as a learner reads them.
+fn megabytes(bytes: u64) -> String {
+    if bytes >= 1 << 30 && bytes.is_multiple_of(1 << 30) {
+        return format!("{} GiB", bytes >> 30);
     }
-    if text.trim().is_empty() {
-        // Not libtest's usual report: show the end of what it printed.
-        let combined = format!("{stdout}\n{stderr}");
-        let lines: Vec<&str> = combined.lines().filter(|l| !l.trim().is_empty()).collect();
-        let start = lines.len().saturating_sub(15);
-        text = lines[start..].join("\n");
-    }
-    text
-}
-
-/// `("name", body)` of the first `---- name stdout ----` section.
-fn first_failure_section(stdout: &str) -> Option<(String, String)> {
-    let start = stdout.find("\n---- ")? + 1;
-    let rest = &stdout[start..];
-    let header_end = rest.find('\n')?;
-    let header = &rest[..header_end];
-    let name = header
-        .trim_start_matches("---- ")
-        .trim_end_matches(" ----")
-        .trim_end_matches(" stdout")
-        .to_string();
-    let body = &rest[header_end + 1..];
-    let end = [body.find("\n---- "), body.find("\nfailures:\n")]
-        .into_iter()
-        .flatten()
-        .min()
-        .unwrap_or(body.len());
-    let body: Vec<&str> = body[..end]
-        .lines()
-        .filter(|line| !line.starts_with("note: run with `RUST_BACKTRACE=1`"))
-        .collect();
-    Some((name, body.join("\n").trim().to_string()))
-}
-
-/// trybuild prints straight to the terminal, outside libtest's capture: pick out its cases.
-fn trybuild_report(stdout: &str, stderr: &str) -> Option<String> {
-    let combined = format!("{stdout}\n{stderr}");
-    let start = combined.find("\ntest tests/")?;
-    let report = &combined[start + 1..];
-    let end = report
-        .find("\n\n\n")
-        .or_else(|| report.find("test result:"))
-        .unwrap_or(report.len());
-    let lines: Vec<&str> = report[..end]
-        .lines()
-        .filter(|line| !line.starts_with("note: run with `RUST_BACKTRACE=1`"))
-        .collect();
-    Some(format!(
-        "the compiler's verdict:\n{}",
-        lines.join("\n").trim()
-    ))
+    format!("{:.1} MB", bytes as f64 / 1e6)
 }
 
 /// The text without terminal colour codes (`ESC [ ... letter`), which would garble a report that
 /// is not on a terminal and break the search for markers.
-fn strip_ansi(text: &str) -> String {
+pub fn strip_ansi(text: &str) -> String {
     let mut plain = String::with_capacity(text.len());
     let mut chars = text.chars();
     while let Some(c) = chars.next() {
@@ -138,10 +220,11 @@ fn strip_ansi(text: &str) -> String {
     plain
 }
 
-/// At most `max` lines of at most `MAX_LINE` characters each.
-fn limit_lines(text: &str, max: usize) -> String {
+/// At most `max` lines of at most [`MAX_LINE`] characters each. Text only a little over either
+/// is kept whole: a note saying "2 more lines" would take the room they take.
+pub fn limit_lines(text: &str, max: usize) -> String {
     let lines: Vec<String> = text.trim_end().lines().map(limit_line).collect();
-    if lines.len() <= max {
+    if lines.len() <= max + SLACK_LINES {
         return lines.join("\n");
     }
     format!(
@@ -151,95 +234,179 @@ fn limit_lines(text: &str, max: usize) -> String {
     )
 }
 
+/// Lines over the limit that are shown rather than elided.
+const SLACK_LINES: usize = 5;
+
 /// The longest line shown: a line of a megabyte (a flood with no newlines) is cut.
 const MAX_LINE: usize = 300;
+/// Characters over the limit that are shown rather than cut.
+const SLACK_CHARS: usize = 60;
 
 fn limit_line(line: &str) -> String {
     match line.char_indices().nth(MAX_LINE) {
-        Some((cut, _)) => format!("{}... ({} more bytes)", &line[..cut], line.len() - cut),
-        None => line.to_string(),
+        Some((cut, _)) if line[cut..].chars().count() > SLACK_CHARS => {
+            format!("{}... ({} more bytes)", &line[..cut], line.len() - cut)
+        }
+        _ => line.to_string(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use runner::Captured;
+    use std::time::Duration;
 
-    fn finished(ending: Ending, stdout: &str, stderr: &str) -> Finished {
-        Finished {
-            ending,
-            stdout: Captured {
-                text: stdout.to_string(),
-                ..Captured::default()
-            },
-            stderr: Captured {
-                text: stderr.to_string(),
-                ..Captured::default()
-            },
+    const BOUNDS: Bounds = Bounds {
+        time_limit: Duration::from_secs(5),
+        memory: 2 << 30,
+        flood: 8 << 20,
+    };
+
+    fn report(outcome: Outcome) -> Report {
+        Report {
+            name: "check".to_string(),
+            outcome,
         }
     }
 
-    const LIBTEST: &str = "
-running 2 tests
-test fine ... ok
-test broken ... FAILED
-
-failures:
-
----- broken stdout ----
-
-thread 'broken' panicked at tests/check.rs:9:5:
-not yet implemented: spawn one thread per buffer
-note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace
-
-
-failures:
-    broken
-
-test result: FAILED. 1 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s
-";
+    fn waiting(name: &str) -> Thread {
+        Thread {
+            pid: 1,
+            tid: 2,
+            name: name.to_string(),
+            state: 'S',
+            waits_in: Some("futex_wait_queue".to_string()),
+            ticks: 0,
+        }
+    }
 
     #[test]
     fn a_failed_test_shows_its_panic() {
-        let text = diagnose(&finished(Ending::Exited(101), LIBTEST, ""), 60);
+        let (kind, text) = describe(
+            &report(Outcome::TestFailed {
+                test: "broken".to_string(),
+                text: Some("thread 'broken' panicked at tests/check.rs:9:5:\nnot yet".to_string()),
+                output: Vec::new(),
+            }),
+            &BOUNDS,
+        );
+        assert_eq!(kind, FailureKind::Check);
         assert_eq!(
             text,
-            "test `broken` failed:\nthread 'broken' panicked at tests/check.rs:9:5:\n\
-             not yet implemented: spawn one thread per buffer"
+            "test `broken` failed:\nthread 'broken' panicked at tests/check.rs:9:5:\nnot yet"
         );
     }
 
     #[test]
-    fn a_timeout_names_the_usual_causes() {
-        let text = diagnose(&finished(Ending::TimedOut, "", ""), 60);
+    fn a_deadlock_names_the_waiting_threads_the_hung_test_and_the_causes() {
+        let (kind, text) = describe(
+            &report(Outcome::TimedOut {
+                hang: Hang::Deadlock {
+                    waiting: vec![waiting("the_answer")],
+                },
+                unfinished: vec!["the_answer".to_string()],
+            }),
+            &BOUNDS,
+        );
+        assert_eq!(kind, FailureKind::Timeout);
         assert!(
-            text.starts_with("timed out after 60 s: likely a deadlock"),
+            text.starts_with(
+                "deadlock: 1 thread waiting, none running, at the time limit (5 s). \
+                 The test that hung: `the_answer`."
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("thread 'the_answer': waiting on a lock"),
             "{text}"
         );
         assert!(text.contains("Sender"), "{text}");
     }
 
     #[test]
+    fn an_endless_loop_names_the_busy_thread() {
+        let (_, text) = describe(
+            &report(Outcome::TimedOut {
+                hang: Hang::Loop {
+                    burning: vec![("spins".to_string(), 0.97)],
+                },
+                unfinished: Vec::new(),
+            }),
+            &BOUNDS,
+        );
+        assert!(
+            text.starts_with("endless loop: a thread was burning a core at the time limit (5 s): 'spins' (97 % of a core)."),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_flood_says_how_much_how_fast_and_how_it_began() {
+        let (kind, text) = describe(
+            &report(Outcome::Flood {
+                bytes: 8_400_000,
+                after: Duration::from_millis(640),
+                first_lines: vec!["flooding".to_string()],
+            }),
+            &BOUNDS,
+        );
+        assert_eq!(kind, FailureKind::Flood);
+        assert!(
+            text.starts_with("flood: the check printed 8.4 MB in 0.6 s"),
+            "{text}"
+        );
+        assert!(text.contains("\n  flooding\n"), "{text}");
+    }
+
+    #[test]
     fn a_stack_overflow_is_named() {
-        let stderr =
-            "\nthread 'deep' has overflowed its stack\nfatal runtime error: stack overflow\n";
-        let text = diagnose(&finished(Ending::Signaled(libc::SIGABRT), "", stderr), 60);
+        let (kind, text) = describe(
+            &report(Outcome::Crashed {
+                signal: libc::SIGABRT,
+                stderr: "thread 'deep' has overflowed its stack".to_string(),
+            }),
+            &BOUNDS,
+        );
+        assert_eq!(kind, FailureKind::Crash);
         assert!(text.contains("stack overflow"), "{text}");
     }
 
     #[test]
-    fn trybuild_verdicts_are_shown() {
-        let stdout = "\nrunning 1 test\n\ntest tests/ui/send.rs ... error\n\
-                      Expected test case to fail to compile, but it succeeded.\n\n\n\n\
-                      test ui ... FAILED\n\nfailures:\n\n---- ui stdout ----\n\
-                      thread 'ui' panicked at trybuild:1:1:\n1 of 1 tests failed\n\nfailures:\n    ui\n";
-        let text = diagnose(&finished(Ending::Exited(101), stdout, ""), 60);
-        assert!(text.contains("1 of 1 tests failed"), "{text}");
+    fn running_out_of_memory_names_the_bound() {
+        let (kind, text) = describe(
+            &report(Outcome::OutOfMemory {
+                text: "memory allocation of 4294967296 bytes failed".to_string(),
+            }),
+            &BOUNDS,
+        );
+        assert_eq!(kind, FailureKind::Memory);
         assert!(
-            text.contains("Expected test case to fail to compile"),
+            text.contains("the 2 GiB of memory the grader allows"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn trybuild_verdicts_are_shown() {
+        let output: Vec<String> = [
+            "",
+            "test tests/ui/send.rs ... error",
+            "Expected test case to fail to compile, but it succeeded.",
+        ]
+        .map(String::from)
+        .to_vec();
+        let text = test_failed("ui", Some("1 of 1 tests failed"), &output);
+        assert!(text.contains("1 of 1 tests failed"), "{text}");
+        assert!(
+            text.contains("the compiler's verdict:\ntest tests/ui/send.rs ... error"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn every_compile_error_is_shown() {
+        let text = compile_errors(&["error[E1]: one\n".to_string(), "error[E2]: two".to_string()]);
+        assert_eq!(text, "error[E1]: one\n\nerror[E2]: two");
     }
 
     #[test]
@@ -251,9 +418,19 @@ test result: FAILED. 1 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; 
     }
 
     #[test]
-    fn floods_are_cut_short() {
+    fn long_text_is_cut_but_not_for_a_few_lines_or_bytes() {
         let long: String = (0..100).map(|i| format!("line {i}\n")).collect();
-        let text = diagnose(&finished(Ending::Exited(1), &long, ""), 60);
-        assert!(text.lines().count() <= MAX_LINES + 1, "{text}");
+        let text = limit_lines(&long, MAX_LINES);
+        assert_eq!(text.lines().count(), MAX_LINES + 1, "{text}");
+        assert!(text.ends_with("... (60 more lines)"), "{text}");
+        let a_little_over: String = (0..MAX_LINES + 2).map(|i| format!("line {i}\n")).collect();
+        assert_eq!(
+            limit_lines(&a_little_over, MAX_LINES),
+            a_little_over.trim_end()
+        );
+        let slightly_long = "x".repeat(MAX_LINE + 10);
+        assert_eq!(limit_line(&slightly_long), slightly_long);
+        let very_long = "x".repeat(MAX_LINE + 1000);
+        assert!(limit_line(&very_long).ends_with("... (1000 more bytes)"));
     }
 }

@@ -9,11 +9,11 @@ use std::sync::mpsc::Sender;
 use std::time::{Duration, Instant};
 
 use anyhow::bail;
-use runner::{Ending, Limits};
 
-use crate::compile::{self, Built, Compiled};
+use crate::checking::{self, Bounds};
+use crate::compile::{self, Built, Check, Compiled};
 use crate::course::{Course, Exercise};
-use crate::diagnose::diagnose;
+use crate::diagnose;
 use crate::seal::{self, Seal};
 
 /// Where the exercises being graded live.
@@ -59,6 +59,9 @@ pub struct Failure {
     pub kind: FailureKind,
     /// The essential error, in a few lines.
     pub detail: String,
+    /// What the compiler warned about the learner's own code (`unused_must_use` on a future that
+    /// is never awaited, say): often the very reason a check fails.
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,8 +70,12 @@ pub enum FailureKind {
     Compile,
     /// A check ran and failed.
     Check,
-    /// A check ran out of time: a deadlock or an endless loop.
+    /// A check ran out of time: a deadlock, an endless loop.
     Timeout,
+    /// A check printed more than the grader keeps.
+    Flood,
+    /// A check ran out of the memory the grader gives it.
+    Memory,
     /// A check crashed (abort, stack overflow, signal).
     Crash,
     /// Cargo itself failed, or there was nothing to run.
@@ -120,8 +127,12 @@ pub enum Progress {
 /// A check gets this long to run; compile-fail checks run the compiler and get longer.
 pub const CHECK_TIMEOUT: Duration = Duration::from_secs(60);
 pub const COMPILE_CHECK_TIMEOUT: Duration = Duration::from_secs(600);
-/// Bytes of a check's stdout (and of its stderr) kept for the diagnosis.
-const OUTPUT_CAP: usize = 1 << 20;
+
+/// The bounds of every check program but the time limit. Data: the course's solutions need a few
+/// hundred megabytes at most; a learner's laptop keeps working with this much taken. Output: a
+/// check prints kilobytes; megabytes are a loop that prints.
+pub const MEMORY_LIMIT: u64 = 2 << 30;
+pub const FLOOD_LIMIT: u64 = 8 << 20;
 
 /// Grades `exercises` (in the order given) at `location`: first what can be told without building
 /// (unreadable, checks edited, not started), then the rest built in one go and run one by one.
@@ -216,11 +227,8 @@ fn fingerprint_all(
                 now.insert(exercise.name.clone(), seal);
             }
             Err(error) => {
-                let failure = Failure {
-                    kind: FailureKind::Setup,
-                    detail: format!("cannot read the exercise's files: {error:#}"),
-                };
-                unreadable.insert(exercise.name.clone(), Status::Failed(failure));
+                let detail = format!("cannot read the exercise's files: {error:#}");
+                unreadable.insert(exercise.name.clone(), failed(FailureKind::Setup, detail));
             }
         }
     }
@@ -310,10 +318,11 @@ fn build(
     Ok(built)
 }
 
-/// Runs an exercise's compiled checks, one after another, and stops at the first failure.
+/// Runs an exercise's compiled checks side by side; the first failure in name order is its
+/// verdict.
 fn run_checks(exercise: &Exercise, dir: &Path, location: &Location, built: &Built) -> Status {
     if let Some(errors) = built.errors.get(dir) {
-        return failed(FailureKind::Compile, compile_errors(errors));
+        return failed(FailureKind::Compile, diagnose::compile_errors(errors));
     }
     let Some(checks) = built.checks.get(dir).filter(|checks| !checks.is_empty()) else {
         let why = built
@@ -325,68 +334,71 @@ fn run_checks(exercise: &Exercise, dir: &Path, location: &Location, built: &Buil
     // In the order of their files' names, so a learner sees the same first failure every time.
     let mut checks = checks.clone();
     checks.sort_by(|a, b| a.name.cmp(&b.name));
-    for check in &checks {
-        let timeout = match exercise.timeout {
-            Some(seconds) => Duration::from_secs(seconds),
-            // trybuild checks (tests/compile_fail.rs) run the compiler, which takes longer.
-            None if check.name == "compile_fail" => COMPILE_CHECK_TIMEOUT,
-            None => CHECK_TIMEOUT,
-        };
-        let limits = Limits {
-            timeout,
-            output_cap: OUTPUT_CAP,
-        };
-        let mut command = std::process::Command::new(&check.executable);
-        command
-            .current_dir(dir)
-            .args(["--color", "never"])
-            // What `cargo test` would set, which trybuild and insta rely on.
-            .env("CARGO_MANIFEST_DIR", dir)
-            .env("CARGO_PKG_NAME", &exercise.package)
-            // Grade, never write: no new snapshots, no overwritten compiler output.
-            .env("INSTA_UPDATE", "no")
-            // Tell insta where the workspace is, so it doesn't ask cargo (slow, and it would wait
-            // on the locks of any other cargo running, such as an editor's).
-            .env("INSTA_WORKSPACE_ROOT", &location.workspace)
-            .env_remove("INSTA_FORCE_PASS")
-            .env_remove("TRYBUILD")
-            .env("RUST_BACKTRACE", "0")
-            // trybuild colours its report even into a pipe unless told not to.
-            .env("NO_COLOR", "1");
-        if let Some(target_dir) = &location.target_dir {
-            // trybuild compiles its cases in this target directory's tests/trybuild: the course's
-            // own, so dependencies compiled once serve every exercise and every copy of one.
-            command.env("CARGO_TARGET_DIR", target_dir);
-        }
-        let finished = match runner::run(&mut command, limits) {
-            Ok(finished) => finished,
-            Err(error) => {
-                return failed(
-                    FailureKind::Setup,
-                    format!("cannot run {}: {error}", check.executable.display()),
-                );
-            }
-        };
-        if !finished.ending.success() {
-            let kind = match finished.ending {
-                Ending::TimedOut => FailureKind::Timeout,
-                Ending::Signaled(_) => FailureKind::Crash,
-                Ending::Exited(_) => FailureKind::Check,
-            };
-            return failed(kind, diagnose(&finished, timeout.as_secs()));
+    let time_limit = match exercise.timeout {
+        Some(seconds) => Duration::from_secs(seconds),
+        // trybuild checks (tests/compile_fail.rs) run the compiler, which takes longer.
+        None if checks.iter().any(|check| check.name == "compile_fail") => COMPILE_CHECK_TIMEOUT,
+        None => CHECK_TIMEOUT,
+    };
+    let bounds = Bounds {
+        time_limit,
+        memory: MEMORY_LIMIT,
+        flood: FLOOD_LIMIT,
+    };
+    let reports = checking::run_all(
+        &checks,
+        |check| check_command(check, exercise, dir, location),
+        bounds,
+    );
+    match reports.iter().find(|report| report.outcome.failed()) {
+        None => Status::Passed,
+        Some(report) => {
+            let (kind, detail) = diagnose::describe(report, &bounds);
+            let warnings = built.warnings.get(dir).cloned().unwrap_or_default();
+            Status::Failed(Failure {
+                kind,
+                detail,
+                warnings,
+            })
         }
     }
-    Status::Passed
 }
 
-fn compile_errors(errors: &[String]) -> String {
-    let first = errors.first().map(String::as_str).unwrap_or("").trim_end();
-    match errors.len() {
-        0 | 1 => first.to_string(),
-        n => format!("{first}\n(and {} more errors)", n - 1),
+/// The command that runs one compiled check as `cargo test` would.
+fn check_command(
+    check: &Check,
+    exercise: &Exercise,
+    dir: &Path,
+    location: &Location,
+) -> std::process::Command {
+    let mut command = std::process::Command::new(&check.executable);
+    command
+        .current_dir(dir)
+        // What `cargo test` would set, which trybuild and insta rely on.
+        .env("CARGO_MANIFEST_DIR", dir)
+        .env("CARGO_PKG_NAME", &exercise.package)
+        // Grade, never write: no new snapshots, no overwritten compiler output.
+        .env("INSTA_UPDATE", "no")
+        // Tell insta where the workspace is, so it doesn't ask cargo (slow, and it would wait
+        // on the locks of any other cargo running, such as an editor's).
+        .env("INSTA_WORKSPACE_ROOT", &location.workspace)
+        .env_remove("INSTA_FORCE_PASS")
+        .env_remove("TRYBUILD")
+        .env("RUST_BACKTRACE", "0")
+        // trybuild colours its report even into a pipe unless told not to.
+        .env("NO_COLOR", "1");
+    if let Some(target_dir) = &location.target_dir {
+        // trybuild compiles its cases in this target directory's tests/trybuild: the course's
+        // own, so dependencies compiled once serve every exercise and every copy of one.
+        command.env("CARGO_TARGET_DIR", target_dir);
     }
+    command
 }
 
 fn failed(kind: FailureKind, detail: String) -> Status {
-    Status::Failed(Failure { kind, detail })
+    Status::Failed(Failure {
+        kind,
+        detail,
+        warnings: Vec::new(),
+    })
 }

@@ -6,14 +6,17 @@
 
 mod bench;
 mod book;
+mod checking;
 mod compile;
 mod course;
 mod diagnose;
 mod error;
 mod git;
 mod grade;
+mod hang;
 mod history;
 mod learner;
+mod libtest;
 mod report;
 mod seal;
 mod verify;

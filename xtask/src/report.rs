@@ -118,6 +118,8 @@ pub fn status_word(status: &Status) -> &'static str {
             FailureKind::Compile => "does not compile",
             FailureKind::Check => "failing",
             FailureKind::Timeout => "timed out",
+            FailureKind::Flood => "printed too much",
+            FailureKind::Memory => "out of memory",
             FailureKind::Crash => "crashed",
             FailureKind::Setup => "cannot be graded",
         },
@@ -201,6 +203,14 @@ pub fn print_next(course: &Course, verdicts: &[Verdict], scope: Scope) {
         Status::Failed(failure) => {
             println!();
             println!("{}", failure.detail);
+            if !failure.warnings.is_empty() {
+                println!();
+                println!(
+                    "{}",
+                    style.yellow("The compiler also warned about your code:")
+                );
+                println!("{}", warnings_text(&failure.warnings));
+            }
             println!();
             println!("{}", style.dim(&hint_prompt(exercise)));
         }
@@ -213,6 +223,23 @@ pub fn print_next(course: &Course, verdicts: &[Verdict], scope: Scope) {
         }
         Status::Passed => {}
     }
+}
+
+/// The compiler's warnings, the first few whole.
+fn warnings_text(warnings: &[String]) -> String {
+    const SHOWN: usize = 3;
+    let mut text: Vec<String> = warnings
+        .iter()
+        .take(SHOWN)
+        .map(|warning| crate::diagnose::strip_ansi(warning).trim_end().to_string())
+        .collect();
+    if warnings.len() > SHOWN {
+        text.push(format!(
+            "... and {} more warnings (`cargo build -p PACKAGE` shows them all)",
+            warnings.len() - SHOWN
+        ));
+    }
+    text.join("\n\n")
 }
 
 pub fn print_exercise_heading(style: &Style, exercise: &Exercise, state: &str) {
@@ -266,6 +293,8 @@ pub fn print_json(course: &Course, verdicts: &[Verdict]) {
                         FailureKind::Compile => "compile",
                         FailureKind::Check => "check",
                         FailureKind::Timeout => "timeout",
+                        FailureKind::Flood => "flood",
+                        FailureKind::Memory => "memory",
                         FailureKind::Crash => "crash",
                         FailureKind::Setup => "setup",
                     }),

@@ -224,7 +224,12 @@ fn a_deadlock_times_out_and_names_the_usual_causes() {
 ";
     let (verdict, elapsed) = grade("deadlock", deadlock);
     assert_eq!(verdict["failure"], "timeout", "{verdict}");
-    assert!(first_error(&verdict).contains("deadlock"), "{verdict}");
+    let error = first_error(&verdict);
+    // Told from the process itself: its threads all wait, and the hung tests are named.
+    assert!(error.starts_with("deadlock: "), "{error}");
+    assert!(error.contains("waiting, none running"), "{error}");
+    assert!(error.contains("`the_answer`"), "{error}");
+    assert!(error.contains("Sender"), "the usual causes: {error}");
     assert!(elapsed < TIME_LIMIT * 20, "grading took {elapsed:?}");
 }
 
@@ -239,27 +244,62 @@ fn an_endless_loop_times_out() {
 ";
     let (verdict, elapsed) = grade("endless", endless);
     assert_eq!(verdict["failure"], "timeout", "{verdict}");
+    let error = first_error(&verdict);
+    assert!(error.starts_with("endless loop: "), "{error}");
+    assert!(error.contains("burning a core"), "{error}");
     assert!(elapsed < TIME_LIMIT * 20, "grading took {elapsed:?}");
 }
 
 #[test]
-fn a_flood_of_output_is_cut_short() {
-    // 200 MB straight to stdout, past the test harness's capture.
+fn a_flood_of_output_is_stopped_at_the_cap() {
+    // Printing for ever, as `loop { println!(..) }` does: without the cap, libtest's capture would
+    // keep it all in memory until the machine gave out.
     let flood = "pub fn answer() -> u32 {
-    use std::io::Write;
-    let line = [b'x'; 1000];
-    let mut out = std::io::stdout().lock();
-    for _ in 0..200_000 {
-        let _ = out.write_all(&line);
+    loop {
+        println!(\"flooding the output\");
     }
-    41
 }
 ";
-    let (verdict, _) = grade("flood", flood);
-    assert_eq!(verdict["failure"], "check", "{verdict}");
+    let course = Course::new("flood");
+    // A limit far past the time the flood takes to fill the cap: the cap must stop it, not time.
+    course.write(
+        "exercises/exercises.toml",
+        &METADATA.replace("timeout = 3", "timeout = 60"),
+    );
+    course.learner_writes(flood);
+    let (verdict, elapsed) = course.check();
+    assert_eq!(verdict["failure"], "flood", "{verdict}");
     let error = first_error(&verdict);
+    assert!(error.starts_with("flood: the check printed "), "{error}");
+    assert!(
+        error.contains("  flooding the output"),
+        "its first lines: {error}"
+    );
     assert!(error.len() < 20_000, "{} bytes of diagnosis", error.len());
-    assert!(error.contains("bytes of output were dropped"), "{error}");
+    assert!(
+        elapsed < Duration::from_secs(50),
+        "grading took {elapsed:?}"
+    );
+}
+
+#[test]
+fn a_runaway_allocation_fails_inside_the_check() {
+    // 3 GiB, never touched: the system would grant it (it only reserves), the grader's limit
+    // does not. Without the limit the answer would be right and the check would pass.
+    let hoard = "pub fn answer() -> u32 {
+    let hoard: Vec<u8> = Vec::with_capacity(3 << 30);
+    std::hint::black_box(&hoard);
+    42
+}
+";
+    let (verdict, _) = grade("memory", hoard);
+    assert_eq!(verdict["failure"], "memory", "{verdict}");
+    let error = first_error(&verdict);
+    assert!(error.starts_with("out of memory: "), "{error}");
+    assert!(
+        error.contains("memory allocation of 3221225472 bytes failed"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -418,6 +458,37 @@ fn reset_restores_a_deleted_src() {
     let src = std::fs::read_to_string(course.root.join(EXERCISE).join("src/lib.rs")).expect("src");
     assert_eq!(src, STARTER);
     assert!(!course.root.join("backups").exists(), "nothing to back up");
+}
+
+#[test]
+fn a_failing_check_shows_the_compilers_warnings_about_the_learners_code() {
+    // An iterator that is never consumed does nothing, as a future never awaited does: the
+    // compiler says so, and the learner must see it beside the failure.
+    let lazy = "pub fn answer() -> u32 {
+    let mut answer = 41;
+    [1].iter().map(|step| answer += step);
+    answer
+}
+";
+    let course = Course::new("warnings");
+    course.learner_writes(lazy);
+    let output = course.xtask(&["check"]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains("The compiler also warned about your code:"),
+        "{text}"
+    );
+    assert!(text.contains("that must be used"), "{text}");
+}
+
+#[test]
+fn every_compile_error_is_shown() {
+    let two_errors = "pub fn answer() -> u32 {\n    let a: u32 = \"1\";\n    let b: u32 = \"2\";\n    a + b\n}\n";
+    let (verdict, _) = grade("two-errors", two_errors);
+    assert_eq!(verdict["failure"], "compile", "{verdict}");
+    let error = first_error(&verdict);
+    assert_eq!(error.matches("mismatched types").count(), 2, "{error}");
+    assert!(!error.contains("more errors"), "{error}");
 }
 
 const WORKSPACE_MANIFEST: &str = r#"[workspace]
