@@ -40,11 +40,15 @@ impl Drop for Group {
 }
 
 /// Starts `command` (set up to lead a process group of its own) and enters its group in the
-/// table, with no signal handled in between.
-pub fn spawn_in_group(command: &mut Command) -> io::Result<(Child, Group)> {
+/// table, with no signal handled in between. `prepare` wraps the spawn itself, under the same
+/// lock: no other program is started meanwhile.
+pub fn spawn_in_group(
+    command: &mut Command,
+    prepare: impl FnOnce(&mut dyn FnMut() -> io::Result<Child>) -> io::Result<Child>,
+) -> io::Result<(Child, Group)> {
     install_handler()?;
     let mut running = running();
-    let child = command.spawn()?;
+    let child = prepare(&mut || command.spawn())?;
     let id = Pid::from_child(&child);
     running.push(id);
     Ok((child, Group { id }))

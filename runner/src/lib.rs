@@ -181,14 +181,15 @@ impl<'a> Runner<'a> {
         self
     }
 
-    /// Limits the program's data (heap and other private writable memory: `RLIMIT_DATA`) to
-    /// `bytes`, for it and for every process it starts; an allocation past it fails inside the
-    /// program (Rust aborts with "memory allocation of N bytes failed").
+    /// Limits the program's data (heap, thread stacks and other private writable memory:
+    /// `RLIMIT_DATA`) to `bytes`, for it and for every process it starts, from its first
+    /// instruction; an allocation past it fails inside the program (Rust aborts with "memory
+    /// allocation of N bytes failed").
     ///
-    /// Linux only: elsewhere the program runs without the limit. The limit is set (with prlimit)
-    /// right after the spawn returns, since setting it in the child before `exec` takes unsafe
-    /// code: the program's first moments, and any process it starts in them, may run without it.
-    /// It bounds a runaway allocation, not a program's start.
+    /// Linux only: elsewhere the program runs without the limit. Setting a limit in the child
+    /// before `exec` takes unsafe code, so the child inherits it instead: for the instant of the
+    /// spawn, this process's own soft limit is lowered to `bytes` (no other program is started
+    /// meanwhile), then put back. A caller whose own data is near `bytes` would feel it.
     pub fn memory_limit(mut self, bytes: u64) -> Self {
         self.memory_limit = Some(bytes);
         self
@@ -243,15 +244,11 @@ impl<'a> Runner<'a> {
             .stderr(Stdio::piped())
             // A group of its own, whose id is its pid: what is killed in one go.
             .process_group(0);
-        let (mut child, group) = interrupt::spawn_in_group(command)?;
-        if let Some(bytes) = self.memory_limit
-            && let Err(error) = limit_memory(&child, bytes)
-        {
-            group.kill();
-            // Reaping a killed child only fails if it was already reaped: nothing left to do.
-            let _ = child.wait();
-            return Err(error);
-        }
+        let memory_limit = self.memory_limit;
+        let (mut child, group) = interrupt::spawn_in_group(command, |spawn| match memory_limit {
+            Some(bytes) => with_inherited_memory_limit(bytes, spawn),
+            None => spawn(),
+        })?;
 
         let caps = Caps {
             head: self.limits.output_cap,
@@ -331,21 +328,30 @@ fn wait_within(
     }
 }
 
+/// Runs `spawn` with this process's soft data limit at `bytes` (no higher than its hard one), so
+/// that the child starts with it, then puts the limit back.
 #[cfg(target_os = "linux")]
-fn limit_memory(child: &Child, bytes: u64) -> io::Result<()> {
-    use rustix::process::{Pid, Resource, Rlimit, getrlimit, prlimit};
-    // The child started with our limits; it may not be given more than our hard one.
+fn with_inherited_memory_limit(
+    bytes: u64,
+    spawn: &mut dyn FnMut() -> io::Result<Child>,
+) -> io::Result<Child> {
+    use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
     let ours = getrlimit(Resource::Data);
-    let bytes = ours.maximum.map_or(bytes, |maximum| maximum.min(bytes));
-    let limit = Rlimit {
-        current: Some(bytes),
-        maximum: Some(bytes),
+    let lowered = Rlimit {
+        current: Some(ours.maximum.map_or(bytes, |maximum| maximum.min(bytes))),
+        maximum: ours.maximum,
     };
-    prlimit(Some(Pid::from_child(child)), Resource::Data, limit)?;
-    Ok(())
+    setrlimit(Resource::Data, lowered)?;
+    let spawned = spawn();
+    // A soft limit may always be raised back up to the hard one, which is unchanged.
+    let _ = setrlimit(Resource::Data, ours);
+    spawned
 }
 
 #[cfg(not(target_os = "linux"))]
-fn limit_memory(_child: &Child, _bytes: u64) -> io::Result<()> {
-    Ok(())
+fn with_inherited_memory_limit(
+    _bytes: u64,
+    spawn: &mut dyn FnMut() -> io::Result<Child>,
+) -> io::Result<Child> {
+    spawn()
 }

@@ -214,18 +214,18 @@ fn a_stop_that_is_never_asked_for_changes_nothing() {
 
 #[cfg(target_os = "linux")]
 #[test]
-fn a_memory_limit_holds_for_the_program_and_what_it_starts() {
-    // `ulimit -d` reports RLIMIT_DATA in KiB. The limit is set just after the spawn, so the shell
-    // first waits for it to arrive (a shell is quick enough to look before); then the inner shell,
-    // a child it starts, must have it too. Without the limit the wait ends at the time limit.
-    let finished = Runner::new(limits(Duration::from_secs(10), 100))
+fn a_memory_limit_holds_from_the_first_instruction_for_the_program_and_what_it_starts() {
+    // `ulimit -d` reports RLIMIT_DATA in KiB: the shell has it as it starts, and so does the
+    // shell it starts.
+    let finished = Runner::new(limits(PLENTY, 100))
         .memory_limit(64 << 20)
-        .run(&mut shell(
-            "until [ \"$(ulimit -d)\" = 65536 ]; do :; done; sh -c 'ulimit -d'",
-        ))
+        .run(&mut shell("ulimit -d; sh -c 'ulimit -d'"))
         .expect("run sh");
     assert_eq!(finished.ending, Ending::Exited(0));
-    assert_eq!(finished.stdout.text, "65536\n");
+    assert_eq!(finished.stdout.text, "65536\n65536\n");
+    // And this process has its own limit back.
+    let ours = rustix::process::getrlimit(rustix::process::Resource::Data);
+    assert_ne!(ours.current, Some(64 << 20));
 }
 
 #[test]
