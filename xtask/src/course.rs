@@ -1,15 +1,18 @@
 //! The course as the grader sees it: the exercises listed in `exercises/exercises.toml`, in order,
-//! each with its folder, package, lesson, kinds of check and hint.
+//! each with its folder, package, lesson, kinds of check and hint, and the time limits measured
+//! for them in `exercises/time-limits.toml`.
 //!
 //! Which course: the one the grader is run in, found from where it runs (see [`Course::locate`]),
 //! so a copy of the course grades its own exercises, not those of the folder it was first built
 //! in.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::{Context as _, anyhow, bail};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// What grades an exercise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -44,7 +47,7 @@ pub struct Exercise {
     pub lesson: String,
     pub checks: Vec<CheckKind>,
     pub hint: String,
-    /// Seconds each of its check programs may run, if not the grader's default.
+    /// Seconds each of its check programs may run, if a maintainer overrides the measured limit.
     pub timeout: Option<u64>,
 }
 
@@ -65,7 +68,22 @@ impl Exercise {
 pub struct Course {
     pub root: PathBuf,
     pub exercises: Vec<Exercise>,
+    /// The time limits `verify --record-limits` measured, by exercise name.
+    limits: BTreeMap<String, TimeLimit>,
 }
+
+/// An exercise's measured time limit, as `exercises/time-limits.toml` keeps it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct TimeLimit {
+    /// How long each of its check programs may run.
+    pub limit_seconds: u64,
+    /// What its solution's checks took when the limit was recorded.
+    pub solution_seconds: f64,
+}
+
+/// The time limit of an exercise with none recorded (a new one, before `verify --record-limits`).
+pub const DEFAULT_TIME_LIMIT: Duration = Duration::from_secs(10);
 
 /// The metadata file, as written.
 #[derive(Debug, Deserialize)]
@@ -96,6 +114,7 @@ struct ManifestPackage {
 }
 
 pub const METADATA: &str = "exercises/exercises.toml";
+pub const TIME_LIMITS: &str = "exercises/time-limits.toml";
 
 impl Course {
     /// The course to work on: `root` when given (`--root`); else the workspace cargo ran the
@@ -152,7 +171,23 @@ impl Course {
         Ok(Course {
             root: root.to_path_buf(),
             exercises,
+            limits: read_time_limits(&root.join(TIME_LIMITS))?,
         })
+    }
+
+    /// The exercise's recorded time limit, if `verify --record-limits` measured one.
+    pub fn recorded_limit(&self, exercise: &Exercise) -> Option<TimeLimit> {
+        self.limits.get(&exercise.name).copied()
+    }
+
+    /// How long each of the exercise's check programs may run: a maintainer's override, else the
+    /// recorded limit, else [`DEFAULT_TIME_LIMIT`].
+    pub fn time_limit(&self, exercise: &Exercise) -> Duration {
+        match (exercise.timeout, self.recorded_limit(exercise)) {
+            (Some(seconds), _) => Duration::from_secs(seconds),
+            (None, Some(recorded)) => Duration::from_secs(recorded.limit_seconds),
+            (None, None) => DEFAULT_TIME_LIMIT,
+        }
     }
 
     /// The exercise a learner means by `query`: its folder name (`01-spawn-join`), its number
@@ -195,6 +230,21 @@ impl Course {
     }
 }
 
+/// The recorded time limits, by exercise name; none if the file does not exist yet.
+pub fn read_time_limits(path: &Path) -> anyhow::Result<BTreeMap<String, TimeLimit>> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
+        Err(error) => return Err(error).with_context(|| format!("cannot read {}", path.display())),
+    };
+    toml::from_str(&text).with_context(|| {
+        format!(
+            "{} is not valid (`cargo xtask verify --record-limits` writes it anew)",
+            path.display()
+        )
+    })
+}
+
 fn read_package_name(manifest: &Path) -> anyhow::Result<String> {
     let text = std::fs::read_to_string(manifest)
         .with_context(|| format!("cannot read {}", manifest.display()))?;
@@ -225,6 +275,7 @@ mod tests {
                 exercise("01-spawn-join", "spawn-join"),
                 exercise("12-semaphore", "semaphore"),
             ],
+            limits: BTreeMap::new(),
         }
     }
 

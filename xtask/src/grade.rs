@@ -124,10 +124,6 @@ pub enum Progress {
     },
 }
 
-/// A check gets this long to run; compile-fail checks run the compiler and get longer.
-pub const CHECK_TIMEOUT: Duration = Duration::from_secs(60);
-pub const COMPILE_CHECK_TIMEOUT: Duration = Duration::from_secs(600);
-
 /// The bounds of every check program but the time limit. Data: the course's solutions need a few
 /// hundred megabytes at most; a learner's laptop keeps working with this much taken. Output: a
 /// check prints kilobytes; megabytes are a loop that prints.
@@ -144,7 +140,7 @@ pub fn grade(
     progress: Option<Sender<Progress>>,
 ) -> anyhow::Result<Vec<Verdict>> {
     let triage = triage(course, exercises, location, options)?;
-    build_and_run(exercises, location, triage, progress)
+    build_and_run(course, exercises, location, triage, progress)
 }
 
 /// What is known of the exercises before anything is built.
@@ -238,6 +234,7 @@ fn fingerprint_all(
 /// Builds the checks of every exercise not settled by `triage`, in one cargo run, then runs each
 /// exercise's checks in order, reporting progress as it goes.
 fn build_and_run(
+    course: &Course,
     exercises: &[&Exercise],
     location: &Location,
     mut triage: Triage,
@@ -267,7 +264,16 @@ fn build_and_run(
         let started = Instant::now();
         let status = match triage.settled.remove(&exercise.name) {
             Some(status) => status,
-            None => run_checks(exercise, &location.dir_of(exercise), location, &built),
+            None => {
+                let limit = course.time_limit(exercise);
+                run_checks(
+                    exercise,
+                    &location.dir_of(exercise),
+                    location,
+                    &built,
+                    limit,
+                )
+            }
         };
         verdicts.push(Verdict {
             name: exercise.name.clone(),
@@ -320,7 +326,13 @@ fn build(
 
 /// Runs an exercise's compiled checks side by side; the first failure in name order is its
 /// verdict.
-fn run_checks(exercise: &Exercise, dir: &Path, location: &Location, built: &Built) -> Status {
+fn run_checks(
+    exercise: &Exercise,
+    dir: &Path,
+    location: &Location,
+    built: &Built,
+    time_limit: Duration,
+) -> Status {
     if let Some(errors) = built.errors.get(dir) {
         return failed(FailureKind::Compile, diagnose::compile_errors(errors));
     }
@@ -334,12 +346,6 @@ fn run_checks(exercise: &Exercise, dir: &Path, location: &Location, built: &Buil
     // In the order of their files' names, so a learner sees the same first failure every time.
     let mut checks = checks.clone();
     checks.sort_by(|a, b| a.name.cmp(&b.name));
-    let time_limit = match exercise.timeout {
-        Some(seconds) => Duration::from_secs(seconds),
-        // trybuild checks (tests/compile_fail.rs) run the compiler, which takes longer.
-        None if checks.iter().any(|check| check.name == "compile_fail") => COMPILE_CHECK_TIMEOUT,
-        None => CHECK_TIMEOUT,
-    };
     let bounds = Bounds {
         time_limit,
         memory: MEMORY_LIMIT,

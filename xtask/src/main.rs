@@ -74,7 +74,12 @@ enum Command {
     Verify {
         /// Only these exercises (all of them by default).
         names: Vec<String>,
+        /// Write each exercise's time limit, measured from its solution's checks, into
+        /// exercises/time-limits.toml.
+        #[arg(long)]
+        record_limits: bool,
     },
+
     /// Maintainers: record the fingerprints of the exercises' checks and starters.
     Seal,
     /// Maintainers: measure every lesson's claim against its ideal and against Python
@@ -105,7 +110,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Hint { name } => learner::hint(&course, &name),
         Command::List { json } => learner::list(&course, json),
         Command::Reset { name } => learner::reset(&course, &name),
-        Command::Verify { names } => verify::verify(&course, &names),
+        Command::Verify {
+            names,
+            record_limits,
+        } => verify::verify(&course, &names, record_limits),
         Command::Bench(args) => bench::run(&course, args),
         Command::Seal => seal::seal(&course),
         Command::Book(args) => Ok(book::run(&course, args)?),

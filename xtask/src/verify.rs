@@ -3,7 +3,14 @@
 //! - it is listed in the metadata, with a hint, a solution, and the files its kinds of check need;
 //! - its fingerprints in `exercises/checks.lock` are up to date;
 //! - the untouched starter compiles and **fails** its checks;
-//! - the solution **passes** the very same checks.
+//! - the solution **passes** the very same checks;
+//! - its time limit is recorded, and its solution's checks take well under it.
+//!
+//! Each exercise's time limit is derived from its solution: ten times what the solution's checks
+//! take, and at least [`MIN_LIMIT_SECONDS`], so a deadlock is told within seconds and a slow
+//! machine still never mistakes a solution for a hang. `verify --record-limits` measures and
+//! writes them into `exercises/time-limits.toml`; a plain `verify` only reads them, since a test
+//! run must not rewrite the course.
 //!
 //! Solutions are plain `src/` folders. To grade one, verify copies its exercise (Cargo.toml and
 //! tests, the one source of truth for its checks) into a generated workspace under
@@ -18,12 +25,18 @@ use std::time::Instant;
 
 use anyhow::{Context as _, bail};
 
-use crate::course::{CheckKind, Course, Exercise};
-use crate::grade::{self, FailureKind, Location, Options, Status};
+use crate::course::{self, CheckKind, Course, Exercise, TimeLimit};
+use crate::grade::{self, FailureKind, Location, Options, Status, Verdict};
 use crate::{seal, walk};
 
+/// The shortest time limit: a check program's start, on a busy machine, takes a good part of a
+/// second, and a limit any shorter would take a slow machine for a hung check.
+pub const MIN_LIMIT_SECONDS: u64 = 5;
+/// How many times its solution's time an exercise's limit is.
+pub const LIMIT_FACTOR: f64 = 10.0;
+
 /// `cargo xtask verify`: verifies the exercises named (all of them when `names` is empty).
-pub fn verify(course: &Course, names: &[String]) -> anyhow::Result<ExitCode> {
+pub fn verify(course: &Course, names: &[String], record_limits: bool) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let exercises: Vec<&Exercise> = if names.is_empty() {
         course.exercises.iter().collect()
@@ -77,6 +90,15 @@ pub fn verify(course: &Course, names: &[String]) -> anyhow::Result<ExitCode> {
         }
     }
     println!("verify: {} solutions graded", solutions.len());
+    if record_limits {
+        let written = record_time_limits(course, &solutions)?;
+        println!(
+            "verify: time limits of {written} exercises written to {}",
+            course::TIME_LIMITS
+        );
+    } else {
+        problems.extend(check_time_limits(course, &solutions));
+    }
 
     problems.extend(check_solutions_style(
         course,
@@ -97,6 +119,67 @@ pub fn verify(course: &Course, names: &[String]) -> anyhow::Result<ExitCode> {
         started.elapsed().as_secs_f64()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The time limit a solution that takes `seconds` earns.
+pub fn limit_for(seconds: f64) -> u64 {
+    let derived = (seconds * LIMIT_FACTOR).ceil();
+    // A solution that takes longer than any sane limit is caught by the grading itself.
+    (derived as u64).max(MIN_LIMIT_SECONDS)
+}
+
+/// Writes the limits the solutions earned into the limits file, keeping those of exercises not
+/// graded now (`verify NAME`); returns how many it wrote.
+fn record_time_limits(course: &Course, solutions: &[Verdict]) -> anyhow::Result<usize> {
+    let path = course.root.join(course::TIME_LIMITS);
+    let mut limits = course::read_time_limits(&path)?;
+    for verdict in solutions.iter().filter(|verdict| verdict.passed()) {
+        let seconds = verdict.duration.as_secs_f64();
+        let limit = TimeLimit {
+            limit_seconds: limit_for(seconds),
+            solution_seconds: (seconds * 100.0).round() / 100.0,
+        };
+        limits.insert(verdict.name.clone(), limit);
+    }
+    // In the course's order, which the map's (by name, numbered) is.
+    limits.retain(|name, _| course.exercises.iter().any(|e| &e.name == name));
+    let header = "# Written by `cargo xtask verify --record-limits`: how long each check program of an\n\
+                  # exercise may run before the grader stops it as hung (limit-seconds), derived from\n\
+                  # what the exercise's solution took (solution-seconds): ten times that, at least 5 s.\n\n";
+    let body = toml::to_string(&limits).context("cannot write the time limits")?;
+    std::fs::write(&path, format!("{header}{body}"))
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(solutions.iter().filter(|verdict| verdict.passed()).count())
+}
+
+/// Every exercise graded has a recorded limit, and its solution took well under it. A solution
+/// close to its limit is only reported: how long checks take on this machine, now, is no
+/// verdict on the course.
+fn check_time_limits(course: &Course, solutions: &[Verdict]) -> Vec<String> {
+    let mut problems = Vec::new();
+    for verdict in solutions {
+        let Ok(exercise) = course.find(&verdict.name) else {
+            continue;
+        };
+        match course.recorded_limit(exercise) {
+            None => problems.push(format!(
+                "{}: no time limit is recorded in {}: run `cargo xtask verify --record-limits`",
+                verdict.name,
+                course::TIME_LIMITS
+            )),
+            Some(recorded) => {
+                let seconds = verdict.duration.as_secs_f64();
+                if seconds * LIMIT_FACTOR > recorded.limit_seconds as f64 {
+                    println!(
+                        "verify: note: {}'s solution took {seconds:.2} s here, more than a tenth of \
+                         its limit ({} s): a busy machine, or `verify --record-limits` is due",
+                        verdict.name, recorded.limit_seconds
+                    );
+                }
+            }
+        }
+    }
+    problems
 }
 
 /// Every exercise folder is listed, numbers are in order, and each of `exercises` is complete.
@@ -383,4 +466,17 @@ fn rust_files(dir: &Path) -> Vec<PathBuf> {
         .into_iter()
         .filter(|path| path.extension().is_some_and(|ext| ext == "rs"))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_limit_is_ten_times_the_solution_and_at_least_the_minimum() {
+        assert_eq!(limit_for(0.0), MIN_LIMIT_SECONDS);
+        assert_eq!(limit_for(0.21), MIN_LIMIT_SECONDS);
+        assert_eq!(limit_for(0.61), 7);
+        assert_eq!(limit_for(1.0), 10);
+    }
 }

@@ -12,7 +12,7 @@ use serde_json::Value;
 const EXERCISE: &str = "exercises/01-demo";
 const STARTER: &str = "pub fn answer() -> u32 {\n    todo!(\"return the answer\")\n}\n";
 const SOLVED: &str = "pub fn answer() -> u32 {\n    42\n}\n";
-/// The fixture exercise's time limit (see its metadata below); far below the grader's default.
+/// The fixture exercise's time limit (see its time-limits.toml below).
 const TIME_LIMIT: Duration = Duration::from_secs(3);
 
 /// A throwaway course: a workspace with one exercise, sealed and committed to git.
@@ -35,6 +35,7 @@ impl Course {
         let lock = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock");
         std::fs::copy(lock, course.root.join("Cargo.lock")).expect("copy Cargo.lock");
         course.write("exercises/exercises.toml", METADATA);
+        course.write("exercises/time-limits.toml", TIME_LIMITS);
         // Cargo names build outputs by the package's path *relative to its workspace*, the same in
         // every fixture; a package name of its own keeps fixtures graded side by side apart.
         let package = format!("demo-{name}");
@@ -263,8 +264,8 @@ fn a_flood_of_output_is_stopped_at_the_cap() {
     let course = Course::new("flood");
     // A limit far past the time the flood takes to fill the cap: the cap must stop it, not time.
     course.write(
-        "exercises/exercises.toml",
-        &METADATA.replace("timeout = 3", "timeout = 60"),
+        "exercises/time-limits.toml",
+        &TIME_LIMITS.replace("= 3", "= 60"),
     );
     course.learner_writes(flood);
     let (verdict, elapsed) = course.check();
@@ -503,9 +504,10 @@ const METADATA: &str = r#"[[exercise]]
 name = "01-demo"
 lesson = "demo"
 checks = ["test", "snapshot"]
-timeout = 3
 hint = "Forty-two, as any reader of Douglas Adams knows."
 "#;
+
+const TIME_LIMITS: &str = "[01-demo]\nlimit-seconds = 3\nsolution-seconds = 0.01\n";
 
 const EXERCISE_MANIFEST: &str = r#"[package]
 name = "demo"
