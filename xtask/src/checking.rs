@@ -94,6 +94,9 @@ pub struct Report {
     /// The check's name: its file's, such as `check` for `tests/check.rs`.
     pub name: String,
     pub outcome: Outcome,
+    /// Tests that passed, and how many it has (when known).
+    pub passed: usize,
+    pub total: Option<usize>,
 }
 
 /// Runs `checks` side by side, each made into a command by `command`, and reports on each, in the
@@ -128,6 +131,8 @@ pub fn run_all(
                 thread.join().unwrap_or_else(|_| Report {
                     name: check.name.clone(),
                     outcome: Outcome::NotRun("the grader's watcher panicked".to_string()),
+                    passed: 0,
+                    total: None,
                 })
             })
             .collect()
@@ -168,9 +173,15 @@ fn run_one(check: &Check, mut command: Command, bounds: Bounds, stops: &[Stop]) 
             check.executable.display()
         )),
     };
+    let total = seen.announced.or_else(|| {
+        // Stopped before libtest said how many tests it has: ask it.
+        list_tests(&check.executable).map(|tests| tests.len())
+    });
     Report {
         name: check.name.clone(),
         outcome,
+        passed: seen.passed(),
+        total,
     }
 }
 

@@ -266,6 +266,8 @@ mod tests {
         Report {
             name: "check".to_string(),
             outcome,
+            passed: 0,
+            total: Some(1),
         }
     }
 

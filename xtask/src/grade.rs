@@ -1,19 +1,25 @@
-//! Grading: build the exercises' checks, run them under limits, and say what happened to each.
+//! Grading: build the exercises' checks, run them under bounds, and say what happened to each.
 //!
 //! The same code grades a learner's exercises (`cargo xtask check`) and the course's solutions
 //! (`cargo xtask verify`), so a solution passes exactly the checks a learner must pass.
+//!
+//! Nothing is graded twice: an exercise whose `src/`, checks and surroundings (the grader, the
+//! compiler, the course's shared code and dependencies) are as they were at its last verdict gets
+//! that verdict again, unless it was one that may depend on the moment (a time limit, a crash).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Sender;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::bail;
+use serde::{Deserialize, Serialize};
 
 use crate::checking::{self, Bounds};
 use crate::compile::{self, Built, Check, Compiled};
 use crate::course::{Course, Exercise};
 use crate::diagnose;
+use crate::records::{Records, Remembered};
 use crate::seal::{self, Seal};
 
 /// Where the exercises being graded live.
@@ -43,7 +49,8 @@ impl Location {
 }
 
 /// What became of one exercise.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "status")]
 pub enum Status {
     Passed,
     /// The starter is untouched (and so fails): the learner hasn't begun.
@@ -54,17 +61,19 @@ pub enum Status {
 }
 
 /// Why an exercise failed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Failure {
     pub kind: FailureKind,
     /// The essential error, in a few lines.
     pub detail: String,
     /// What the compiler warned about the learner's own code (`unused_must_use` on a future that
     /// is never awaited, say): often the very reason a check fails.
+    #[serde(default)]
     pub warnings: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum FailureKind {
     /// The code does not compile.
     Compile,
@@ -82,21 +91,65 @@ pub enum FailureKind {
     Setup,
 }
 
+impl FailureKind {
+    /// The machine-readable name, for JSON.
+    pub fn key(self) -> &'static str {
+        match self {
+            FailureKind::Compile => "compile",
+            FailureKind::Check => "check",
+            FailureKind::Timeout => "timeout",
+            FailureKind::Flood => "flood",
+            FailureKind::Memory => "memory",
+            FailureKind::Crash => "crash",
+            FailureKind::Setup => "setup",
+        }
+    }
+
+    /// Whether the same code and checks always get this verdict. A time limit or a crash may
+    /// come from a busy machine, a full disk or a killed process: those are graded again.
+    fn is_repeatable(self) -> bool {
+        matches!(self, FailureKind::Compile | FailureKind::Check)
+    }
+}
+
+/// How many of an exercise's tests passed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tally {
+    pub passed: usize,
+    /// All its tests, when known (a program stopped at once may not have said).
+    pub total: Option<usize>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Verdict {
     pub name: String,
     pub status: Status,
+    /// How long its checks ran (for a reused verdict, how long they ran then).
     pub duration: Duration,
     /// The learner's `src/` is still the shipped starter.
     pub untouched: bool,
-    /// The fingerprint of the `src/` that was graded, so a pass can be remembered against it.
-    pub src_fingerprint: String,
+    /// What was graded, so the verdict can be remembered against it.
+    pub fingerprints: Fingerprints,
+    /// How many tests passed, if its checks ran.
+    pub tests: Option<Tally>,
+    /// When it was graded.
+    pub graded_at: SystemTime,
+    /// Whether it is the verdict of an earlier check, the exercise being unchanged since.
+    pub reused: bool,
 }
 
 impl Verdict {
     pub fn passed(&self) -> bool {
         self.status == Status::Passed
     }
+}
+
+/// What a verdict depends on: the learner's `src/`, the checks, and everything around them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fingerprints {
+    pub src: String,
+    pub checks: String,
+    pub surroundings: String,
 }
 
 /// How to grade.
@@ -111,6 +164,8 @@ pub struct Options {
     pub run_first_untouched: bool,
     /// Compare the checks with the sealed ones and refuse to grade edited checks.
     pub detect_edits: bool,
+    /// Give an unchanged exercise its last verdict again, from these records, instead of grading.
+    pub reuse: Option<Records>,
 }
 
 /// Progress while grading.
@@ -124,14 +179,15 @@ pub enum Progress {
     },
 }
 
-/// The bounds of every check program but the time limit. Data: the course's solutions need a few
-/// hundred megabytes at most; a learner's laptop keeps working with this much taken. Output: a
-/// check prints kilobytes; megabytes are a loop that prints.
+/// The bounds of every check program but the time limit, which is each exercise's own. Data:
+/// the course's solutions need a few hundred megabytes at most; a learner's laptop keeps working
+/// with this much taken. Output: a check prints kilobytes; megabytes are a loop that prints.
 pub const MEMORY_LIMIT: u64 = 2 << 30;
 pub const FLOOD_LIMIT: u64 = 8 << 20;
 
 /// Grades `exercises` (in the order given) at `location`: first what can be told without building
-/// (unreadable, checks edited, not started), then the rest built in one go and run one by one.
+/// (unreadable, checks edited, not started, unchanged), then the rest built in one go and run one
+/// by one.
 pub fn grade(
     course: &Course,
     exercises: &[&Exercise],
@@ -140,21 +196,23 @@ pub fn grade(
     progress: Option<Sender<Progress>>,
 ) -> anyhow::Result<Vec<Verdict>> {
     let triage = triage(course, exercises, location, options)?;
-    build_and_run(course, exercises, location, triage, progress)
+    build_and_run(course, exercises, location, triage, options, progress)
 }
 
 /// What is known of the exercises before anything is built.
 struct Triage {
     /// Each readable exercise's fingerprints as it is now, by name.
-    now: BTreeMap<String, Seal>,
+    now: BTreeMap<String, Fingerprints>,
     /// The exercises whose status is settled without building them, by name.
     settled: BTreeMap<String, Status>,
+    /// The exercises whose last verdict stands, by name.
+    reused: BTreeMap<String, Remembered>,
     /// The exercises whose `src/` is still the shipped starter.
     untouched: BTreeSet<String>,
 }
 
 /// Tells what it can without building: which exercises cannot be read, which are untouched, and
-/// which need no building (checks edited, or not started).
+/// which need no building (checks edited, not started, or unchanged since their last verdict).
 fn triage(
     course: &Course,
     exercises: &[&Exercise],
@@ -166,8 +224,12 @@ fn triage(
     } else {
         BTreeMap::new()
     };
-    let (now, mut settled) = fingerprint_all(exercises, location);
-    let untouched: BTreeSet<String> = now
+    let surroundings = match options.reuse {
+        Some(_) => surroundings_fingerprint(course, location),
+        None => String::new(),
+    };
+    let (seals, mut settled) = fingerprint_all(exercises, location);
+    let untouched: BTreeSet<String> = seals
         .iter()
         .filter(|(name, seal)| {
             sealed
@@ -176,12 +238,24 @@ fn triage(
         })
         .map(|(name, _)| name.clone())
         .collect();
+    let now: BTreeMap<String, Fingerprints> = seals
+        .into_iter()
+        .map(|(name, seal)| {
+            let fingerprints = Fingerprints {
+                src: seal.starter,
+                checks: seal.checks,
+                surroundings: surroundings.clone(),
+            };
+            (name, fingerprints)
+        })
+        .collect();
     // The first untouched exercise is the one the learner is about to start: graded when asked.
     let about_to_start = exercises
         .iter()
         .find(|exercise| untouched.contains(&exercise.name))
         .filter(|_| options.run_first_untouched)
         .map(|exercise| exercise.name.as_str());
+    let mut reused = BTreeMap::new();
     for exercise in exercises {
         let name = &exercise.name;
         if settled.contains_key(name) {
@@ -199,13 +273,31 @@ fn triage(
             && about_to_start != Some(name.as_str())
         {
             settled.insert(name.clone(), Status::NotStarted);
+        } else if let Some(last) = options
+            .reuse
+            .as_ref()
+            .and_then(|records| records.last_verdict(name))
+            .filter(|last| Some(&last.fingerprints) == now.get(name) && can_stand(&last.status))
+        {
+            settled.insert(name.clone(), last.status.clone());
+            reused.insert(name.clone(), last.clone());
         }
     }
     Ok(Triage {
         now,
         settled,
+        reused,
         untouched,
     })
+}
+
+/// Whether a verdict holds for as long as nothing it depends on changes.
+fn can_stand(status: &Status) -> bool {
+    match status {
+        Status::Passed => true,
+        Status::Failed(failure) => failure.kind.is_repeatable(),
+        Status::NotStarted | Status::ChecksEdited => false,
+    }
 }
 
 /// Every exercise's fingerprints, read once, as it is before building. An exercise whose files
@@ -231,6 +323,67 @@ fn fingerprint_all(
     (now, unreadable)
 }
 
+/// A fingerprint of what a verdict depends on besides the exercise itself: this grader (its
+/// program), the compiler (`rustc -vV`), the workspace's manifest and lock file, and the course's
+/// own crates the exercises use (`path` dependencies of the workspace, such as the kit). Anything
+/// unreadable is left out, which only means an exercise is graded again.
+fn surroundings_fingerprint(course: &Course, location: &Location) -> String {
+    let mut parts: Vec<(String, Vec<u8>)> = Vec::new();
+    if let Some(identity) = own_program_identity() {
+        parts.push(("grader".to_string(), identity.into_bytes()));
+    }
+    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    if let Ok(output) = std::process::Command::new(rustc)
+        .arg("-vV")
+        .current_dir(&location.workspace)
+        .output()
+    {
+        parts.push(("rustc".to_string(), output.stdout));
+    }
+    for file in ["Cargo.toml", "Cargo.lock"] {
+        let path = location.workspace.join(file);
+        parts.push((file.to_string(), std::fs::read(path).unwrap_or_default()));
+    }
+    for dir in path_dependencies(&course.root) {
+        for path in crate::walk::files(&dir).unwrap_or_default() {
+            let contents = std::fs::read(&path).unwrap_or_default();
+            parts.push((path.to_string_lossy().into_owned(), contents));
+        }
+    }
+    seal::fingerprint_of(&parts)
+}
+
+/// This grader's program, told apart from any other build of it by its size and time.
+fn own_program_identity() -> Option<String> {
+    let metadata = std::env::current_exe().ok()?.metadata().ok()?;
+    let modified = metadata
+        .modified()
+        .ok()?
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .ok()?;
+    Some(format!("{} {}", metadata.len(), modified.as_nanos()))
+}
+
+/// The folders of the workspace's `path` dependencies (the course's own shared crates).
+fn path_dependencies(root: &Path) -> Vec<PathBuf> {
+    let Ok(text) = std::fs::read_to_string(root.join("Cargo.toml")) else {
+        return Vec::new();
+    };
+    let Ok(manifest) = toml::from_str::<toml::Table>(&text) else {
+        return Vec::new();
+    };
+    let dependencies = manifest
+        .get("workspace")
+        .and_then(|workspace| workspace.get("dependencies"))
+        .and_then(toml::Value::as_table);
+    dependencies
+        .into_iter()
+        .flat_map(|table| table.values())
+        .filter_map(|dependency| dependency.get("path")?.as_str())
+        .map(|path| root.join(path))
+        .collect()
+}
+
 /// Builds the checks of every exercise not settled by `triage`, in one cargo run, then runs each
 /// exercise's checks in order, reporting progress as it goes.
 fn build_and_run(
@@ -238,6 +391,7 @@ fn build_and_run(
     exercises: &[&Exercise],
     location: &Location,
     mut triage: Triage,
+    options: &Options,
     progress: Option<Sender<Progress>>,
 ) -> anyhow::Result<Vec<Verdict>> {
     let to_build: Vec<&str> = exercises
@@ -250,6 +404,12 @@ fn build_and_run(
     } else {
         build(location, &to_build, progress.clone())?
     };
+    // What is graded now is graded in the surroundings as the build left them (cargo may have
+    // tidied the lock file, say), which is what the next check will see.
+    let surroundings_now = match (&options.reuse, to_build.is_empty()) {
+        (Some(_), false) => Some(surroundings_fingerprint(course, location)),
+        _ => None,
+    };
 
     let mut verdicts = Vec::new();
     for (index, exercise) in exercises.iter().enumerate() {
@@ -261,31 +421,50 @@ fn build_and_run(
                 total: exercises.len(),
             });
         }
-        let started = Instant::now();
-        let status = match triage.settled.remove(&exercise.name) {
-            Some(status) => status,
-            None => {
-                let limit = course.time_limit(exercise);
-                run_checks(
-                    exercise,
-                    &location.dir_of(exercise),
-                    location,
-                    &built,
-                    limit,
-                )
+        let name = &exercise.name;
+        let mut fingerprints = triage.now.get(name).cloned().unwrap_or_default();
+        let untouched = triage.untouched.contains(name);
+        let verdict = if let Some(last) = triage.reused.remove(name) {
+            Verdict {
+                name: name.clone(),
+                graded_at: last.graded_at(),
+                status: last.status,
+                duration: Duration::from_millis(last.duration_ms),
+                untouched,
+                fingerprints,
+                tests: last.tests,
+                reused: true,
+            }
+        } else {
+            if let Some(surroundings) = &surroundings_now {
+                fingerprints.surroundings.clone_from(surroundings);
+            }
+            let started = Instant::now();
+            let (status, tests) = match triage.settled.remove(name) {
+                Some(status) => (status, None),
+                None => {
+                    let limit = course.time_limit(exercise);
+                    run_checks(
+                        exercise,
+                        &location.dir_of(exercise),
+                        location,
+                        &built,
+                        limit,
+                    )
+                }
+            };
+            Verdict {
+                name: name.clone(),
+                status,
+                duration: started.elapsed(),
+                untouched,
+                fingerprints,
+                tests,
+                graded_at: SystemTime::now(),
+                reused: false,
             }
         };
-        verdicts.push(Verdict {
-            name: exercise.name.clone(),
-            status,
-            duration: started.elapsed(),
-            untouched: triage.untouched.contains(&exercise.name),
-            src_fingerprint: triage
-                .now
-                .get(&exercise.name)
-                .map(|seal| seal.starter.clone())
-                .unwrap_or_default(),
-        });
+        verdicts.push(verdict);
     }
     Ok(verdicts)
 }
@@ -332,16 +511,19 @@ fn run_checks(
     location: &Location,
     built: &Built,
     time_limit: Duration,
-) -> Status {
+) -> (Status, Option<Tally>) {
     if let Some(errors) = built.errors.get(dir) {
-        return failed(FailureKind::Compile, diagnose::compile_errors(errors));
+        return (
+            failed(FailureKind::Compile, diagnose::compile_errors(errors)),
+            None,
+        );
     }
     let Some(checks) = built.checks.get(dir).filter(|checks| !checks.is_empty()) else {
         let why = built
             .cargo_failure
             .clone()
             .unwrap_or_else(|| format!("no checks were built for {}", exercise.name));
-        return failed(FailureKind::Setup, why);
+        return (failed(FailureKind::Setup, why), None);
     };
     // In the order of their files' names, so a learner sees the same first failure every time.
     let mut checks = checks.clone();
@@ -356,7 +538,14 @@ fn run_checks(
         |check| check_command(check, exercise, dir, location),
         bounds,
     );
-    match reports.iter().find(|report| report.outcome.failed()) {
+    let tally = Tally {
+        passed: reports.iter().map(|report| report.passed).sum(),
+        total: reports
+            .iter()
+            .map(|report| report.total)
+            .sum::<Option<usize>>(),
+    };
+    let status = match reports.iter().find(|report| report.outcome.failed()) {
         None => Status::Passed,
         Some(report) => {
             let (kind, detail) = diagnose::describe(report, &bounds);
@@ -367,7 +556,8 @@ fn run_checks(
                 warnings,
             })
         }
-    }
+    };
+    (status, Some(tally))
 }
 
 /// The command that runs one compiled check as `cargo test` would.
@@ -407,4 +597,37 @@ fn failed(kind: FailureKind, detail: String) -> Status {
         detail,
         warnings: Vec::new(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_verdicts_that_the_same_code_always_gets_stand_unchanged() {
+        let with = |kind| failed(kind, String::new());
+        assert!(can_stand(&Status::Passed));
+        assert!(can_stand(&with(FailureKind::Compile)));
+        assert!(can_stand(&with(FailureKind::Check)));
+        for kind in [
+            FailureKind::Timeout,
+            FailureKind::Flood,
+            FailureKind::Memory,
+            FailureKind::Crash,
+            FailureKind::Setup,
+        ] {
+            assert!(!can_stand(&with(kind)), "{kind:?}");
+        }
+        assert!(!can_stand(&Status::NotStarted));
+    }
+
+    #[test]
+    fn the_surroundings_include_the_courses_own_crates() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let dependencies = path_dependencies(&root);
+        assert!(
+            dependencies.iter().any(|dir| dir.ends_with("lessons/kit")),
+            "{dependencies:?}"
+        );
+    }
 }

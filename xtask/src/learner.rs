@@ -1,4 +1,4 @@
-//! The learner's commands: check, watch, hint, list, reset.
+//! The learner's commands: check, watch, hint, list, reset, restore.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -9,19 +9,30 @@ use anyhow::Context as _;
 
 use crate::course::{Course, Exercise};
 use crate::grade::{self, Location, Options, Verdict};
+use crate::records::Records;
 use crate::report::{self, Standing, Style};
-use crate::{history, seal};
+use crate::seal;
 
-/// `cargo xtask check [NAME] [--json]`.
-pub fn check(course: &Course, name: Option<&str>, json: bool) -> anyhow::Result<ExitCode> {
+/// `cargo xtask check [NAME] [--json] [--force]`.
+pub fn check(
+    course: &Course,
+    name: Option<&str>,
+    json: bool,
+    force: bool,
+) -> anyhow::Result<ExitCode> {
+    let mut records = Records::load(course);
+    let reuse = (!force).then(|| records.clone());
     let (verdicts, scope) = match name {
         Some(name) => {
             let exercise = course.find(name)?;
-            (grade_one(course, exercise, json)?, report::Scope::One)
+            (
+                grade_some(course, &[exercise], reuse, json)?,
+                report::Scope::One,
+            )
         }
-        None => (grade_course(course, json)?, report::Scope::Course),
+        None => (grade_course(course, reuse, json)?, report::Scope::Course),
     };
-    remember(course, &verdicts);
+    remember(course, &mut records, &verdicts);
     if json {
         report::print_json(course, &verdicts);
     } else {
@@ -38,13 +49,18 @@ pub fn check(course: &Course, name: Option<&str>, json: bool) -> anyhow::Result<
 
 /// Grades the whole course in one go. The first untouched exercise is run too: it is the one the
 /// learner is about to start, and they want to see what its checks say.
-fn grade_course(course: &Course, json: bool) -> anyhow::Result<Vec<Verdict>> {
+fn grade_course(
+    course: &Course,
+    reuse: Option<Records>,
+    json: bool,
+) -> anyhow::Result<Vec<Verdict>> {
     let all: Vec<&Exercise> = course.exercises.iter().collect();
     let options = Options {
         skip_untouched: true,
         run_first_untouched: true,
         always_run: Vec::new(),
         detect_edits: true,
+        reuse,
     };
     grade_quietly(course, &all, &options, json)
 }
@@ -53,6 +69,7 @@ fn grade_course(course: &Course, json: bool) -> anyhow::Result<Vec<Verdict>> {
 fn grade_some(
     course: &Course,
     exercises: &[&Exercise],
+    reuse: Option<Records>,
     json: bool,
 ) -> anyhow::Result<Vec<Verdict>> {
     let options = Options {
@@ -60,12 +77,9 @@ fn grade_some(
         run_first_untouched: false,
         always_run: exercises.iter().map(|e| e.name.clone()).collect(),
         detect_edits: true,
+        reuse,
     };
     grade_quietly(course, exercises, &options, json)
-}
-
-fn grade_one(course: &Course, exercise: &Exercise, json: bool) -> anyhow::Result<Vec<Verdict>> {
-    grade_some(course, &[exercise], json)
 }
 
 /// Grades with the learner's settings, showing progress on a terminal.
@@ -91,17 +105,13 @@ fn grade_quietly(
     verdicts
 }
 
-/// Records which exercises passed, with the fingerprint of their `src/`.
-fn remember(course: &Course, verdicts: &[Verdict]) {
-    let mut passed = history::load(course);
+/// Records each verdict, so an unchanged exercise is not graded again and `list` knows what
+/// passed.
+fn remember(course: &Course, records: &mut Records, verdicts: &[Verdict]) {
     for verdict in verdicts {
-        if verdict.passed() {
-            passed.insert(verdict.name.clone(), verdict.src_fingerprint.clone());
-        } else {
-            passed.remove(&verdict.name);
-        }
+        records.remember(verdict);
     }
-    history::save(course, &passed);
+    records.save(course);
 }
 
 /// `cargo xtask hint NAME`.
@@ -126,14 +136,19 @@ pub fn hint(course: &Course, name: &str) -> anyhow::Result<ExitCode> {
 /// `cargo xtask list [--json]`: where each exercise stands, without grading anything.
 pub fn list(course: &Course, json: bool) -> anyhow::Result<ExitCode> {
     let seals = seal::read_lock(course)?;
-    let passed = history::load(course);
+    let records = Records::load(course);
     let mut rows = Vec::new();
     for exercise in &course.exercises {
         let now = seal::seal_of(&course.exercise_dir(exercise))?;
         let shipped = seals.get(&exercise.name);
+        let passed = records.last_verdict(&exercise.name).is_some_and(|last| {
+            last.status == grade::Status::Passed
+                && last.fingerprints.src == now.starter
+                && last.fingerprints.checks == now.checks
+        });
         let standing = if shipped.is_some_and(|s| s.checks != now.checks) {
             Standing::ChecksEdited
-        } else if passed.get(&exercise.name) == Some(&now.starter) {
+        } else if passed {
             Standing::Passed
         } else if shipped.is_some_and(|s| s.starter == now.starter) {
             Standing::NotStarted
@@ -227,10 +242,11 @@ fn copy_tree(from: &Path, to: &Path) -> anyhow::Result<()> {
 /// passes. Ctrl-C ends it.
 pub fn watch(course: &Course) -> anyhow::Result<ExitCode> {
     let style = Style::for_stdout();
+    let mut records = Records::load(course);
     println!("Watching exercises/ for changes (Ctrl-C to stop).");
     let all: Vec<&Exercise> = course.exercises.iter().collect();
-    let mut verdicts = grade_course(course, false)?;
-    remember(course, &verdicts);
+    let mut verdicts = grade_course(course, Some(records.clone()), false)?;
+    remember(course, &mut records, &verdicts);
     report::print_verdicts(course, &verdicts);
     report::print_next(course, &verdicts, report::Scope::Course);
 
@@ -258,8 +274,8 @@ pub fn watch(course: &Course) -> anyhow::Result<ExitCode> {
             style.dim("·"),
             names.join(", ")
         );
-        let graded = grade_some(course, &changed, false)?;
-        remember(course, &graded);
+        let graded = grade_some(course, &changed, Some(records.clone()), false)?;
+        remember(course, &mut records, &graded);
         for verdict in &graded {
             if let Some(index) = all.iter().position(|e| e.name == verdict.name) {
                 verdicts[index] = verdict.clone();

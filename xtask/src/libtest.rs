@@ -128,6 +128,14 @@ impl Seen {
             .collect()
     }
 
+    /// The tests that passed.
+    pub fn passed(&self) -> usize {
+        self.ended
+            .iter()
+            .filter(|(_, ending)| *ending == Ending::Passed)
+            .count()
+    }
+
     /// The first test that failed.
     pub fn first_failed(&self) -> Option<&str> {
         self.ended
@@ -236,6 +244,7 @@ mod tests {
             "",
         );
         assert_eq!(seen.announced, Some(3));
+        assert_eq!(seen.passed(), 1);
         assert_eq!(seen.first_failed(), Some("b"));
         assert_eq!(seen.ended.len(), 3);
     }

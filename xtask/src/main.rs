@@ -7,6 +7,7 @@
 mod bench;
 mod book;
 mod checking;
+mod clock;
 mod compile;
 mod course;
 mod diagnose;
@@ -14,9 +15,9 @@ mod error;
 mod git;
 mod grade;
 mod hang;
-mod history;
 mod learner;
 mod libtest;
+mod records;
 mod report;
 mod seal;
 mod verify;
@@ -49,9 +50,12 @@ enum Command {
     Check {
         /// An exercise: its folder name, number, or package name.
         name: Option<String>,
-        /// Print machine-readable results (for teachers' autograders).
+        /// Print machine-readable results, one JSON object per line (for teachers' autograders).
         #[arg(long)]
         json: bool,
+        /// Grade again even what is unchanged since the last check.
+        #[arg(long)]
+        force: bool,
     },
     /// Re-grade the exercise you are editing every time you save.
     Watch,
@@ -62,6 +66,7 @@ enum Command {
     },
     /// Every exercise and where it stands (from the last check; grades nothing).
     List {
+        /// One JSON object per line.
         #[arg(long)]
         json: bool,
     },
@@ -79,7 +84,6 @@ enum Command {
         #[arg(long)]
         record_limits: bool,
     },
-
     /// Maintainers: record the fingerprints of the exercises' checks and starters.
     Seal,
     /// Maintainers: measure every lesson's claim against its ideal and against Python
@@ -105,7 +109,9 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let course = Course::locate(cli.root.as_deref())?;
     match cli.command {
-        Command::Check { name, json } => learner::check(&course, name.as_deref(), json),
+        Command::Check { name, json, force } => {
+            learner::check(&course, name.as_deref(), json, force)
+        }
         Command::Watch => learner::watch(&course),
         Command::Hint { name } => learner::hint(&course, &name),
         Command::List { json } => learner::list(&course, json),

@@ -8,6 +8,7 @@ use std::thread::JoinHandle;
 use anyhow::Context as _;
 use serde::Serialize;
 
+use crate::clock::Utc;
 use crate::course::{Course, Exercise};
 use crate::grade::{FailureKind, Progress, Status, Verdict};
 
@@ -136,21 +137,46 @@ fn painted_status(style: &Style, verdict: &Verdict) -> String {
     }
 }
 
+/// The lesson of the exercise a verdict is about.
+fn lesson_of<'a>(course: &'a Course, verdict: &Verdict) -> &'a str {
+    course
+        .find(&verdict.name)
+        .map(|exercise| exercise.lesson.as_str())
+        .unwrap_or("")
+}
+
+/// A line per exercise: its name, its lesson and where it stands, in columns.
+fn verdict_lines(course: &Course, verdicts: &[Verdict], style: &Style) -> Vec<String> {
+    let width = verdicts.iter().map(|v| v.name.len()).max().unwrap_or(0);
+    let lesson_width = verdicts
+        .iter()
+        .map(|verdict| lesson_of(course, verdict).len())
+        .max()
+        .unwrap_or(0);
+    verdicts
+        .iter()
+        .map(|verdict| {
+            // An untouched starter's verdict is always "not started", however it was reached.
+            let unchanged = if verdict.reused && !verdict.untouched {
+                style.dim("  (unchanged since the last check)")
+            } else {
+                String::new()
+            };
+            format!(
+                "  {:width$}  {:lesson_width$}  {}{unchanged}",
+                verdict.name,
+                lesson_of(course, verdict),
+                painted_status(style, verdict)
+            )
+        })
+        .collect()
+}
+
 /// One line per exercise, then the verdict's essentials for the first one that isn't done.
 pub fn print_verdicts(course: &Course, verdicts: &[Verdict]) {
     let style = Style::for_stdout();
-    let width = verdicts.iter().map(|v| v.name.len()).max().unwrap_or(0);
-    for verdict in verdicts {
-        let lesson = course
-            .find(&verdict.name)
-            .map(|exercise| exercise.lesson.clone())
-            .unwrap_or_default();
-        println!(
-            "  {:width$}  {:9}  {}",
-            verdict.name,
-            lesson,
-            painted_status(&style, verdict)
-        );
+    for line in verdict_lines(course, verdicts, &style) {
+        println!("{line}");
     }
     let done = verdicts.iter().filter(|v| v.passed()).count();
     println!();
@@ -165,8 +191,17 @@ pub fn print_verdicts(course: &Course, verdicts: &[Verdict]) {
             style.yellow(
                 "Some exercises' checks (tests/, snapshots, Cargo.toml) differ from the course's, so \
                  they are not graded. `git diff exercises/NAME/tests` shows what changed; \
-                 `git checkout exercises/NAME/tests exercises/NAME/Cargo.toml` restores them."
+                 `git checkout -- exercises/NAME/tests exercises/NAME/Cargo.toml` restores them."
             )
+        );
+    }
+    if verdicts
+        .iter()
+        .any(|v| v.reused && !v.untouched && !v.passed())
+    {
+        println!(
+            "{}",
+            style.dim("Unchanged since the last check: `cargo xtask check --force` grades again.")
         );
     }
 }
@@ -202,6 +237,15 @@ pub fn print_next(course: &Course, verdicts: &[Verdict], scope: Scope) {
     match &next.status {
         Status::Failed(failure) => {
             println!();
+            if next.reused && !next.untouched {
+                println!(
+                    "{}",
+                    style.dim(&format!(
+                        "(unchanged since the last check, {}; `--force` grades it again)",
+                        Utc::of(next.graded_at).rfc3339()
+                    ))
+                );
+            }
             println!("{}", failure.detail);
             if !failure.warnings.is_empty() {
                 println!();
@@ -219,7 +263,11 @@ pub fn print_next(course: &Course, verdicts: &[Verdict], scope: Scope) {
             println!("{}", style.dim(&hint_prompt(exercise)));
         }
         Status::ChecksEdited => {
-            println!("Its checks were edited, so it is not graded; restore them to be graded.");
+            println!(
+                "Its checks were edited, so it is not graded. `git diff exercises/{0}/tests` shows \
+                 what changed; restore them with\n  git checkout -- exercises/{0}/tests exercises/{0}/Cargo.toml",
+                exercise.name
+            );
         }
         Status::Passed => {}
     }
@@ -265,65 +313,73 @@ pub fn progress_bar(done: usize, total: usize, width: usize) -> String {
     format!("[{}{}]", "#".repeat(filled), "-".repeat(width - filled))
 }
 
-/// One exercise's result for a teacher's autograder.
+/// One exercise's result for a teacher's autograder: one JSON object per line.
 #[derive(Serialize)]
 struct JsonVerdict<'a> {
     name: &'a str,
     lesson: &'a str,
     /// passed | not-started | failed | checks-edited
     status: &'static str,
-    /// compile | check | timeout | crash | setup, when failed
+    /// compile | check | timeout | flood | memory | crash | setup, when failed
     failure: Option<&'static str>,
+    /// Tests that passed, and how many there are (null when none ran, or the count is unknown).
+    tests_passed: Option<usize>,
+    tests_total: Option<usize>,
+    /// When it was graded (UTC, RFC 3339), and whether that was an earlier check's verdict on
+    /// the same code.
+    graded_at: String,
+    unchanged: bool,
     duration_ms: u128,
     first_error: Option<&'a str>,
 }
 
+/// `check --json`: one line per exercise.
 pub fn print_json(course: &Course, verdicts: &[Verdict]) {
-    let rows: Vec<JsonVerdict> = verdicts
-        .iter()
-        .map(|verdict| {
-            let lesson = course
-                .find(&verdict.name)
-                .map(|exercise| exercise.lesson.as_str())
-                .unwrap_or("");
-            // An untouched starter that was run anyway is "not-started", with what failed.
-            let (failure, first_error) = match &verdict.status {
-                Status::Failed(failure) => (
-                    Some(match failure.kind {
-                        FailureKind::Compile => "compile",
-                        FailureKind::Check => "check",
-                        FailureKind::Timeout => "timeout",
-                        FailureKind::Flood => "flood",
-                        FailureKind::Memory => "memory",
-                        FailureKind::Crash => "crash",
-                        FailureKind::Setup => "setup",
-                    }),
-                    Some(failure.detail.as_str()),
-                ),
-                _ => (None, None),
-            };
-            JsonVerdict {
-                name: &verdict.name,
-                lesson,
-                status: Standing::of(verdict).key(),
-                failure,
-                duration_ms: verdict.duration.as_millis(),
-                first_error,
-            }
-        })
-        .collect();
-    match serde_json::to_string_pretty(&rows) {
-        Ok(json) => println!("{json}"),
-        Err(error) => eprintln!("error: cannot write JSON: {error}"),
+    for verdict in verdicts {
+        let line = json_line(course, verdict);
+        match line {
+            Ok(json) => println!("{json}"),
+            Err(error) => eprintln!("error: cannot write JSON: {error}"),
+        }
     }
+}
+
+fn json_line(course: &Course, verdict: &Verdict) -> serde_json::Result<String> {
+    let standing = Standing::of(verdict);
+    // A starter the learner hasn't touched is not started, whatever its checks say.
+    let (failure, first_error) = match &verdict.status {
+        Status::Failed(failure) if standing == Standing::Failed => {
+            (Some(failure.kind.key()), Some(failure.detail.as_str()))
+        }
+        _ => (None, None),
+    };
+    let tests = verdict.tests.filter(|_| standing != Standing::NotStarted);
+    serde_json::to_string(&JsonVerdict {
+        name: &verdict.name,
+        lesson: lesson_of(course, verdict),
+        status: standing.key(),
+        failure,
+        tests_passed: tests.map(|tally| tally.passed),
+        tests_total: tests.and_then(|tally| tally.total),
+        graded_at: Utc::of(verdict.graded_at).rfc3339(),
+        unchanged: verdict.reused,
+        duration_ms: verdict.duration.as_millis(),
+        first_error,
+    })
 }
 
 /// `list`: a line per exercise with where it stands, then the progress bar.
 pub fn print_list(rows: &[(&Exercise, Standing)]) {
     let style = Style::for_stdout();
     let width = rows.iter().map(|(e, _)| e.name.len()).max().unwrap_or(0);
+    let lesson_width = rows
+        .iter()
+        .map(|(e, _)| e.lesson.len())
+        .chain([6])
+        .max()
+        .unwrap_or(0);
     println!(
-        "  {:width$}  {:9}  {:24}  status",
+        "  {:width$}  {:lesson_width$}  {:24}  status",
         "exercise", "lesson", "checked by"
     );
     for (exercise, standing) in rows {
@@ -335,7 +391,7 @@ pub fn print_list(rows: &[(&Exercise, Standing)]) {
             Standing::NotStarted | Standing::Failed => style.dim(word),
         };
         println!(
-            "  {:width$}  {:9}  {:24}  {word}",
+            "  {:width$}  {:lesson_width$}  {:24}  {word}",
             exercise.name,
             exercise.lesson,
             kinds.join(", ")
@@ -350,34 +406,36 @@ pub fn print_list(rows: &[(&Exercise, Standing)]) {
     );
 }
 
-/// One exercise's standing for a teacher's autograder. The fields are in alphabetical order, the
-/// order `list --json` has always printed them in.
+/// One exercise's standing for a teacher's autograder, in the words `check --json` uses.
 #[derive(Serialize)]
 struct JsonStanding<'a> {
-    checks: Vec<String>,
-    lesson: &'a str,
     name: &'a str,
+    lesson: &'a str,
+    checks: Vec<String>,
     /// passed | not-started | in-progress | checks-edited
     status: &'static str,
 }
 
-/// `list --json`.
+/// `list --json`: one line per exercise, as `check --json` prints them.
 pub fn print_list_json(rows: &[(&Exercise, Standing)]) -> anyhow::Result<()> {
     println!("{}", list_json(rows)?);
     Ok(())
 }
 
 fn list_json(rows: &[(&Exercise, Standing)]) -> anyhow::Result<String> {
-    let rows: Vec<JsonStanding> = rows
+    let lines = rows
         .iter()
-        .map(|(exercise, standing)| JsonStanding {
-            checks: exercise.checks.iter().map(ToString::to_string).collect(),
-            lesson: &exercise.lesson,
-            name: &exercise.name,
-            status: standing.key(),
+        .map(|(exercise, standing)| {
+            serde_json::to_string(&JsonStanding {
+                name: &exercise.name,
+                lesson: &exercise.lesson,
+                checks: exercise.checks.iter().map(ToString::to_string).collect(),
+                status: standing.key(),
+            })
         })
-        .collect();
-    serde_json::to_string_pretty(&rows).context("cannot write JSON")
+        .collect::<serde_json::Result<Vec<String>>>()
+        .context("cannot write JSON")?;
+    Ok(lines.join("\n"))
 }
 
 /// Draws grading progress on stderr, on one line, when stderr is a terminal.
@@ -412,7 +470,7 @@ mod tests {
     use crate::course::CheckKind;
 
     #[test]
-    fn list_json_has_one_object_per_exercise_with_its_standing() {
+    fn list_json_has_one_line_per_exercise_with_its_standing() {
         let exercise = Exercise {
             name: "01-demo".to_string(),
             package: "demo".to_string(),
@@ -421,13 +479,77 @@ mod tests {
             hint: String::new(),
             timeout: None,
         };
-        let json = list_json(&[(&exercise, Standing::InProgress)]).expect("JSON");
-        assert_eq!(
-            json,
-            "[\n  {\n    \"checks\": [\n      \"test\",\n      \"snapshot\"\n    ],\n    \
-             \"lesson\": \"threads\",\n    \"name\": \"01-demo\",\n    \
-             \"status\": \"in-progress\"\n  }\n]"
+        let json = list_json(&[
+            (&exercise, Standing::InProgress),
+            (&exercise, Standing::Passed),
+        ])
+        .expect("JSON");
+        let line = r#"{"name":"01-demo","lesson":"threads","checks":["test","snapshot"],"status":"#;
+        assert_eq!(json, format!("{line}\"in-progress\"}}\n{line}\"passed\"}}"));
+    }
+
+    fn verdict(name: &str, status: Status) -> Verdict {
+        Verdict {
+            name: name.to_string(),
+            status,
+            duration: std::time::Duration::from_millis(250),
+            untouched: false,
+            fingerprints: crate::grade::Fingerprints::default(),
+            tests: None,
+            graded_at: std::time::SystemTime::UNIX_EPOCH,
+            reused: false,
+        }
+    }
+
+    #[test]
+    fn the_status_column_lines_up_whatever_the_lessons_names() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let course = Course::load(&root).expect("the course");
+        let names = ["01-spawn-join", "12-semaphore-bound"];
+        let verdicts: Vec<Verdict> = names
+            .iter()
+            .map(|name| verdict(name, Status::Passed))
+            .collect();
+        let lines = verdict_lines(&course, &verdicts, &Style { color: false });
+        let columns: Vec<usize> = lines.iter().filter_map(|line| line.find('✓')).collect();
+        assert_eq!(columns.len(), 2, "{lines:?}");
+        assert_eq!(columns[0], columns[1], "{lines:#?}");
+        assert!(lines[1].contains("semaphores  ✓ done"), "{lines:?}");
+    }
+
+    #[test]
+    fn json_lines_say_not_started_without_a_failure_and_carry_the_tally() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let course = Course::load(&root).expect("the course");
+        let failure = Status::Failed(crate::grade::Failure {
+            kind: FailureKind::Check,
+            detail: "test `t` failed".to_string(),
+            warnings: Vec::new(),
+        });
+        let mut untouched = verdict("01-spawn-join", failure.clone());
+        untouched.untouched = true;
+        let line = json_line(&course, &untouched).expect("JSON");
+        assert!(
+            line.contains(r#""status":"not-started","failure":null"#),
+            "{line}"
         );
+        assert!(line.contains(r#""first_error":null"#), "{line}");
+
+        let mut failing = verdict("01-spawn-join", failure);
+        failing.tests = Some(crate::grade::Tally {
+            passed: 2,
+            total: Some(3),
+        });
+        let line = json_line(&course, &failing).expect("JSON");
+        assert!(!line.contains('\n'), "one line: {line}");
+        for field in [
+            r#""status":"failed","failure":"check""#,
+            r#""tests_passed":2,"tests_total":3"#,
+            r#""graded_at":"1970-01-01T00:00:00Z""#,
+            r#""first_error":"test `t` failed""#,
+        ] {
+            assert!(line.contains(field), "{field} in {line}");
+        }
     }
 
     #[test]

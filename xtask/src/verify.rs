@@ -58,6 +58,7 @@ pub fn verify(course: &Course, names: &[String], record_limits: bool) -> anyhow:
         run_first_untouched: false,
         always_run: Vec::new(),
         detect_edits: false,
+        reuse: None,
     };
 
     let starters = grade::grade(course, &exercises, &Location::course(course), &honest, None)?;

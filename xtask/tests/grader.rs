@@ -83,6 +83,18 @@ impl Course {
         self.run(command)
     }
 
+    /// `xtask` with its output as text; the test fails if it did not succeed.
+    fn xtask_ok(&self, args: &[&str]) -> String {
+        let output = self.xtask(args);
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        assert!(
+            output.status.success(),
+            "xtask {args:?}: {stdout}\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        stdout
+    }
+
     /// Runs `command` the way every test runs the grader.
     fn run(&self, mut command: Command) -> Output {
         // Share the course's target directory, so the fixture's dependencies are built once.
@@ -102,16 +114,18 @@ impl Course {
 
     /// Grades the course; returns the exercise's verdict and how long grading took.
     fn check(&self) -> (Value, Duration) {
+        self.check_with(&[])
+    }
+
+    /// Grades the course with more flags (`--force`).
+    fn check_with(&self, flags: &[&str]) -> (Value, Duration) {
         let started = Instant::now();
-        let output = self.xtask(&["check", "--json"]);
+        let mut args = vec!["check", "--json"];
+        args.extend(flags);
+        let output = self.xtask(&args);
         let elapsed = started.elapsed();
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        let verdicts: Value = serde_json::from_str(&stdout).unwrap_or_else(|error| {
-            panic!(
-                "not JSON ({error}): {stdout}\n{}",
-                String::from_utf8_lossy(&output.stderr)
-            )
-        });
+        let verdicts = json_lines(&output);
+        assert_eq!(verdicts.len(), 1, "one line per exercise: {verdicts:?}");
         let verdict = verdicts[0].clone();
         let passed = verdict["status"] == "passed";
         assert_eq!(output.status.success(), passed, "exit code vs {verdict}");
@@ -171,6 +185,22 @@ fn grade(name: &str, code: &str) -> (Value, Duration) {
 
 fn first_error(verdict: &Value) -> &str {
     verdict["first_error"].as_str().unwrap_or("")
+}
+
+/// Each line of a `--json` command's stdout, parsed: one object per line.
+fn json_lines(output: &Output) -> Vec<Value> {
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    stdout
+        .lines()
+        .map(|line| {
+            serde_json::from_str(line).unwrap_or_else(|error| {
+                panic!(
+                    "not a line of JSON ({error}): {line:?} in\n{stdout}\n{}",
+                    String::from_utf8_lossy(&output.stderr)
+                )
+            })
+        })
+        .collect()
 }
 
 #[test]
@@ -403,62 +433,116 @@ fn list_remembers_what_passed() {
     let course = Course::new("list");
     course.learner_writes(SOLVED);
     course.check();
-    let output = course.xtask(&["list", "--json"]);
-    let rows: Value = serde_json::from_slice(&output.stdout).expect("JSON");
-    assert_eq!(rows[0]["status"], "passed", "{rows}");
+    let rows = json_lines(&course.xtask(&["list", "--json"]));
+    assert_eq!(rows[0]["status"], "passed", "{rows:?}");
     course.learner_writes(STARTER);
-    let output = course.xtask(&["list", "--json"]);
-    let rows: Value = serde_json::from_slice(&output.stdout).expect("JSON");
-    assert_eq!(rows[0]["status"], "not-started", "{rows}");
+    let rows = json_lines(&course.xtask(&["list", "--json"]));
+    assert_eq!(rows[0]["status"], "not-started", "{rows:?}");
 }
 
 #[test]
-fn checking_one_passing_exercise_does_not_claim_the_course_is_done() {
-    let course = Course::new("one-passes");
+fn an_unchanged_exercise_keeps_its_verdict_until_it_changes_or_force() {
+    let course = Course::new("unchanged");
     course.learner_writes(SOLVED);
-    let output = course.xtask(&["check", "01"]);
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{stdout}");
-    assert!(stdout.contains("01-demo passes."), "{stdout}");
-    assert!(!stdout.contains("Every exercise is done"), "{stdout}");
+    let (first, _) = course.check();
+    assert_eq!(
+        (&first["status"], &first["unchanged"]),
+        (&"passed".into(), &false.into())
+    );
+    let (again, _) = course.check();
+    assert_eq!(
+        (&again["status"], &again["unchanged"]),
+        (&"passed".into(), &true.into())
+    );
+    assert_eq!(again["graded_at"], first["graded_at"], "the same verdict");
+    let text = course.xtask_ok(&["check"]);
+    assert!(text.contains("(unchanged since the last check)"), "{text}");
+
+    let (forced, _) = course.check_with(&["--force"]);
+    assert_eq!(forced["unchanged"], false, "{forced}");
+
+    // A failing verdict stands too, and a change is graded at once.
+    course.learner_writes("pub fn answer() -> u32 {\n    41\n}\n");
+    let (failing, _) = course.check();
+    assert_eq!(
+        (&failing["status"], &failing["unchanged"]),
+        (&"failed".into(), &false.into())
+    );
+    let (still, _) = course.check();
+    assert_eq!(
+        (&still["status"], &still["unchanged"]),
+        (&"failed".into(), &true.into())
+    );
+    assert_eq!(still["first_error"], failing["first_error"]);
+    // The learner sees that it was not graded again, and how to make it so.
+    let output = course.xtask(&["check"]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("unchanged since the last check"), "{text}");
+    assert!(text.contains("--force"), "{text}");
 }
 
 #[test]
-fn a_relative_root_finds_the_same_checks() {
-    let course = Course::new("relative-root");
+fn check_json_is_one_line_per_exercise_with_tests_and_time() {
+    let course = Course::new("json");
+    course.learner_writes("pub fn answer() -> u32 {\n    panic!(\"not yet\")\n}\n");
+    let (verdict, _) = course.check();
+    assert_eq!(verdict["status"], "failed", "{verdict}");
+    assert_eq!(verdict["failure"], "check", "{verdict}");
+    assert_eq!(verdict["tests_total"], 2, "{verdict}");
+    assert_eq!(verdict["tests_passed"], 0, "{verdict}");
+    let graded_at = verdict["graded_at"].as_str().expect("a timestamp");
+    assert!(
+        graded_at.len() == 20 && graded_at.ends_with('Z'),
+        "{graded_at}"
+    );
+    // No thread ids, which differ on every run.
+    let error = first_error(&verdict);
+    assert!(error.contains("thread '"), "{error}");
+    assert!(!error.contains("') ") && !error.contains("' ("), "{error}");
+
+    // An untouched starter is not started, with no failure to report.
+    course.learner_writes(STARTER);
+    let (untouched, _) = course.check();
+    assert_eq!(untouched["status"], "not-started", "{untouched}");
+    assert_eq!(untouched["failure"], Value::Null, "{untouched}");
+}
+
+#[test]
+fn the_course_is_found_from_where_the_grader_runs() {
+    // A copy of the course (here, a fixture) graded from inside it, with no --root: the grader
+    // must grade the copy's exercises, not those of the course it was built in.
+    let course = Course::new("found-from-here");
     course.learner_writes(SOLVED);
     let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
     command
-        .current_dir(&course.root)
-        .args(["--root", ".", "check", "--json"]);
+        .current_dir(course.root.join(EXERCISE).join("src"))
+        .args(["check", "--json"])
+        .env_remove("CARGO_MANIFEST_DIR");
+    let verdicts = json_lines(&course.run(command));
+    assert_eq!(verdicts.len(), 1, "{verdicts:?}");
+    assert_eq!(verdicts[0]["name"], "01-demo", "{verdicts:?}");
+    assert_eq!(verdicts[0]["status"], "passed", "{verdicts:?}");
+
+    // As `cargo xtask` runs it: cargo names the xtask's folder in the course it was run in.
+    let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
+    command
+        .current_dir(std::env::temp_dir())
+        .args(["list", "--json"])
+        .env("CARGO_MANIFEST_DIR", course.root.join("xtask"));
+    let rows = json_lines(&course.run(command));
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["name"], "01-demo", "{rows:?}");
+
+    // Nowhere near a course: a clear error.
+    let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
+    command
+        .current_dir(std::env::temp_dir())
+        .arg("list")
+        .env_remove("CARGO_MANIFEST_DIR");
     let output = course.run(command);
-    let verdicts: Value = serde_json::from_slice(&output.stdout).expect("JSON");
-    assert_eq!(verdicts[0]["status"], "passed", "{verdicts}");
-}
-
-#[test]
-fn a_symlink_loop_in_src_does_not_stop_grading() {
-    let course = Course::new("symlink-loop");
-    course.learner_writes(SOLVED);
-    let src = course.root.join(EXERCISE).join("src");
-    std::os::unix::fs::symlink(&src, src.join("loop")).expect("symlink");
-    let (verdict, _) = course.check();
-    assert_eq!(verdict["status"], "passed", "{verdict}");
-}
-
-#[test]
-fn reset_restores_a_deleted_src() {
-    let course = Course::new("reset-deleted");
-    std::fs::remove_dir_all(course.root.join(EXERCISE).join("src")).expect("delete src");
-    let output = course.xtask(&["reset", "01"]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let src = std::fs::read_to_string(course.root.join(EXERCISE).join("src/lib.rs")).expect("src");
-    assert_eq!(src, STARTER);
-    assert!(!course.root.join("backups").exists(), "nothing to back up");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("cannot find the course"), "{stderr}");
 }
 
 #[test]
@@ -490,6 +574,54 @@ fn every_compile_error_is_shown() {
     let error = first_error(&verdict);
     assert_eq!(error.matches("mismatched types").count(), 2, "{error}");
     assert!(!error.contains("more errors"), "{error}");
+}
+
+#[test]
+fn checking_one_passing_exercise_does_not_claim_the_course_is_done() {
+    let course = Course::new("one-passes");
+    course.learner_writes(SOLVED);
+    let output = course.xtask(&["check", "01"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(stdout.contains("01-demo passes."), "{stdout}");
+    assert!(!stdout.contains("Every exercise is done"), "{stdout}");
+}
+
+#[test]
+fn a_relative_root_finds_the_same_checks() {
+    let course = Course::new("relative-root");
+    course.learner_writes(SOLVED);
+    let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
+    command
+        .current_dir(&course.root)
+        .args(["--root", ".", "check", "--json"]);
+    let verdicts = json_lines(&course.run(command));
+    assert_eq!(verdicts[0]["status"], "passed", "{verdicts:?}");
+}
+
+#[test]
+fn a_symlink_loop_in_src_does_not_stop_grading() {
+    let course = Course::new("symlink-loop");
+    course.learner_writes(SOLVED);
+    let src = course.root.join(EXERCISE).join("src");
+    std::os::unix::fs::symlink(&src, src.join("loop")).expect("symlink");
+    let (verdict, _) = course.check();
+    assert_eq!(verdict["status"], "passed", "{verdict}");
+}
+
+#[test]
+fn reset_restores_a_deleted_src() {
+    let course = Course::new("reset-deleted");
+    std::fs::remove_dir_all(course.root.join(EXERCISE).join("src")).expect("delete src");
+    let output = course.xtask(&["reset", "01"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let src = std::fs::read_to_string(course.root.join(EXERCISE).join("src/lib.rs")).expect("src");
+    assert_eq!(src, STARTER);
+    assert!(!course.root.join("backups").exists(), "nothing to back up");
 }
 
 const WORKSPACE_MANIFEST: &str = r#"[workspace]
