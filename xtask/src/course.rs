@@ -1,10 +1,9 @@
 //! The course as the grader sees it: the exercises listed in `exercises/exercises.toml`, in order,
-//! each with its folder, package, lesson, kinds of check and hint, and the time limits measured
+//! each with its folder, package, lesson, kinds of check and hints, and the time limits measured
 //! for them in `exercises/time-limits.toml`.
 //!
-//! Which course: the one the grader is run in, found from where it runs (see [`Course::locate`]),
-//! so a copy of the course grades its own exercises, not those of the folder it was first built
-//! in.
+//! Which course: the one the grader is run in, found from where it runs (see [`Course::locate`]), so
+//! a copy of the course grades its own exercises, not those of the folder it was first built in.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -46,6 +45,9 @@ pub struct Exercise {
     /// The lesson that teaches it (`threads` for `lesson-threads`).
     pub lesson: String,
     pub checks: Vec<CheckKind>,
+    /// The first step of its hints, the nudge ([`Course::hints`] has all three, and is what the
+    /// grader uses). Kept while the book's tests build an `Exercise` field by field.
+    #[expect(dead_code, reason = "the book's tests still build an Exercise with it")]
     pub hint: String,
     /// Seconds each of its check programs may run, if a maintainer overrides the measured limit.
     pub timeout: Option<u64>,
@@ -68,9 +70,14 @@ impl Exercise {
 pub struct Course {
     pub root: PathBuf,
     pub exercises: Vec<Exercise>,
+    /// Each exercise's hints, by name: a nudge, the API, a sketch.
+    hints: BTreeMap<String, Vec<String>>,
     /// The time limits `verify --record-limits` measured, by exercise name.
     limits: BTreeMap<String, TimeLimit>,
 }
+
+/// How many steps each exercise's hints come in: what to look at, which API, a sketch.
+pub const HINT_STEPS: usize = 3;
 
 /// An exercise's measured time limit, as `exercises/time-limits.toml` keeps it.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -98,7 +105,7 @@ struct Entry {
     name: String,
     lesson: String,
     checks: Vec<CheckKind>,
-    hint: String,
+    hints: Vec<String>,
     #[serde(default)]
     timeout: Option<u64>,
 }
@@ -156,23 +163,41 @@ impl Course {
         let metadata: Metadata =
             toml::from_str(&text).with_context(|| format!("{} is not valid", path.display()))?;
         let mut exercises = Vec::new();
+        let mut hints = BTreeMap::new();
         for entry in metadata.exercise {
             let manifest = root.join("exercises").join(&entry.name).join("Cargo.toml");
             let package = read_package_name(&manifest)?;
+            let steps: Vec<String> = entry.hints.iter().map(|s| s.trim().to_string()).collect();
+            if steps.len() != HINT_STEPS {
+                bail!(
+                    "{} is not valid: {} has {} hints; each exercise has {HINT_STEPS} (what to \
+                     look at, which API, a sketch)",
+                    path.display(),
+                    entry.name,
+                    steps.len()
+                );
+            }
             exercises.push(Exercise {
-                name: entry.name,
+                name: entry.name.clone(),
                 package,
                 lesson: entry.lesson,
                 checks: entry.checks,
-                hint: entry.hint.trim().to_string(),
+                hint: steps[0].clone(),
                 timeout: entry.timeout,
             });
+            hints.insert(entry.name, steps);
         }
         Ok(Course {
             root: root.to_path_buf(),
             exercises,
+            hints,
             limits: read_time_limits(&root.join(TIME_LIMITS))?,
         })
+    }
+
+    /// The exercise's hints, in order: what to look at, which API, a sketch.
+    pub fn hints(&self, exercise: &Exercise) -> &[String] {
+        self.hints.get(&exercise.name).map_or(&[], Vec::as_slice)
     }
 
     /// The exercise's recorded time limit, if `verify --record-limits` measured one.
@@ -275,6 +300,7 @@ mod tests {
                 exercise("01-spawn-join", "spawn-join"),
                 exercise("12-semaphore", "semaphore"),
             ],
+            hints: BTreeMap::new(),
             limits: BTreeMap::new(),
         }
     }
@@ -308,7 +334,13 @@ mod tests {
         let course = Course::load(&root).expect("load exercises.toml");
         assert!(!course.exercises.is_empty());
         for exercise in &course.exercises {
-            assert!(!exercise.hint.is_empty(), "{} has no hint", exercise.name);
+            let hints = course.hints(exercise);
+            assert_eq!(hints.len(), HINT_STEPS, "{}", exercise.name);
+            assert!(
+                hints.iter().all(|step| !step.is_empty()),
+                "{}",
+                exercise.name
+            );
             assert!(
                 !exercise.checks.is_empty(),
                 "{} has no checks",

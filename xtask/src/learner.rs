@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 
 use anyhow::Context as _;
 
-use crate::course::{Course, Exercise};
+use crate::course::{Course, Exercise, HINT_STEPS};
 use crate::grade::{self, Location, Options, Verdict};
 use crate::records::Records;
 use crate::report::{self, Standing, Style};
@@ -34,7 +34,7 @@ pub fn check(
     };
     remember(course, &mut records, &verdicts);
     if json {
-        report::print_json(course, &verdicts);
+        report::print_json(course, &verdicts, |name| records.hints_seen(name));
     } else {
         report::print_verdicts(course, &verdicts);
         report::print_next(course, &verdicts, scope);
@@ -114,24 +114,61 @@ fn remember(course: &Course, records: &mut Records, verdicts: &[Verdict]) {
     records.save(course);
 }
 
-/// `cargo xtask hint NAME`.
-pub fn hint(course: &Course, name: &str) -> anyhow::Result<ExitCode> {
+/// `cargo xtask hint NAME [--all]`: the next step of its hints (a nudge, then the API, then a
+/// sketch), or all three.
+pub fn hint(course: &Course, name: &str, all: bool) -> anyhow::Result<ExitCode> {
     let exercise = course.find(name)?;
+    let hints = course.hints(exercise);
+    let mut records = Records::load(course);
+    let seen = records.hints_seen(&exercise.name);
+    // Steps shown by this call: all of them, or the next one (the last one again once all were
+    // seen).
+    let shown = if all {
+        0..hints.len()
+    } else {
+        let step = seen.min(hints.len().saturating_sub(1));
+        step..step + 1
+    };
     let style = Style::for_stdout();
-    println!("{} {}", style.bold("Hint for"), style.bold(&exercise.name));
-    println!();
-    println!("{}", exercise.hint);
-    println!();
+    for step in shown.clone() {
+        println!(
+            "{}",
+            style.bold(&format!(
+                "Hint {} of {} for {}: {}",
+                step + 1,
+                hints.len(),
+                exercise.name,
+                STEP_NAMES.get(step).copied().unwrap_or("")
+            ))
+        );
+        println!();
+        println!("{}", hints[step]);
+        println!();
+    }
+    let now_seen = seen.max(shown.end);
+    records.set_hints_seen(&exercise.name, now_seen);
+    records.save(course);
+    let next = if now_seen < hints.len() {
+        format!(
+            "Still stuck? `cargo xtask hint {}` again gives the next step. ",
+            exercise.name
+        )
+    } else {
+        String::new()
+    };
     println!(
         "{}",
         style.dim(&format!(
-            "The lesson shows the idea at work: `cargo run -p lesson-{}`. \
-             A finished version is in solutions/{}/ when you are done (or truly stuck).",
+            "{next}The lesson shows the idea at work: `cargo run -p lesson-{}`. A finished \
+             version is in solutions/{}/ when you are done (or truly stuck).",
             exercise.lesson, exercise.name
         ))
     );
     Ok(ExitCode::SUCCESS)
 }
+
+/// What each step of a hint is.
+const STEP_NAMES: [&str; HINT_STEPS] = ["what to look at", "which API", "a sketch"];
 
 /// `cargo xtask list [--json]`: where each exercise stands, without grading anything.
 pub fn list(course: &Course, json: bool) -> anyhow::Result<ExitCode> {

@@ -59,10 +59,14 @@ enum Command {
     },
     /// Re-grade the exercise you are editing every time you save.
     Watch,
-    /// A hint for an exercise.
+    /// A hint for an exercise, in three steps: each call gives the next (what to look at, which
+    /// API, a sketch).
     Hint {
         /// An exercise: its folder name, number, or package name.
         name: String,
+        /// All three steps at once.
+        #[arg(long)]
+        all: bool,
     },
     /// Every exercise and where it stands (from the last check; grades nothing).
     List {
@@ -113,7 +117,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             learner::check(&course, name.as_deref(), json, force)
         }
         Command::Watch => learner::watch(&course),
-        Command::Hint { name } => learner::hint(&course, &name),
+        Command::Hint { name, all } => learner::hint(&course, &name, all),
         Command::List { json } => learner::list(&course, json),
         Command::Reset { name } => learner::reset(&course, &name),
         Command::Verify {

@@ -1,12 +1,13 @@
 //! What the grader remembers between runs, per exercise: its last verdict, with the fingerprints
 //! of what was graded (so an unchanged exercise is not graded again, and `list` can tell what
-//! passed without grading anything).
+//! passed without grading anything), and how many of its hint steps the learner has seen (which a
+//! teacher's `check --json` reports).
 //!
 //! The records live in the course's own `target/xtask/records.json`, even when cargo builds into
 //! another target directory (`CARGO_TARGET_DIR`): that one may be shared by several copies of the
 //! course, whose exercises have the same names. They are written whole to a temporary file and
 //! renamed into place, so Ctrl-C mid-write cannot corrupt them, and a file that is somehow
-//! unreadable counts as empty: losing them costs a regrade.
+//! unreadable counts as empty: losing them costs a regrade, and the hint count.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -29,6 +30,9 @@ pub struct Records {
 struct Record {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     last: Option<Remembered>,
+    /// How many hint steps `cargo xtask hint` has shown.
+    #[serde(default)]
+    hints_seen: usize,
 }
 
 /// A verdict, as remembered.
@@ -107,6 +111,19 @@ impl Records {
     pub fn last_verdict(&self, name: &str) -> Option<&Remembered> {
         self.exercises.get(name)?.last.as_ref()
     }
+
+    pub fn hints_seen(&self, name: &str) -> usize {
+        self.exercises
+            .get(name)
+            .map_or(0, |record| record.hints_seen)
+    }
+
+    pub fn set_hints_seen(&mut self, name: &str, steps: usize) {
+        self.exercises
+            .entry(name.to_string())
+            .or_default()
+            .hints_seen = steps;
+    }
 }
 
 #[cfg(test)]
@@ -143,19 +160,23 @@ mod tests {
         });
         let mut records = Records::default();
         records.remember(&verdict(failure.clone()));
+        records.set_hints_seen("01-demo", 2);
         let json = serde_json::to_string(&records).expect("JSON");
         let back: Records = serde_json::from_str(&json).expect("read back");
         let last = back.last_verdict("01-demo").expect("remembered");
         assert_eq!(last.status, failure);
         assert_eq!(last.duration_ms, 1500);
         assert_eq!(last.graded_at(), verdict(Status::Passed).graded_at);
+        assert_eq!(back.hints_seen("01-demo"), 2);
     }
 
     #[test]
-    fn not_started_forgets_the_last_verdict() {
+    fn not_started_forgets_the_last_verdict_but_not_the_hints() {
         let mut records = Records::default();
         records.remember(&verdict(Status::Passed));
+        records.set_hints_seen("01-demo", 1);
         records.remember(&verdict(Status::NotStarted));
         assert_eq!(records.last_verdict("01-demo"), None);
+        assert_eq!(records.hints_seen("01-demo"), 1);
     }
 }

@@ -325,6 +325,8 @@ struct JsonVerdict<'a> {
     /// Tests that passed, and how many there are (null when none ran, or the count is unknown).
     tests_passed: Option<usize>,
     tests_total: Option<usize>,
+    /// How many of its three hint steps the learner has asked for.
+    hints_used: usize,
     /// When it was graded (UTC, RFC 3339), and whether that was an earlier check's verdict on
     /// the same code.
     graded_at: String,
@@ -334,9 +336,9 @@ struct JsonVerdict<'a> {
 }
 
 /// `check --json`: one line per exercise.
-pub fn print_json(course: &Course, verdicts: &[Verdict]) {
+pub fn print_json(course: &Course, verdicts: &[Verdict], hints_used: impl Fn(&str) -> usize) {
     for verdict in verdicts {
-        let line = json_line(course, verdict);
+        let line = json_line(course, verdict, hints_used(&verdict.name));
         match line {
             Ok(json) => println!("{json}"),
             Err(error) => eprintln!("error: cannot write JSON: {error}"),
@@ -344,7 +346,7 @@ pub fn print_json(course: &Course, verdicts: &[Verdict]) {
     }
 }
 
-fn json_line(course: &Course, verdict: &Verdict) -> serde_json::Result<String> {
+fn json_line(course: &Course, verdict: &Verdict, hints_used: usize) -> serde_json::Result<String> {
     let standing = Standing::of(verdict);
     // A starter the learner hasn't touched is not started, whatever its checks say.
     let (failure, first_error) = match &verdict.status {
@@ -361,6 +363,7 @@ fn json_line(course: &Course, verdict: &Verdict) -> serde_json::Result<String> {
         failure,
         tests_passed: tests.map(|tally| tally.passed),
         tests_total: tests.and_then(|tally| tally.total),
+        hints_used,
         graded_at: Utc::of(verdict.graded_at).rfc3339(),
         unchanged: verdict.reused,
         duration_ms: verdict.duration.as_millis(),
@@ -528,7 +531,7 @@ mod tests {
         });
         let mut untouched = verdict("01-spawn-join", failure.clone());
         untouched.untouched = true;
-        let line = json_line(&course, &untouched).expect("JSON");
+        let line = json_line(&course, &untouched, 0).expect("JSON");
         assert!(
             line.contains(r#""status":"not-started","failure":null"#),
             "{line}"
@@ -540,11 +543,11 @@ mod tests {
             passed: 2,
             total: Some(3),
         });
-        let line = json_line(&course, &failing).expect("JSON");
+        let line = json_line(&course, &failing, 2).expect("JSON");
         assert!(!line.contains('\n'), "one line: {line}");
         for field in [
             r#""status":"failed","failure":"check""#,
-            r#""tests_passed":2,"tests_total":3"#,
+            r#""tests_passed":2,"tests_total":3,"hints_used":2"#,
             r#""graded_at":"1970-01-01T00:00:00Z""#,
             r#""first_error":"test `t` failed""#,
         ] {

@@ -207,8 +207,13 @@ pub fn check_metadata(course: &Course, exercises: &[&Exercise]) -> anyhow::Resul
     }
     for exercise in exercises {
         let name = &exercise.name;
-        if exercise.hint.len() < 20 || exercise.hint.starts_with("TODO") {
-            problems.push(format!("{name}: the hint is missing or too short to help"));
+        for (step, hint) in course.hints(exercise).iter().enumerate() {
+            if hint.len() < 20 || hint.starts_with("TODO") {
+                problems.push(format!(
+                    "{name}: step {} of its hints is missing or too short to help",
+                    step + 1
+                ));
+            }
         }
         if !course.root.join("lessons").join(&exercise.lesson).is_dir() {
             problems.push(format!(

@@ -482,14 +482,16 @@ fn an_unchanged_exercise_keeps_its_verdict_until_it_changes_or_force() {
 }
 
 #[test]
-fn check_json_is_one_line_per_exercise_with_tests_and_time() {
+fn check_json_is_one_line_per_exercise_with_tests_time_and_hints() {
     let course = Course::new("json");
     course.learner_writes("pub fn answer() -> u32 {\n    panic!(\"not yet\")\n}\n");
+    course.xtask_ok(&["hint", "01"]);
     let (verdict, _) = course.check();
     assert_eq!(verdict["status"], "failed", "{verdict}");
     assert_eq!(verdict["failure"], "check", "{verdict}");
     assert_eq!(verdict["tests_total"], 2, "{verdict}");
     assert_eq!(verdict["tests_passed"], 0, "{verdict}");
+    assert_eq!(verdict["hints_used"], 1, "{verdict}");
     let graded_at = verdict["graded_at"].as_str().expect("a timestamp");
     assert!(
         graded_at.len() == 20 && graded_at.ends_with('Z'),
@@ -505,6 +507,36 @@ fn check_json_is_one_line_per_exercise_with_tests_and_time() {
     let (untouched, _) = course.check();
     assert_eq!(untouched["status"], "not-started", "{untouched}");
     assert_eq!(untouched["failure"], Value::Null, "{untouched}");
+}
+
+#[test]
+fn hints_come_one_step_at_a_time_and_are_remembered() {
+    let course = Course::new("hints");
+    let first = course.xtask_ok(&["hint", "01"]);
+    assert!(first.contains("Hint 1 of 3"), "{first}");
+    assert!(first.contains("Look at the answer"), "{first}");
+    assert!(!first.contains("Forty-two"), "only the first step: {first}");
+    assert!(first.contains("again gives the next step"), "{first}");
+    let second = course.xtask_ok(&["hint", "01"]);
+    assert!(
+        second.contains("Hint 2 of 3") && second.contains("Douglas Adams"),
+        "{second}"
+    );
+    let third = course.xtask_ok(&["hint", "01"]);
+    assert!(
+        third.contains("Hint 3 of 3") && third.contains("Forty-two"),
+        "{third}"
+    );
+    assert!(!third.contains("again gives the next step"), "{third}");
+    // Past the last step, the last one again.
+    let fourth = course.xtask_ok(&["hint", "01"]);
+    assert!(fourth.contains("Hint 3 of 3"), "{fourth}");
+    let all = course.xtask_ok(&["hint", "01", "--all"]);
+    for step in ["Hint 1 of 3", "Hint 2 of 3", "Hint 3 of 3"] {
+        assert!(all.contains(step), "{all}");
+    }
+    let (verdict, _) = course.check();
+    assert_eq!(verdict["hints_used"], 3, "{verdict}");
 }
 
 #[test]
@@ -636,7 +668,11 @@ const METADATA: &str = r#"[[exercise]]
 name = "01-demo"
 lesson = "demo"
 checks = ["test", "snapshot"]
-hint = "Forty-two, as any reader of Douglas Adams knows."
+hints = [
+    "Look at the answer: the question is well known.",
+    "Any reader of Douglas Adams knows which number it is.",
+    "Forty-two.",
+]
 "#;
 
 const TIME_LIMITS: &str = "[01-demo]\nlimit-seconds = 3\nsolution-seconds = 0.01\n";
