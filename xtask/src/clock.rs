@@ -1,5 +1,6 @@
 //! Dates and times as people and programs read them, in UTC: `2026-12-04T17:15:30Z` for a
-//! teacher's JSON. Small enough to write out rather than take a date crate for.
+//! teacher's JSON, `2026-12-04-171530` for a backup's folder. Small enough to write out rather
+//! than take a date crate for.
 
 use std::time::SystemTime;
 
@@ -36,6 +37,14 @@ impl Utc {
     pub fn rfc3339(&self) -> String {
         format!(
             "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            self.year, self.month, self.day, self.hour, self.minute, self.second
+        )
+    }
+
+    /// For a file name, sorting in time order: `2026-12-04-171530`.
+    pub fn stamp(&self) -> String {
+        format!(
+            "{:04}-{:02}-{:02}-{:02}{:02}{:02}",
             self.year, self.month, self.day, self.hour, self.minute, self.second
         )
     }
@@ -78,6 +87,7 @@ mod tests {
         assert_eq!(at(951_825_600).rfc3339(), "2000-02-29T12:00:00Z");
         // `date -u -d @1796400431`: the backup of the issue that asked for dates.
         assert_eq!(at(1_796_400_431).rfc3339(), "2026-12-04T16:07:11Z");
+        assert_eq!(at(1_796_400_431).stamp(), "2026-12-04-160711");
         assert_eq!(at(4_107_542_399).rfc3339(), "2100-02-28T23:59:59Z");
     }
 

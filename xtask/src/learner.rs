@@ -1,12 +1,14 @@
 //! The learner's commands: check, watch, hint, list, reset, restore.
 
 use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime};
 
-use anyhow::Context as _;
+use anyhow::{Context as _, bail};
 
+use crate::clock::Utc;
 use crate::course::{Course, Exercise, HINT_STEPS};
 use crate::grade::{self, Location, Options, Verdict};
 use crate::records::Records;
@@ -209,7 +211,6 @@ pub fn reset(course: &Course, name: &str) -> anyhow::Result<ExitCode> {
     let shipped = seals
         .get(&exercise.name)
         .with_context(|| format!("{} is not sealed; nothing to reset to", exercise.name))?;
-    let src = course.exercise_dir(exercise).join("src");
     let now = seal::seal_of(&course.exercise_dir(exercise))?;
     if now.starter == shipped.starter {
         println!(
@@ -219,48 +220,150 @@ pub fn reset(course: &Course, name: &str) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let starter = crate::git::find_starter(course, exercise, &shipped.starter)?;
+    let backup = replace_src(course, exercise, &starter)?;
+    println!("{} is back to its starter.", exercise.name);
+    if let Some(backup) = backup {
+        println!("Your version is kept in {}", backup.display());
+        println!(
+            "`cargo xtask restore {}` brings it back.",
+            exercise.number()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
 
+/// `cargo xtask restore NAME [BACKUP]`: put a backup of the learner's version back (the newest,
+/// unless one is named), keeping what is there now in a backup of its own.
+pub fn restore(course: &Course, name: &str, backup: Option<&str>) -> anyhow::Result<ExitCode> {
+    let exercise = course.find(name)?;
+    let backups = backups_of(course, exercise)?;
+    let chosen = match backup {
+        Some(wanted) => {
+            let wanted = Path::new(wanted.trim_end_matches('/'))
+                .file_name()
+                .map(|name| name.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            backups
+                .iter()
+                .find(|dir| dir.file_name().is_some_and(|name| *name == *wanted))
+                .with_context(|| {
+                    format!(
+                        "there is no backup {wanted:?} of {} in backups/ ({})",
+                        exercise.name,
+                        names_of(&backups)
+                    )
+                })?
+        }
+        None => backups.last().with_context(|| {
+            format!(
+                "there is no backup of {} in backups/ (`cargo xtask reset` makes one)",
+                exercise.name
+            )
+        })?,
+    };
+    let mut files = Vec::new();
+    let src = chosen.join("src");
+    for path in crate::walk::files(&src)? {
+        let contents = std::fs::read(&path).with_context(|| path.display().to_string())?;
+        let relative = path.strip_prefix(chosen).unwrap_or(&path);
+        files.push((relative.to_string_lossy().into_owned(), contents));
+    }
+    if files.is_empty() {
+        bail!("{} holds no src/ files to restore", chosen.display());
+    }
+    let kept = replace_src(course, exercise, &files)?;
+    println!(
+        "{} is back to your version from {}.",
+        exercise.name,
+        chosen.display()
+    );
+    if let Some(kept) = kept {
+        println!("What was there before is kept in {}", kept.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Puts `files` (paths relative to the exercise) in place of the exercise's `src/`, after keeping
+/// the `src/` there now in a new backup, if there is one; returns that backup.
+fn replace_src(
+    course: &Course,
+    exercise: &Exercise,
+    files: &[(String, Vec<u8>)],
+) -> anyhow::Result<Option<PathBuf>> {
+    let src = course.exercise_dir(exercise).join("src");
     // Keep the learner's version first; only once the backup is complete does src/ change.
     let backup = if src.exists() {
-        let backup = backup_dir(course, exercise);
-        copy_tree(&src, &backup)?;
+        let backup = new_backup_dir(course, exercise);
+        copy_tree(&src, &backup.join("src"))?;
         std::fs::remove_dir_all(&src).with_context(|| src.display().to_string())?;
         Some(backup)
     } else {
         None
     };
-    for (relative, contents) in &starter {
+    for (relative, contents) in files {
         let path = course.exercise_dir(exercise).join(relative);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).with_context(|| parent.display().to_string())?;
         }
         std::fs::write(&path, contents).with_context(|| path.display().to_string())?;
     }
-    println!("{} is back to its starter.", exercise.name);
-    if let Some(backup) = backup {
-        println!("Your version is kept in {}", backup.display());
-    }
-    Ok(ExitCode::SUCCESS)
+    Ok(backup)
 }
 
-fn backup_dir(course: &Course, exercise: &Exercise) -> PathBuf {
-    let seconds = SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .unwrap_or_default()
-        .as_secs();
-    let mut dir = course
-        .root
-        .join("backups")
-        .join(format!("{}-{seconds}", exercise.name));
+/// A new folder in `backups/` named after the exercise and the date and time (UTC).
+fn new_backup_dir(course: &Course, exercise: &Exercise) -> PathBuf {
+    let stamp = Utc::of(SystemTime::now()).stamp();
+    let backups = course.root.join("backups");
+    let mut dir = backups.join(format!("{}-{stamp}", exercise.name));
     let mut attempt = 1;
     while dir.exists() {
         attempt += 1;
-        dir = course
-            .root
-            .join("backups")
-            .join(format!("{}-{seconds}-{attempt}", exercise.name));
+        dir = backups.join(format!("{}-{stamp}-{attempt}", exercise.name));
     }
-    dir.join("src")
+    dir
+}
+
+/// The exercise's backups, oldest first (their names end in the date and time).
+fn backups_of(course: &Course, exercise: &Exercise) -> anyhow::Result<Vec<PathBuf>> {
+    let dir = course.root.join("backups");
+    let prefix = format!("{}-", exercise.name);
+    let mut found: Vec<PathBuf> = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries
+            .flatten()
+            .filter(|entry| entry.file_name().to_string_lossy().starts_with(&prefix))
+            .map(|entry| entry.path())
+            .filter(|path| path.is_dir())
+            .collect(),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(error) => return Err(error).with_context(|| dir.display().to_string()),
+    };
+    // The stamps sort as text in time order; a second backup in the same second has `-2` after.
+    found.sort_by_key(|path| backup_order(path));
+    Ok(found)
+}
+
+fn backup_order(path: &Path) -> (String, u32) {
+    let name = path
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    // `NAME-YYYY-MM-DD-HHMMSS` or `NAME-YYYY-MM-DD-HHMMSS-N`.
+    let parts: Vec<&str> = name.rsplitn(2, '-').collect();
+    match parts.as_slice() {
+        [attempt, rest] if attempt.len() < 3 => (rest.to_string(), attempt.parse().unwrap_or(0)),
+        _ => (name.clone(), 1),
+    }
+}
+
+fn names_of(backups: &[PathBuf]) -> String {
+    if backups.is_empty() {
+        return "there are none".to_string();
+    }
+    let names: Vec<String> = backups
+        .iter()
+        .filter_map(|path| Some(path.file_name()?.to_string_lossy().into_owned()))
+        .collect();
+    format!("there are: {}", names.join(", "))
 }
 
 /// Copies every file under `from` to the same place under `to` (links are not followed).
@@ -280,6 +383,7 @@ fn copy_tree(from: &Path, to: &Path) -> anyhow::Result<()> {
 pub fn watch(course: &Course) -> anyhow::Result<ExitCode> {
     let style = Style::for_stdout();
     let mut records = Records::load(course);
+    clear_screen();
     println!("Watching exercises/ for changes (Ctrl-C to stop).");
     let all: Vec<&Exercise> = course.exercises.iter().collect();
     let mut verdicts = grade_course(course, Some(records.clone()), false)?;
@@ -305,9 +409,11 @@ pub fn watch(course: &Course) -> anyhow::Result<ExitCode> {
             continue;
         }
         let names: Vec<&str> = changed.iter().map(|e| e.name.as_str()).collect();
-        println!();
+        // A new verdict replaces the old one on the screen: old failures piled above it only
+        // confuse.
+        clear_screen();
         println!(
-            "{} {} changed; checking...",
+            "{} {} changed; checking... (Ctrl-C to stop watching)",
             style.dim("·"),
             names.join(", ")
         );
@@ -341,6 +447,17 @@ pub fn watch(course: &Course) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// Clears the terminal (and its scrollback) when stdout is one; else does nothing, so a log of
+/// `watch` keeps every verdict.
+fn clear_screen() {
+    let dumb = std::env::var("TERM").is_ok_and(|term| term == "dumb");
+    if std::io::stdout().is_terminal() && !dumb {
+        print!("\x1b[2J\x1b[3J\x1b[H");
+        // Decoration: a failed flush changes nothing that matters.
+        let _ = std::io::stdout().flush();
+    }
+}
+
 const POLL: Duration = Duration::from_millis(300);
 const SETTLE: Duration = Duration::from_millis(200);
 
@@ -366,5 +483,34 @@ fn settled(
             return now;
         }
         last = now;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backups_sort_in_time_order_with_same_second_ones_after() {
+        let mut paths: Vec<PathBuf> = [
+            "12-x-2026-12-04-171530-2",
+            "12-x-2026-12-05-090000",
+            "12-x-2026-12-04-171530",
+            "12-x-2026-11-30-235959",
+        ]
+        .iter()
+        .map(PathBuf::from)
+        .collect();
+        paths.sort_by_key(|path| backup_order(path));
+        let names: Vec<&str> = paths.iter().filter_map(|p| p.to_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "12-x-2026-11-30-235959",
+                "12-x-2026-12-04-171530",
+                "12-x-2026-12-04-171530-2",
+                "12-x-2026-12-05-090000"
+            ]
+        );
     }
 }

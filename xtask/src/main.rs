@@ -1,6 +1,6 @@
 //! `cargo xtask ...`: the course's own tool.
 //!
-//! For learners: `check`, `watch`, `hint`, `list`, `reset`, and `book` to read the book. For
+//! For learners: `check`, `watch`, `hint`, `list`, `reset`, `restore`, and `book` to read the book. For
 //! teachers: `check --json`, `list --json`. For maintainers: `verify`, `seal`, `bench`, and
 //! `book capture`.
 
@@ -79,6 +79,13 @@ enum Command {
         /// An exercise: its folder name, number, or package name.
         name: String,
     },
+    /// Bring back your version of an exercise from backups/ (the newest, or the one named).
+    Restore {
+        /// An exercise: its folder name, number, or package name.
+        name: String,
+        /// A backup's folder name in backups/ (the newest when left out).
+        backup: Option<String>,
+    },
     /// Maintainers: prove every starter fails its checks and every solution passes them.
     Verify {
         /// Only these exercises (all of them by default).
@@ -120,6 +127,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Hint { name, all } => learner::hint(&course, &name, all),
         Command::List { json } => learner::list(&course, json),
         Command::Reset { name } => learner::reset(&course, &name),
+        Command::Restore { name, backup } => learner::restore(&course, &name, backup.as_deref()),
         Command::Verify {
             names,
             record_limits,

@@ -398,8 +398,29 @@ fn reset_restores_the_starter_and_keeps_a_backup() {
             .expect("a path")
             .trim(),
     );
-    let kept = std::fs::read_to_string(backup.join("lib.rs")).expect("backup");
+    let kept = std::fs::read_to_string(backup.join("src/lib.rs")).expect("backup");
     assert_eq!(kept, SOLVED);
+    // Named by the date and time, and it says how to bring it back.
+    let name = backup.file_name().and_then(|n| n.to_str()).expect("a name");
+    let stamp = name.strip_prefix("01-demo-").expect(name);
+    assert!(
+        stamp.len() == "2026-12-04-171530".len()
+            && stamp.chars().all(|c| c.is_ascii_digit() || c == '-'),
+        "{name}"
+    );
+    assert!(
+        stdout.contains("`cargo xtask restore 01` brings it back"),
+        "{stdout}"
+    );
+
+    let restored = course.xtask_ok(&["restore", "01"]);
+    let src = std::fs::read_to_string(course.root.join(EXERCISE).join("src/lib.rs")).expect("src");
+    assert_eq!(src, SOLVED, "{restored}");
+    // What restore replaced (the starter) was kept too: nothing is ever lost.
+    assert!(
+        restored.contains("What was there before is kept in"),
+        "{restored}"
+    );
 }
 
 #[test]
