@@ -94,17 +94,19 @@ pub struct Report {
     /// The check's name: its file's, such as `check` for `tests/check.rs`.
     pub name: String,
     pub outcome: Outcome,
+    /// The bounds it ran under.
+    pub bounds: Bounds,
     /// Tests that passed, and how many it has (when known).
     pub passed: usize,
     pub total: Option<usize>,
 }
 
-/// Runs `checks` side by side, each made into a command by `command`, and reports on each, in the
-/// order given.
+/// Runs `checks` side by side, each made into a command by `command` and bounded by `bounds`, and
+/// reports on each, in the order given.
 pub fn run_all(
     checks: &[Check],
     command: impl Fn(&Check) -> Command + Sync,
-    bounds: Bounds,
+    bounds: impl Fn(&Check) -> Bounds + Sync,
 ) -> Vec<Report> {
     let stops: Vec<Stop> = checks.iter().map(|_| Stop::new()).collect();
     std::thread::scope(|scope| {
@@ -114,8 +116,9 @@ pub fn run_all(
             .map(|(index, check)| {
                 let stops = &stops;
                 let command = &command;
+                let bounds = &bounds;
                 scope.spawn(move || {
-                    let report = run_one(check, command(check), bounds, &stops[index..]);
+                    let report = run_one(check, command(check), bounds(check), &stops[index..]);
                     if report.outcome.failed() {
                         // Those after it can only lose the race to be reported.
                         stops[index + 1..].iter().for_each(Stop::now);
@@ -131,6 +134,7 @@ pub fn run_all(
                 thread.join().unwrap_or_else(|_| Report {
                     name: check.name.clone(),
                     outcome: Outcome::NotRun("the grader's watcher panicked".to_string()),
+                    bounds: bounds(check),
                     passed: 0,
                     total: None,
                 })
@@ -180,6 +184,7 @@ fn run_one(check: &Check, mut command: Command, bounds: Bounds, stops: &[Stop]) 
     Report {
         name: check.name.clone(),
         outcome,
+        bounds,
         passed: seen.passed(),
         total,
     }

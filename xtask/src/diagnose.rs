@@ -9,7 +9,8 @@ use crate::hang::{self, Hang, Thread};
 const MAX_LINES: usize = 40;
 
 /// Why a check program failed, in a few lines, and what kind of failure it was.
-pub fn describe(report: &Report, bounds: &Bounds) -> (FailureKind, String) {
+pub fn describe(report: &Report) -> (FailureKind, String) {
+    let bounds = &report.bounds;
     let (kind, text) = match &report.outcome {
         Outcome::TestFailed { test, text, output } => (
             FailureKind::Check,
@@ -266,6 +267,7 @@ mod tests {
         Report {
             name: "check".to_string(),
             outcome,
+            bounds: BOUNDS,
             passed: 0,
             total: Some(1),
         }
@@ -284,14 +286,11 @@ mod tests {
 
     #[test]
     fn a_failed_test_shows_its_panic() {
-        let (kind, text) = describe(
-            &report(Outcome::TestFailed {
-                test: "broken".to_string(),
-                text: Some("thread 'broken' panicked at tests/check.rs:9:5:\nnot yet".to_string()),
-                output: Vec::new(),
-            }),
-            &BOUNDS,
-        );
+        let (kind, text) = describe(&report(Outcome::TestFailed {
+            test: "broken".to_string(),
+            text: Some("thread 'broken' panicked at tests/check.rs:9:5:\nnot yet".to_string()),
+            output: Vec::new(),
+        }));
         assert_eq!(kind, FailureKind::Check);
         assert_eq!(
             text,
@@ -301,15 +300,12 @@ mod tests {
 
     #[test]
     fn a_deadlock_names_the_waiting_threads_the_hung_test_and_the_causes() {
-        let (kind, text) = describe(
-            &report(Outcome::TimedOut {
-                hang: Hang::Deadlock {
-                    waiting: vec![waiting("the_answer")],
-                },
-                unfinished: vec!["the_answer".to_string()],
-            }),
-            &BOUNDS,
-        );
+        let (kind, text) = describe(&report(Outcome::TimedOut {
+            hang: Hang::Deadlock {
+                waiting: vec![waiting("the_answer")],
+            },
+            unfinished: vec!["the_answer".to_string()],
+        }));
         assert_eq!(kind, FailureKind::Timeout);
         assert!(
             text.starts_with(
@@ -327,15 +323,12 @@ mod tests {
 
     #[test]
     fn an_endless_loop_names_the_busy_thread() {
-        let (_, text) = describe(
-            &report(Outcome::TimedOut {
-                hang: Hang::Loop {
-                    burning: vec![("spins".to_string(), 0.97)],
-                },
-                unfinished: Vec::new(),
-            }),
-            &BOUNDS,
-        );
+        let (_, text) = describe(&report(Outcome::TimedOut {
+            hang: Hang::Loop {
+                burning: vec![("spins".to_string(), 0.97)],
+            },
+            unfinished: Vec::new(),
+        }));
         assert!(
             text.starts_with("endless loop: a thread was burning a core at the time limit (5 s): 'spins' (97 % of a core)."),
             "{text}"
@@ -344,14 +337,11 @@ mod tests {
 
     #[test]
     fn a_flood_says_how_much_how_fast_and_how_it_began() {
-        let (kind, text) = describe(
-            &report(Outcome::Flood {
-                bytes: 8_400_000,
-                after: Duration::from_millis(640),
-                first_lines: vec!["flooding".to_string()],
-            }),
-            &BOUNDS,
-        );
+        let (kind, text) = describe(&report(Outcome::Flood {
+            bytes: 8_400_000,
+            after: Duration::from_millis(640),
+            first_lines: vec!["flooding".to_string()],
+        }));
         assert_eq!(kind, FailureKind::Flood);
         assert!(
             text.starts_with("flood: the check printed 8.4 MB in 0.6 s"),
@@ -362,25 +352,19 @@ mod tests {
 
     #[test]
     fn a_stack_overflow_is_named() {
-        let (kind, text) = describe(
-            &report(Outcome::Crashed {
-                signal: libc::SIGABRT,
-                stderr: "thread 'deep' has overflowed its stack".to_string(),
-            }),
-            &BOUNDS,
-        );
+        let (kind, text) = describe(&report(Outcome::Crashed {
+            signal: libc::SIGABRT,
+            stderr: "thread 'deep' has overflowed its stack".to_string(),
+        }));
         assert_eq!(kind, FailureKind::Crash);
         assert!(text.contains("stack overflow"), "{text}");
     }
 
     #[test]
     fn running_out_of_memory_names_the_bound() {
-        let (kind, text) = describe(
-            &report(Outcome::OutOfMemory {
-                text: "memory allocation of 4294967296 bytes failed".to_string(),
-            }),
-            &BOUNDS,
-        );
+        let (kind, text) = describe(&report(Outcome::OutOfMemory {
+            text: "memory allocation of 4294967296 bytes failed".to_string(),
+        }));
         assert_eq!(kind, FailureKind::Memory);
         assert!(
             text.contains("the 2 GiB of memory the grader allows"),

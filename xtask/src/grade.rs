@@ -185,6 +185,12 @@ pub enum Progress {
 pub const MEMORY_LIMIT: u64 = 2 << 30;
 pub const FLOOD_LIMIT: u64 = 8 << 20;
 
+/// The check program of an exercise's compile-fail cases (`tests/compile_fail.rs`), which runs
+/// the compiler: the first time, it may build dependencies of its own for minutes. It cannot
+/// deadlock, so a long limit costs nothing; an exercise's other checks keep theirs.
+const COMPILE_FAIL_CHECK: &str = "compile_fail";
+const COMPILE_FAIL_LIMIT: Duration = Duration::from_secs(600);
+
 /// Grades `exercises` (in the order given) at `location`: first what can be told without building
 /// (unreadable, checks edited, not started, unchanged), then the rest built in one go and run one
 /// by one.
@@ -528,8 +534,12 @@ fn run_checks(
     // In the order of their files' names, so a learner sees the same first failure every time.
     let mut checks = checks.clone();
     checks.sort_by(|a, b| a.name.cmp(&b.name));
-    let bounds = Bounds {
-        time_limit,
+    let bounds = |check: &Check| Bounds {
+        time_limit: if check.name == COMPILE_FAIL_CHECK {
+            time_limit.max(COMPILE_FAIL_LIMIT)
+        } else {
+            time_limit
+        },
         memory: MEMORY_LIMIT,
         flood: FLOOD_LIMIT,
     };
@@ -548,7 +558,7 @@ fn run_checks(
     let status = match reports.iter().find(|report| report.outcome.failed()) {
         None => Status::Passed,
         Some(report) => {
-            let (kind, detail) = diagnose::describe(report, &bounds);
+            let (kind, detail) = diagnose::describe(report);
             let warnings = built.warnings.get(dir).cloned().unwrap_or_default();
             Status::Failed(Failure {
                 kind,

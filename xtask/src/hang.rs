@@ -15,6 +15,10 @@ use std::time::Duration;
 /// on the kernel's 10 ms clock, short enough that nobody notices it.
 pub const WINDOW: Duration = Duration::from_millis(300);
 
+/// Output that grows by this much in the window is a flood, whatever the threads do; a few lines
+/// (a heartbeat, a progress line) are not.
+const FLOODING: u64 = 64 << 10;
+
 /// A thread that used this share of a core in the window is running, not waiting. On a busy
 /// machine a looping thread may get little of a core; it is still seen runnable (`R`) each time.
 const BURNING: f64 = 0.05;
@@ -37,7 +41,7 @@ pub struct Thread {
 /// What the program was doing at its time limit.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Hang {
-    /// Its output kept growing.
+    /// Its output kept growing, fast.
     Flood,
     /// These threads used a core's worth of CPU between the two looks (name, share of a core).
     Loop { burning: Vec<(String, f64)> },
@@ -55,15 +59,17 @@ pub fn diagnose(group: u32, printed: impl Fn() -> u64) -> Hang {
     let before = threads_of_group(group);
     std::thread::sleep(WINDOW);
     let after = threads_of_group(group);
-    let grew = printed() > printed_before;
+    let grew = printed().saturating_sub(printed_before);
     classify(group, &before, &after, grew)
 }
 
-fn classify(harness: u32, before: &[Thread], after: &[Thread], grew: bool) -> Hang {
+/// What the program is doing, from its threads before and after the window and how many bytes it
+/// printed in between; `harness` is the thread of libtest's own that waits for the tests.
+fn classify(harness: u32, before: &[Thread], after: &[Thread], grew: u64) -> Hang {
     if after.is_empty() {
         return Hang::Unknown;
     }
-    if grew {
+    if grew >= FLOODING {
         return Hang::Flood;
     }
     let earlier: BTreeMap<u32, &Thread> = before.iter().map(|t| (t.tid, t)).collect();
@@ -226,20 +232,20 @@ mod tests {
         let before = [thread(1, "check", 'S', 5), thread(2, "spins", 'R', 100)];
         let spinning = [thread(1, "check", 'S', 5), thread(2, "spins", 'R', 128)];
         assert_eq!(
-            classify(1, &before, &spinning, false),
+            classify(1, &before, &spinning, 0),
             Hang::Loop {
                 burning: vec![("spins".to_string(), 28.0 / 30.0)]
             }
         );
         let idle = [thread(1, "check", 'S', 5), thread(2, "waits", 'S', 100)];
         assert_eq!(
-            classify(1, &before, &idle, false),
+            classify(1, &before, &idle, 100),
             Hang::Deadlock {
                 waiting: vec![thread(2, "waits", 'S', 100)]
             }
         );
-        assert_eq!(classify(1, &before, &idle, true), Hang::Flood);
-        assert_eq!(classify(1, &before, &[], false), Hang::Unknown);
+        assert_eq!(classify(1, &before, &idle, FLOODING), Hang::Flood);
+        assert_eq!(classify(1, &before, &[], 0), Hang::Unknown);
     }
 
     #[test]
