@@ -83,7 +83,7 @@ impl Fixture {
         let fixture = Fixture { root };
         fixture.write(
             "exercises/exercises.toml",
-            "[[exercise]]\nname = \"01-demo\"\nlesson = \"demo\"\nchecks = [\"test\"]\nhint = \"h\"\n",
+            "[[exercise]]\nname = \"01-demo\"\nlesson = \"demo\"\nchecks = [\"test\"]\nhints = [\"h\", \"h\", \"h\"]\n",
         );
         fixture.write(
             "exercises/01-demo/Cargo.toml",
