@@ -201,8 +201,20 @@ pub fn grade(
     options: &Options,
     progress: Option<Sender<Progress>>,
 ) -> anyhow::Result<Vec<Verdict>> {
-    let triage = triage(course, exercises, location, options)?;
-    build_and_run(course, exercises, location, triage, options, progress)
+    // Read once: they only matter when a verdict may be reused.
+    let surroundings = options
+        .reuse
+        .as_ref()
+        .map(|_| Surroundings::read(course, location));
+    let triage = triage(course, exercises, location, options, surroundings.as_ref())?;
+    build_and_run(
+        course,
+        exercises,
+        location,
+        triage,
+        surroundings.as_ref(),
+        progress,
+    )
 }
 
 /// What is known of the exercises before anything is built.
@@ -224,16 +236,16 @@ fn triage(
     exercises: &[&Exercise],
     location: &Location,
     options: &Options,
+    surroundings: Option<&Surroundings>,
 ) -> anyhow::Result<Triage> {
     let sealed = if options.detect_edits || options.skip_untouched {
         seal::read_lock(course)?
     } else {
         BTreeMap::new()
     };
-    let surroundings = match options.reuse {
-        Some(_) => surroundings_fingerprint(course, location),
-        None => String::new(),
-    };
+    let surroundings = surroundings
+        .map(|surroundings| surroundings.fingerprint(location))
+        .unwrap_or_default();
     let (seals, mut settled) = fingerprint_all(exercises, location);
     let untouched: BTreeSet<String> = seals
         .iter()
@@ -329,34 +341,74 @@ fn fingerprint_all(
     (now, unreadable)
 }
 
-/// A fingerprint of what a verdict depends on besides the exercise itself: this grader (its
-/// program), the compiler (`rustc -vV`), the workspace's manifest and lock file, and the course's
-/// own crates the exercises use (`path` dependencies of the workspace, such as the kit). Anything
+/// What a verdict depends on besides the exercise itself: this grader (its program), the compiler,
+/// the course's own crates the exercises use (`path` dependencies of the workspace, such as the
+/// kit), and the workspace's manifest and lock file. All but the last two are read once per
+/// grading; those two are read again after a build, which may have tidied the lock file. Anything
 /// unreadable is left out, which only means an exercise is graded again.
-fn surroundings_fingerprint(course: &Course, location: &Location) -> String {
-    let mut parts: Vec<(String, Vec<u8>)> = Vec::new();
-    if let Some(identity) = own_program_identity() {
-        parts.push(("grader".to_string(), identity.into_bytes()));
+struct Surroundings {
+    steady: Vec<(String, Vec<u8>)>,
+}
+
+impl Surroundings {
+    fn read(course: &Course, location: &Location) -> Surroundings {
+        let mut steady: Vec<(String, Vec<u8>)> = Vec::new();
+        if let Some(identity) = own_program_identity() {
+            steady.push(("grader".to_string(), identity.into_bytes()));
+        }
+        steady.push(("compiler".to_string(), compiler_identity(location)));
+        for dir in path_dependencies(&course.root) {
+            for path in crate::walk::files(&dir).unwrap_or_default() {
+                let contents = std::fs::read(&path).unwrap_or_default();
+                steady.push((path.to_string_lossy().into_owned(), contents));
+            }
+        }
+        Surroundings { steady }
+    }
+
+    /// The fingerprint, with the workspace's manifest and lock file as they are now.
+    fn fingerprint(&self, location: &Location) -> String {
+        let mut parts = self.steady.clone();
+        for file in ["Cargo.toml", "Cargo.lock"] {
+            let path = location.workspace.join(file);
+            parts.push((file.to_string(), std::fs::read(path).unwrap_or_default()));
+        }
+        seal::fingerprint_of(&parts)
+    }
+}
+
+/// The compiler, told apart from any other: the `rustc` beside the cargo that runs the grader
+/// (`$CARGO`, in the toolchain's folder), by its path, size and time, which costs no process;
+/// else what `rustc -vV` says (`$RUSTC` if set, as cargo would use it).
+fn compiler_identity(location: &Location) -> Vec<u8> {
+    let beside_cargo = std::env::var_os("CARGO")
+        .filter(|_| std::env::var_os("RUSTC").is_none())
+        .map(PathBuf::from)
+        .and_then(|cargo| {
+            let rustc = cargo.with_file_name(format!("rustc{}", std::env::consts::EXE_SUFFIX));
+            let metadata = rustc.metadata().ok()?;
+            let modified = metadata
+                .modified()
+                .ok()?
+                .duration_since(SystemTime::UNIX_EPOCH)
+                .ok()?;
+            Some(format!(
+                "{} {} {}",
+                rustc.display(),
+                metadata.len(),
+                modified.as_nanos()
+            ))
+        });
+    if let Some(identity) = beside_cargo {
+        return identity.into_bytes();
     }
     let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
-    if let Ok(output) = std::process::Command::new(rustc)
+    std::process::Command::new(rustc)
         .arg("-vV")
         .current_dir(&location.workspace)
         .output()
-    {
-        parts.push(("rustc".to_string(), output.stdout));
-    }
-    for file in ["Cargo.toml", "Cargo.lock"] {
-        let path = location.workspace.join(file);
-        parts.push((file.to_string(), std::fs::read(path).unwrap_or_default()));
-    }
-    for dir in path_dependencies(&course.root) {
-        for path in crate::walk::files(&dir).unwrap_or_default() {
-            let contents = std::fs::read(&path).unwrap_or_default();
-            parts.push((path.to_string_lossy().into_owned(), contents));
-        }
-    }
-    seal::fingerprint_of(&parts)
+        .map(|output| output.stdout)
+        .unwrap_or_default()
 }
 
 /// This grader's program, told apart from any other build of it by its size and time.
@@ -397,7 +449,7 @@ fn build_and_run(
     exercises: &[&Exercise],
     location: &Location,
     mut triage: Triage,
-    options: &Options,
+    surroundings: Option<&Surroundings>,
     progress: Option<Sender<Progress>>,
 ) -> anyhow::Result<Vec<Verdict>> {
     let to_build: Vec<&str> = exercises
@@ -412,8 +464,8 @@ fn build_and_run(
     };
     // What is graded now is graded in the surroundings as the build left them (cargo may have
     // tidied the lock file, say), which is what the next check will see.
-    let surroundings_now = match (&options.reuse, to_build.is_empty()) {
-        (Some(_), false) => Some(surroundings_fingerprint(course, location)),
+    let surroundings_now = match (surroundings, to_build.is_empty()) {
+        (Some(surroundings), false) => Some(surroundings.fingerprint(location)),
         _ => None,
     };
 
