@@ -193,12 +193,17 @@ fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// `8.0 MB`, `2.0 GiB`: sizes as a learner reads them.
+/// `8 MiB`, `8.3 MiB`, `2 GiB`: sizes in the units the grader's bounds are set in.
 fn megabytes(bytes: u64) -> String {
-    if bytes >= 1 << 30 && bytes.is_multiple_of(1 << 30) {
-        return format!("{} GiB", bytes >> 30);
+    const MIB: u64 = 1 << 20;
+    const GIB: u64 = 1 << 30;
+    if bytes >= GIB && bytes.is_multiple_of(GIB) {
+        return format!("{} GiB", bytes / GIB);
     }
-    format!("{:.1} MB", bytes as f64 / 1e6)
+    if bytes.is_multiple_of(MIB) {
+        return format!("{} MiB", bytes / MIB);
+    }
+    format!("{:.1} MiB", bytes as f64 / MIB as f64)
 }
 
 /// The text without terminal colour codes (`ESC [ ... letter`), which would garble a report that
@@ -344,7 +349,7 @@ mod tests {
         }));
         assert_eq!(kind, FailureKind::Flood);
         assert!(
-            text.starts_with("flood: the check printed 8.4 MB in 0.6 s"),
+            text.starts_with("flood: the check printed 8.0 MiB in 0.6 s and was stopped there (the grader keeps at most 8 MiB)"),
             "{text}"
         );
         assert!(text.contains("\n  flooding\n"), "{text}");
