@@ -20,8 +20,7 @@ use lesson_kit::data::{deterministic_bytes, hex, sha256};
 use lesson_kit::measure::{format_bytes, format_duration, format_rate, ideal_cpu_time, timed};
 use lesson_kit::{LessonResult, Timeline, Versus, narrate, system};
 
-use crate::isolation::explain;
-use crate::worker::{Job, Reply, WORKER_FLAG};
+use crate::worker::{Job, Reply, WORKER_FLAG, explain};
 
 // ANCHOR: start_worker
 /// Starts `program --worker` and writes `job` to its stdin, then `payload` (often empty).
