@@ -8,7 +8,7 @@
 //! 3. [`streams`]: the same bound in one line with `buffer_unordered`, and what `buffered` costs.
 //! 4. [`clients`]: one shared client, or a client per request.
 //! 5. [`retry`]: retry with backoff and jitter when the server answers 429 (counted by
-//!    [`retry_tally`]).
+//!    [`retry::RetryTally`]).
 //!
 //! Every section GETs with the kit's [`lesson_kit::http::get_status`] and makes room for its
 //! requests with [`open_files`].
@@ -16,7 +16,6 @@
 pub mod clients;
 pub mod flood;
 pub mod retry;
-pub mod retry_tally;
 pub mod semaphore;
 pub mod streams;
 

@@ -2,8 +2,6 @@
 
 use std::time::Duration;
 
-use crate::retry::RetryPolicy;
-
 /// Everything a section needs to know about its size.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -48,18 +46,6 @@ impl Settings {
             requests: 200,
             show_lockstep: false,
             ..Settings::full()
-        }
-    }
-
-    /// Section 5's patience. The cap on a single wait is a fixed multiple of the first, so that
-    /// `--first-wait-ms` alone scales the whole schedule.
-    pub fn retry_policy(&self) -> RetryPolicy {
-        const DOUBLINGS_BEFORE_THE_CAP: u32 = 3;
-        RetryPolicy {
-            max_attempts: self.max_attempts,
-            first_wait: self.first_wait,
-            longest_wait: self.first_wait * 2_u32.pow(DOUBLINGS_BEFORE_THE_CAP),
-            jitter: true,
         }
     }
 }
