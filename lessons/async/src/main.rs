@@ -3,10 +3,11 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
+use anyhow::{Result, anyhow, bail};
 use clap::Parser;
 use lesson_async::{Settings, collect, http, join, lazy, tasks_vs_threads};
 use lesson_kit::memory::CountingAllocator;
-use lesson_kit::{LessonResult, narrate};
+use lesson_kit::narrate;
 
 // Counts every heap allocation, so section 5 can say exactly how much memory a task takes.
 #[global_allocator]
@@ -72,15 +73,17 @@ impl Cli {
     }
 }
 
-fn parse_url(text: &str) -> Result<String, String> {
-    let url = reqwest::Url::parse(text).map_err(|error| format!("not a URL: {error}"))?;
+fn parse_url(text: &str) -> Result<String> {
+    // clap shows only the top message of a flag's error, so the cause goes into it.
+    let url = reqwest::Url::parse(text).map_err(|error| anyhow!("not a URL: {error}"))?;
     match url.scheme() {
         "http" => Ok(text.to_string()),
         "https" if cfg!(feature = "https") => Ok(text.to_string()),
-        "https" => Err("this build has no TLS; for https URLs run \
-                        `cargo run -p lesson-async --features https -- --url ...`"
-            .to_string()),
-        other => Err(format!("{other}: is not http or https")),
+        "https" => bail!(
+            "this build has no TLS; for https URLs run \
+             `cargo run -p lesson-async --features https -- --url ...`"
+        ),
+        other => bail!("{other}: is not http or https"),
     }
 }
 
@@ -99,7 +102,7 @@ fn main() -> ExitCode {
     narrate::finish(result)
 }
 
-async fn run(cli: &Cli) -> LessonResult {
+async fn run(cli: &Cli) -> Result<()> {
     let settings = cli.settings();
     narrate::title(
         "Lesson: async basics",

@@ -10,9 +10,10 @@ use std::sync::{Arc, PoisonError, RwLock, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use anyhow::Result;
 use lesson_kit::measure::{format_duration, ratio};
 use lesson_kit::memory::{MemoryGrowth, MemoryProbe};
-use lesson_kit::{LessonResult, narrate};
+use lesson_kit::narrate;
 use tokio::sync::watch;
 
 /// What it cost to have `started` tasks or threads all waiting at once.
@@ -109,7 +110,7 @@ pub fn crowd_of_threads(count: usize) -> Crowd {
 }
 // ANCHOR_END: threads
 
-pub async fn demo(count: usize) -> LessonResult {
+pub async fn demo(count: usize) -> Result<()> {
     narrate::section(5, "Tasks versus threads");
     narrate::claim(&format!(
         "{count} waiting tokio tasks cost next to nothing to start and to keep; \

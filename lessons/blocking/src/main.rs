@@ -4,10 +4,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
+use anyhow::Result;
 use clap::Parser;
 use lesson_blocking::work::BUFFER_LEN;
 use lesson_blocking::{Settings, bridge, cpu, offload, stall};
-use lesson_kit::{LessonResult, data, narrate};
+use lesson_kit::{data, narrate};
 
 /// Blocking work inside async code: the stall, spawn_blocking, rayon, and async from sync.
 ///
@@ -83,7 +84,7 @@ fn main() -> ExitCode {
 
 /// Plain sync code: each section builds the runtime it needs, because the runtime's shape (one
 /// thread or several) is part of what the section shows, and section 4 starts from sync code.
-fn run(cli: &Cli) -> LessonResult {
+fn run(cli: &Cli) -> Result<()> {
     let settings = cli.settings();
     narrate::title(
         "Lesson: blocking work inside async code",

@@ -13,8 +13,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use anyhow::Result;
 use lesson_kit::measure::{format_duration, median};
-use lesson_kit::{LessonResult, narrate};
+use lesson_kit::narrate;
 use tokio::task::JoinError;
 use tokio::time::Instant;
 
@@ -49,7 +50,7 @@ pub async fn spawn_blocking_round_trip(samples: usize) -> Result<Duration, JoinE
     Ok(median(&times))
 }
 
-pub fn demo(settings: &Settings, buffer: &Arc<Vec<u8>>) -> LessonResult {
+pub fn demo(settings: &Settings, buffer: &Arc<Vec<u8>>) -> Result<()> {
     narrate::section(2, "spawn_blocking moves blocking work off the runtime");
     narrate::claim(
         "The same blocking wait and the same hash, handed to spawn_blocking, run on another \
@@ -78,7 +79,7 @@ pub fn demo(settings: &Settings, buffer: &Arc<Vec<u8>>) -> LessonResult {
             "one spawn_blocking round trip (median of 200)",
             format_duration(round_trip),
         );
-        LessonResult::Ok(())
+        Ok::<(), anyhow::Error>(())
     })?;
     narrate::say(
         "A round trip to the blocking pool costs microseconds: worth it for anything that \

@@ -9,8 +9,9 @@
 
 use std::time::Duration;
 
+use anyhow::Result;
 use lesson_kit::measure::format_duration;
-use lesson_kit::{LessonResult, narrate, system};
+use lesson_kit::{narrate, system};
 
 use crate::settings::Settings;
 use crate::watch::watch;
@@ -48,7 +49,7 @@ pub async fn block_every_worker(workers: usize, duration: Duration) {
 }
 // ANCHOR_END: every_worker
 
-pub fn demo(settings: &Settings, buffer: &[u8]) -> LessonResult {
+pub fn demo(settings: &Settings, buffer: &[u8]) -> Result<()> {
     narrate::section(1, "The stall: blocking code inside async code");
     narrate::claim(
         "A blocking call inside an async task holds its thread. On a current-thread runtime a \

@@ -27,9 +27,6 @@ pub mod smoke;
 pub mod system;
 pub mod timeline;
 
-/// What a lesson's steps return: success, or an error with a message worth printing.
-pub type LessonResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
-
 pub use measure::Versus;
 pub use server::{LocalServer, ServerConfig, ServerStats};
 pub use timeline::Timeline;

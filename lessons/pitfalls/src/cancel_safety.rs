@@ -19,7 +19,8 @@
 
 use std::time::Duration;
 
-use lesson_kit::{LessonResult, narrate};
+use anyhow::Result;
+use lesson_kit::narrate;
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWriteExt, BufReader, DuplexStream};
 use tokio::time::{Instant, interval_at, sleep_until};
 
@@ -108,7 +109,7 @@ pub async fn send_in_pieces(mut sensor: DuplexStream, lines: Vec<String>, tick: 
 }
 
 /// Runs a reading loop against the sensor, connected by an in-memory pipe.
-pub async fn run<F, Fut>(read: F, count: usize, tick: Duration) -> LessonResult<Received>
+pub async fn run<F, Fut>(read: F, count: usize, tick: Duration) -> Result<Received>
 where
     F: FnOnce(DuplexStream, Duration) -> Fut,
     Fut: Future<Output = std::io::Result<Received>>,
@@ -126,7 +127,7 @@ pub fn bytes_lost(sent: &[String], received: &[String]) -> usize {
     total(sent).saturating_sub(total(received))
 }
 
-pub async fn demo(count: usize, tick: Duration) -> LessonResult {
+pub async fn demo(count: usize, tick: Duration) -> Result<()> {
     narrate::section(6, "A select! loop that loses data");
     narrate::claim(
         "A future that is half-way through reading, dropped by select! when another branch \

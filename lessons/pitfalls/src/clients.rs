@@ -16,10 +16,11 @@
 
 use std::time::Duration;
 
+use anyhow::{Result, anyhow, bail};
 use lesson_kit::http::{Tally, get_status};
 use lesson_kit::measure::format_duration;
 use lesson_kit::narrate::error_chain;
-use lesson_kit::{LessonResult, LocalServer, ServerConfig, narrate};
+use lesson_kit::{LocalServer, ServerConfig, narrate};
 use reqwest::{Client, StatusCode};
 use tokio::sync::oneshot;
 use tokio::time::Instant;
@@ -60,12 +61,12 @@ pub async fn two_runtimes(
     here: &Client,
     there: Client,
     server: &LocalServer,
-) -> LessonResult<reqwest::Result<StatusCode>> {
+) -> Result<reqwest::Result<StatusCode>> {
     // ANCHOR: other_runtime
     let (connected, connected_rx) = oneshot::channel();
     let (finish, finish_rx) = oneshot::channel::<()>();
     let url = server.url("/delay/0");
-    let other_test = std::thread::spawn(move || -> LessonResult {
+    let other_test = std::thread::spawn(move || -> Result<()> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()?;
@@ -81,11 +82,11 @@ pub async fn two_runtimes(
     let other_test_ended = || {
         other_test
             .join()
-            .unwrap_or_else(|_| Err("the other runtime's thread panicked".into()))
+            .unwrap_or_else(|_| Err(anyhow!("the other runtime's thread panicked")))
     };
     if connected_rx.await.is_err() {
         other_test_ended()?;
-        return Err("the other runtime stopped before connecting".into());
+        bail!("the other runtime stopped before connecting");
     }
 
     // ANCHOR: reuse
@@ -101,7 +102,7 @@ pub async fn two_runtimes(
     Ok(result)
 }
 
-pub async fn demo(requests: usize) -> LessonResult {
+pub async fn demo(requests: usize) -> Result<()> {
     narrate::section(
         4,
         "A client per request; a client that outlives its runtime",

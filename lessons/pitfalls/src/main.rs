@@ -2,8 +2,9 @@
 
 use std::process::ExitCode;
 
+use anyhow::Result;
 use clap::Parser;
-use lesson_kit::{LessonResult, narrate};
+use lesson_kit::narrate;
 use lesson_pitfalls::{
     Settings, blocking, cancel_safety, clients, mutex_guard, never_awaited, paused_clock, swallowed,
 };
@@ -69,7 +70,7 @@ fn main() -> ExitCode {
     narrate::finish(result)
 }
 
-async fn run(cli: &Cli) -> LessonResult {
+async fn run(cli: &Cli) -> Result<()> {
     let settings = cli.settings();
     narrate::title(
         "Lesson: async pitfalls",

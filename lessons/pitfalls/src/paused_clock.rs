@@ -13,8 +13,9 @@
 
 use std::time::Duration;
 
+use anyhow::Result;
 use lesson_kit::measure::format_duration;
-use lesson_kit::{LessonResult, LocalServer, ServerConfig, narrate};
+use lesson_kit::{LocalServer, ServerConfig, narrate};
 use reqwest::Client;
 use tokio::time::{Instant, timeout};
 
@@ -43,7 +44,7 @@ pub async fn request_with_timeout(url: &str, limit: Duration) -> Clocks {
 // ANCHOR_END: request
 
 /// Runs the request on a runtime of its own, its clock paused or not, as a test would.
-pub fn on_a_test_runtime(paused: bool, url: String, limit: Duration) -> LessonResult<Clocks> {
+pub fn on_a_test_runtime(paused: bool, url: String, limit: Duration) -> Result<Clocks> {
     // ANCHOR: runtimes
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -53,7 +54,7 @@ pub fn on_a_test_runtime(paused: bool, url: String, limit: Duration) -> LessonRe
     Ok(runtime.block_on(request_with_timeout(&url, limit)))
 }
 
-pub async fn demo(answer_after: Duration) -> LessonResult {
+pub async fn demo(answer_after: Duration) -> Result<()> {
     narrate::section(7, "A testing pitfall: the paused clock and real sockets");
     narrate::claim(
         "On a paused clock a request to a real server times out at once, however generous its \

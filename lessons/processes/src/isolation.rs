@@ -16,14 +16,15 @@
 
 use std::path::Path;
 
-use lesson_kit::{LessonResult, narrate};
+use anyhow::Result;
+use lesson_kit::narrate;
 
 use crate::child_processes::{finish_worker, start_worker};
 use crate::worker::{Job, explain};
 
 // ANCHOR: survive
 /// Runs `job` in a worker and reports how the worker ended: whatever it does, this returns.
-pub fn run_and_report(program: &Path, job: &Job) -> LessonResult<(String, Option<String>)> {
+pub fn run_and_report(program: &Path, job: &Job) -> Result<(String, Option<String>)> {
     let child = start_worker(program, job, &[])?;
     let finished = finish_worker(child)?;
     let last_words: Vec<&str> = finished
@@ -40,7 +41,7 @@ pub fn run_and_report(program: &Path, job: &Job) -> LessonResult<(String, Option
 }
 // ANCHOR_END: survive
 
-pub fn demo(program: &Path) -> LessonResult {
+pub fn demo(program: &Path) -> Result<()> {
     narrate::section(4, "What processes buy: isolation");
     narrate::claim(
         "A worker that panics or aborts ends only itself: this process reads its exit status, \

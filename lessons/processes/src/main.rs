@@ -6,8 +6,9 @@
 use std::io;
 use std::process::ExitCode;
 
+use anyhow::{Context, Result};
 use clap::Parser;
-use lesson_kit::{LessonResult, narrate};
+use lesson_kit::narrate;
 use lesson_processes::{
     Settings, child_processes, isolation, parallel_hashing, start_cost, worker,
 };
@@ -76,12 +77,11 @@ fn main() -> ExitCode {
     narrate::finish(result)
 }
 
-fn run(cli: &Cli) -> LessonResult {
+fn run(cli: &Cli) -> Result<()> {
     let settings = cli.settings();
     // ANCHOR: current_exe
     // The path of the program running now: the lesson starts copies of itself as workers.
-    let program = std::env::current_exe()
-        .map_err(|error| format!("cannot find this program's own path: {error}"))?;
+    let program = std::env::current_exe().context("cannot find this program's own path")?;
     // ANCHOR_END: current_exe
     narrate::title(
         "Lesson: processes",

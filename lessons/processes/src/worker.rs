@@ -14,7 +14,7 @@
 use std::io::{BufRead, Write};
 use std::process::ExitStatus;
 
-use lesson_kit::LessonResult;
+use anyhow::{Context, Result};
 use lesson_kit::data::{deterministic_bytes, hex, sha256};
 use serde::{Deserialize, Serialize};
 
@@ -57,11 +57,11 @@ pub enum Reply {
 
 // ANCHOR: serve
 /// Reads one job from `input`, does it, and writes the reply to `output`.
-pub fn serve(mut input: impl BufRead, mut output: impl Write) -> LessonResult {
+pub fn serve(mut input: impl BufRead, mut output: impl Write) -> Result<()> {
     let mut line = String::new();
     input.read_line(&mut line)?;
-    let job: Job = serde_json::from_str(&line)
-        .map_err(|error| format!("not a job: {:?}: {error}", line.trim_end()))?;
+    let job: Job =
+        serde_json::from_str(&line).with_context(|| format!("not a job: {:?}", line.trim_end()))?;
     let reply = match job {
         Job::HashGenerated { seed, len } => digest_of(&deterministic_bytes(seed, len)),
         Job::HashFollowing { len } => {
@@ -155,7 +155,7 @@ mod tests {
     //! processes, in tests/workers.rs.)
     use super::*;
 
-    fn serve_bytes(input: &[u8]) -> LessonResult<Reply> {
+    fn serve_bytes(input: &[u8]) -> Result<Reply> {
         let mut output = Vec::new();
         serve(input, &mut output)?;
         assert_eq!(output.last(), Some(&b'\n'), "a reply is one line");

@@ -3,8 +3,9 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
+use anyhow::Result;
 use clap::Parser;
-use lesson_kit::{LessonResult, narrate};
+use lesson_kit::narrate;
 use lesson_semaphores::flood;
 use lesson_semaphores::{Settings, clients, retry, semaphore, streams};
 
@@ -97,13 +98,13 @@ fn main() -> ExitCode {
 }
 
 /// Section 1's child process: flood, then print the report for the lesson to read.
-fn run_as_flood_worker(url: &str, settings: &Settings) -> LessonResult {
+fn run_as_flood_worker(url: &str, settings: &Settings) -> Result<()> {
     let report = flood::run_flood_worker(url, settings.flood, settings.open_files)?;
     println!("{}", serde_json::to_string(&report)?);
     Ok(())
 }
 
-fn run_lesson(cli: &Cli) -> LessonResult {
+fn run_lesson(cli: &Cli) -> Result<()> {
     // One thread runs every request, as in lesson-async: the bounds below are the program's own
     // doing, not a side effect of a thread pool's size.
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -112,7 +113,7 @@ fn run_lesson(cli: &Cli) -> LessonResult {
     runtime.block_on(run(cli))
 }
 
-async fn run(cli: &Cli) -> LessonResult {
+async fn run(cli: &Cli) -> Result<()> {
     let settings = cli.settings();
     lesson_semaphores::open_files::ensure_room_for(settings.concurrency)?;
     narrate::title(

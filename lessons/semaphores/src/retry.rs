@@ -17,11 +17,12 @@
 
 use std::time::Duration;
 
+use anyhow::Result;
 use futures::future::join_all;
 use lesson_kit::data::random_fraction;
 use lesson_kit::http::{Tally, get_status};
 use lesson_kit::measure::{format_duration, ideal_io_time};
-use lesson_kit::{LessonResult, LocalServer, ServerConfig, Timeline, Versus, narrate};
+use lesson_kit::{LocalServer, ServerConfig, Timeline, Versus, narrate};
 use reqwest::{Client, StatusCode};
 use tokio::time::{Instant, sleep};
 
@@ -179,7 +180,7 @@ async fn get_on_timeline(
     result
 }
 
-pub async fn demo(settings: &Settings) -> LessonResult {
+pub async fn demo(settings: &Settings) -> Result<()> {
     narrate::section(5, "Retry with backoff on 429");
     narrate::claim(&format!(
         "An unbounded flood against a server that allows {limit} requests in flight gets 429s. \

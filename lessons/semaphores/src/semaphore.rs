@@ -10,10 +10,11 @@
 //! server whose limit is the same number, and the whole batch finishes in ceil(N / permits)
 //! round trips.
 
+use anyhow::Result;
 use futures::future::join_all;
 use lesson_kit::http::{Tally, get_status};
 use lesson_kit::measure::{format_duration, ideal_io_time};
-use lesson_kit::{LessonResult, LocalServer, ServerConfig, Timeline, Versus, narrate};
+use lesson_kit::{LocalServer, ServerConfig, Timeline, Versus, narrate};
 use reqwest::{Client, StatusCode};
 use tokio::sync::Semaphore;
 use tokio::time::Instant;
@@ -52,7 +53,7 @@ async fn get_with_permit(
 }
 // ANCHOR_END: bounded
 
-pub async fn demo(settings: &Settings) -> LessonResult {
+pub async fn demo(settings: &Settings) -> Result<()> {
     narrate::section(2, "A semaphore bounds the flood");
     narrate::claim(&format!(
         "With a Semaphore of {limit} permits, no more than {limit} requests are ever in \

@@ -13,10 +13,11 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::time::Duration;
 
+use anyhow::Result;
 use futures::stream::{self, StreamExt};
 use lesson_kit::http::get_status;
 use lesson_kit::measure::{format_duration, ratio};
-use lesson_kit::{LessonResult, LocalServer, ServerConfig, Timeline, Versus, narrate};
+use lesson_kit::{LocalServer, ServerConfig, Timeline, Versus, narrate};
 use reqwest::{Client, StatusCode};
 use tokio::time::Instant;
 
@@ -96,7 +97,7 @@ pub fn mean_in_flight(timeline: &Timeline, wall: Duration) -> f64 {
     ratio(busy, wall)
 }
 
-pub async fn demo(settings: &Settings) -> LessonResult {
+pub async fn demo(settings: &Settings) -> Result<()> {
     narrate::section(3, "The stream form: buffer_unordered and buffered");
     narrate::claim(&format!(
         "buffer_unordered({n}) bounds a batch like the semaphore does, in one line, and yields \

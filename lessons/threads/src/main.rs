@@ -3,8 +3,9 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
+use anyhow::Result;
 use clap::Parser;
-use lesson_kit::{LessonResult, narrate};
+use lesson_kit::narrate;
 use lesson_threads::{Settings, no_gil, shared_state, spawn, worker_pool};
 
 /// Threads: spawn and scope, a worker pool for blocking I/O, no GIL, shared state.
@@ -79,7 +80,7 @@ fn main() -> ExitCode {
     narrate::finish(run(&cli))
 }
 
-fn run(cli: &Cli) -> LessonResult {
+fn run(cli: &Cli) -> Result<()> {
     let settings = cli.settings();
     narrate::title(
         "Lesson: threads",

@@ -18,10 +18,11 @@
 use std::future::Future;
 use std::time::Duration;
 
+use anyhow::{Result, bail};
 use futures::future::join_all;
 use lesson_kit::http::get_status;
 use lesson_kit::measure::format_duration;
-use lesson_kit::{LessonResult, LocalServer, ServerConfig, Timeline, Versus, narrate};
+use lesson_kit::{LocalServer, ServerConfig, Timeline, Versus, narrate};
 use reqwest::{Client, StatusCode};
 use tokio::time::error::Elapsed;
 use tokio::time::{Instant, timeout};
@@ -83,7 +84,7 @@ pub fn batch_delays(count: usize, limit: Duration) -> Vec<Duration> {
         .collect()
 }
 
-pub async fn demo(settings: &Settings) -> LessonResult {
+pub async fn demo(settings: &Settings) -> Result<()> {
     narrate::section(1, "A time limit around one call, and around a batch");
     narrate::claim(
         "timeout(limit, call) gives up on the call once limit has passed, so nothing waits \
@@ -117,7 +118,7 @@ pub async fn demo(settings: &Settings) -> LessonResult {
                 &label,
                 format!("timed out: {}", Versus::new(elapsed, limit)),
             ),
-            Answer::Failed(error) => return Err(format!("the local server failed: {error}").into()),
+            Answer::Failed(error) => bail!("the local server failed: {error}"),
         }
     }
 

@@ -3,8 +3,9 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
+use anyhow::Result;
 use clap::Parser;
-use lesson_kit::{LessonResult, narrate};
+use lesson_kit::narrate;
 use lesson_timeouts::{Settings, cancel, deadline, http_timeouts, shutdown};
 
 /// Timeouts and cancellation: timeout, Drop as cleanup, abort, select!, graceful shutdown, and
@@ -76,7 +77,7 @@ fn main() -> ExitCode {
     narrate::finish(result)
 }
 
-async fn run(cli: &Cli) -> LessonResult {
+async fn run(cli: &Cli) -> Result<()> {
     let settings = cli.settings();
     narrate::title(
         "Lesson: timeouts and cancellation",

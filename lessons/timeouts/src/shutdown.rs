@@ -18,8 +18,9 @@ use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use anyhow::Result;
 use lesson_kit::measure::format_duration;
-use lesson_kit::{LessonResult, Timeline, Versus, narrate};
+use lesson_kit::{Timeline, Versus, narrate};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tokio::time::{Instant, sleep, sleep_until, timeout};
@@ -191,7 +192,7 @@ pub async fn run_then_shut_down(
     run_for: Duration,
     grace: Duration,
     timeline: &Timeline,
-) -> LessonResult<ShutdownReport> {
+) -> Result<ShutdownReport> {
     let total = jobs.len();
     // ANCHOR: shut_down
     let queue = JobQueue::new(jobs);
@@ -231,7 +232,7 @@ pub async fn run_then_shut_down(
     Ok(report)
 }
 
-pub async fn demo(settings: &Settings) -> LessonResult {
+pub async fn demo(settings: &Settings) -> Result<()> {
     narrate::section(
         3,
         "select! against a deadline or a shutdown; graceful shutdown",
