@@ -69,6 +69,18 @@ pub fn result(label: &str, value: impl Display) {
     println!("  {} {label}: {value}", style.green("→"));
 }
 
+/// The lesson's last words: its exercises, then the lesson to run next, if there is one
+/// (`lesson-semaphores`).
+pub fn next(next_lesson: Option<&str>) {
+    println!();
+    match next_lesson {
+        Some(lesson) => say(&format!(
+            "Next: the exercises of this lesson (`cargo xtask list`), then `cargo run -p {lesson}`."
+        )),
+        None => say("Next: the exercises of this lesson (`cargo xtask list`)."),
+    }
+}
+
 /// How a lesson's `main` ends: success, or the error and every cause under it printed as
 /// `error: cannot reach http://...: error sending request: Connection refused`, and a failing exit
 /// code (clap already exits with 2 for bad flags, so 1 means "the lesson itself could not go on").
