@@ -1,4 +1,4 @@
-//! Section 4: async HTTP, hundreds of requests in flight on one thread.
+//! Async HTTP, hundreds of requests in flight on one thread.
 //!
 //! An HTTP request is mostly waiting for the other side, so it is exactly the kind of work async
 //! does well. One `reqwest::Client`, shared by every request, keeps a pool of connections and
@@ -46,7 +46,6 @@ async fn fetch_one(
 // ANCHOR_END: fetch_all
 
 pub async fn demo(settings: &Settings) -> Result<()> {
-    narrate::section(4, "Async HTTP: many requests in flight on one thread");
     narrate::claim(
         "One shared client on a single-threaded runtime keeps hundreds of requests in flight \
          at once, and finishes N requests in about ceil(N / concurrency) × latency.",

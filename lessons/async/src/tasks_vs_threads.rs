@@ -1,4 +1,4 @@
-//! Section 5: tasks versus threads.
+//! Tasks versus threads.
 //!
 //! A tokio task is a future the runtime keeps in a queue: a few hundred bytes, created without
 //! asking the operating system for anything. An OS thread gets a kernel thread, a stack (2 MiB of
@@ -111,7 +111,6 @@ pub fn crowd_of_threads(count: usize) -> Crowd {
 // ANCHOR_END: threads
 
 pub async fn demo(count: usize) -> Result<()> {
-    narrate::section(5, "Tasks versus threads");
     narrate::claim(&format!(
         "{count} waiting tokio tasks cost next to nothing to start and to keep; \
          {count} waiting OS threads cost far more time and memory."
@@ -152,7 +151,7 @@ pub async fn demo(count: usize) -> Result<()> {
     Ok(())
 }
 
-/// Waits (a second at most) until no task is left on this runtime. Section 4's connections close in
+/// Waits (a second at most) until no task is left on this runtime. The HTTP section's connections close in
 /// the background after its client is dropped; if they did so while the crowd of tasks is measured,
 /// the memory they free would be subtracted from the crowd's and hide it.
 async fn let_earlier_tasks_finish() {

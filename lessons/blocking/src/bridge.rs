@@ -1,4 +1,4 @@
-//! Section 4: the other direction, async code called from sync code.
+//! The other direction, async code called from sync code.
 //!
 //! Sync code (a `main` without a runtime, a callback from a sync library, a thread of your own) can
 //! wait for a future by *blocking* on it: `Runtime::block_on` runs the future on the calling thread
@@ -147,7 +147,6 @@ fn build_time(samples: usize, build: impl Fn() -> io::Result<Runtime>) -> io::Re
 }
 
 pub fn demo(settings: &Settings) -> Result<()> {
-    narrate::section(4, "The other direction: async called from sync code");
     narrate::claim(
         "Sync code waits for async code with block_on: on a runtime it owns, or through a \
          Handle from plain threads. Doing the same inside async code panics, twice over; \

@@ -1,4 +1,4 @@
-//! Section 3: CPU-heavy work belongs on rayon; await it over a oneshot channel.
+//! CPU-heavy work belongs on rayon; await it over a oneshot channel.
 //!
 //! `spawn_blocking` is built for *waiting*: its pool starts a new thread for every job that finds
 //! no idle one, up to 512, because a waiting thread costs little. CPU work is different: two cores
@@ -116,7 +116,6 @@ pub fn first_result_after(timeline: &Timeline) -> Duration {
 
 pub fn demo(settings: &Settings, buffer: &Arc<Vec<u8>>) -> Result<()> {
     let (jobs, cores) = (settings.jobs, system::available_cores());
-    narrate::section(3, "CPU-heavy work: rayon, and a oneshot back to async");
     narrate::claim(&claim(jobs, cores));
     narrate::python(
         "loop.run_in_executor(ProcessPoolExecutor(), ...): Python needs processes for CPU \

@@ -1,4 +1,4 @@
-//! Section 2: `spawn_blocking` moves blocking work off the runtime.
+//! `spawn_blocking` moves blocking work off the runtime.
 //!
 //! `tokio::task::spawn_blocking(closure)` runs the closure on a thread of tokio's *blocking pool*,
 //! a second set of threads kept apart from the workers that run tasks, and returns a `JoinHandle`
@@ -25,12 +25,12 @@ use crate::watch::watch;
 use crate::work::{blocking_wait, sha256_rounds};
 
 // ANCHOR: offload
-/// The blocking wait of section 1, moved to the blocking pool; this task awaits it.
+/// The blocking wait of [`crate::stall`], moved to the blocking pool; this task awaits it.
 pub async fn wait_off_the_runtime(duration: Duration) -> Result<(), JoinError> {
     tokio::task::spawn_blocking(move || blocking_wait(duration)).await
 }
 
-/// The hash of section 1, moved too. The closure owns its data: an `Arc` of the buffer.
+/// The hash of [`crate::stall`], moved too. The closure owns its data: an `Arc` of the buffer.
 pub async fn hash_off_the_runtime(
     buffer: Arc<Vec<u8>>,
     rounds: usize,
@@ -51,7 +51,6 @@ pub async fn spawn_blocking_round_trip(samples: usize) -> Result<Duration, JoinE
 }
 
 pub fn demo(settings: &Settings, buffer: &Arc<Vec<u8>>) -> Result<()> {
-    narrate::section(2, "spawn_blocking moves blocking work off the runtime");
     narrate::claim(
         "The same blocking wait and the same hash, handed to spawn_blocking, run on another \
          thread: the heartbeat keeps its rhythm, and the task still gets the result by awaiting.",

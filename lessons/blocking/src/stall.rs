@@ -1,4 +1,4 @@
-//! Section 1: the stall.
+//! The stall.
 //!
 //! An `async fn` that calls blocking code does not become asynchronous: `std::thread::sleep`, a
 //! blocking read or a long computation runs to the end without an `.await`, and until it returns,
@@ -50,7 +50,6 @@ pub async fn block_every_worker(workers: usize, duration: Duration) {
 // ANCHOR_END: every_worker
 
 pub fn demo(settings: &Settings, buffer: &[u8]) -> Result<()> {
-    narrate::section(1, "The stall: blocking code inside async code");
     narrate::claim(
         "A blocking call inside an async task holds its thread. On a current-thread runtime a \
          heartbeat task stops ticking for exactly as long; an async wait of the same length \

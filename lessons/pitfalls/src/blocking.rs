@@ -1,4 +1,4 @@
-//! Section 2: blocking the runtime without noticing.
+//! Blocking the runtime without noticing.
 //!
 //! A tokio worker thread runs one task at a time, and switches to another only at an `.await` that
 //! has to wait. Code that keeps the thread busy between two `.await`s, whether it sleeps, waits on
@@ -72,7 +72,6 @@ pub async fn handle_upload(body: Arc<[u8]>) -> Result<usize> {
 // ANCHOR_END: offloaded
 
 pub async fn demo(readings: usize, period: Duration) -> Result<()> {
-    narrate::section(2, "Blocking the runtime without noticing");
     narrate::claim(
         "A long stretch of work with no .await in it (here, parsing a big JSON upload) freezes \
          every other task on its thread; spawn_blocking moves it off and the freeze disappears.",

@@ -1,4 +1,4 @@
-//! Section 6: a `select!` loop that loses data.
+//! A `select!` loop that loses data.
 //!
 //! `tokio::select!` drops every branch that didn't win, and a loop around it builds them afresh
 //! each time round. That is harmless for a future that holds nothing yet, and a data-loss bug for a
@@ -128,7 +128,6 @@ pub fn bytes_lost(sent: &[String], received: &[String]) -> usize {
 }
 
 pub async fn demo(count: usize, tick: Duration) -> Result<()> {
-    narrate::section(6, "A select! loop that loses data");
     narrate::claim(
         "A future that is half-way through reading, dropped by select! when another branch \
          wins, takes what it read with it. Lines::next_line keeps partial data between calls, \

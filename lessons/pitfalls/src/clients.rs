@@ -1,10 +1,10 @@
-//! Section 4: an HTTP client per request, and a client used after its runtime is gone.
+//! An HTTP client per request, and a client used after its runtime is gone.
 //!
 //! A `reqwest::Client` is a connection pool: it keeps connections open and reuses them, so only
 //! the first request to a server pays for connecting (and, over HTTPS, for the TLS handshake,
 //! which costs far more than the request itself). A client created for each request throws that
 //! away: one new connection per request, and a socket left behind in TIME_WAIT for each.
-//! lesson-semaphores (section 4) measures what that costs; here is the symptom, counted by the
+//! lesson-semaphores measures what that costs, in its section on clients; here is the symptom, counted by the
 //! server. Create one client and share it (it is cheap to clone: clones share the pool).
 //!
 //! The pool's connections are driven by tasks spawned on the runtime that opened them. Share one
@@ -103,10 +103,6 @@ pub async fn two_runtimes(
 }
 
 pub async fn demo(requests: usize) -> Result<()> {
-    narrate::section(
-        4,
-        "A client per request; a client that outlives its runtime",
-    );
     narrate::claim(
         "A client created per request opens a connection per request, where one shared client \
          reuses one. And a client whose connections belong to a runtime that shuts down fails \

@@ -1,4 +1,4 @@
-//! Section 3: holding a `std::sync::MutexGuard` across an `.await`.
+//! Holding a `std::sync::MutexGuard` across an `.await`.
 //!
 //! A spawned task may be moved to another thread at any `.await`, so everything it holds across an
 //! `.await` must be `Send`. A `std::sync::MutexGuard` is not (the lock must be released by the
@@ -83,7 +83,7 @@ where
         })
         .collect();
     for outcome in join_all(handles).await {
-        outcome?; // a task that panicked is an error (section 5)
+        outcome?; // a task that panicked is an error (see swallowed.rs)
     }
     Ok(started.elapsed())
 }
@@ -148,7 +148,6 @@ const CASE: &str = include_str!("../tests/ui/std_mutex_guard_across_await.rs");
 const COMPILER_SAYS: &str = include_str!("../tests/ui/std_mutex_guard_across_await.stderr");
 
 pub async fn demo(tasks: usize, latency: Duration) -> Result<()> {
-    narrate::section(3, "A std::sync::MutexGuard held across .await");
     narrate::claim(
         "tokio::spawn refuses a task that holds a std MutexGuard across an .await. Fix 1 (lock \
          only around the update) keeps the tasks concurrent; fix 2 (tokio::sync::Mutex) is \

@@ -1,4 +1,4 @@
-//! Section 5: failures that vanish.
+//! Failures that vanish.
 //!
 //! Concurrency gives errors more places to hide. Two common ones:
 //! - A spawned task that panics does not take the program down: tokio catches the panic, prints
@@ -123,7 +123,6 @@ pub fn mixed_urls(server: &LocalServer, refused: &str) -> Vec<String> {
 pub const PRICES: [&str; 6] = ["1250", "399", "12.50", "800", "1999", "45"];
 
 pub async fn demo() -> Result<()> {
-    narrate::section(5, "Failures that vanish");
     narrate::claim(
         "A panicking task whose JoinError is ignored leaves only a line on stderr and a wrong \
          answer; errors flattened out of join_all (and 500s, which are not errors until you say \

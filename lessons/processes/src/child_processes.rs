@@ -1,4 +1,4 @@
-//! Section 2: child processes with `std::process::Command`.
+//! Child processes with `std::process::Command`.
 //!
 //! The lesson starts its own binary again as a worker (`std::env::current_exe()` finds it; the
 //! hidden `--worker` flag makes it serve one job, see [`crate::worker`]). The parent writes the job
@@ -8,7 +8,7 @@
 //! twice: code to serialise (serde makes it short, but you must decide the format), and time to
 //! copy. A job that *describes* its data ("build buffer 3 and hash it") costs a few bytes; a job
 //! that *carries* its data copies all of it through a pipe before the work can start. rayon's
-//! threads (section 1) copied nothing: they borrowed.
+//! threads ([`crate::parallel_hashing`]) copied nothing: they borrowed.
 
 use std::io::{self, Write};
 use std::path::Path;
@@ -139,7 +139,6 @@ pub fn hash_here(jobs: usize, len: usize) -> Vec<String> {
 
 pub fn demo(program: &Path, megabytes: usize, workers: usize) -> Result<()> {
     let cores = system::available_cores();
-    narrate::section(2, "Child processes: everything crosses as bytes");
     narrate::claim(
         "A worker process gets its job and returns its result only as bytes you serialise. \
          Jobs that describe their data scale over the cores like threads; jobs that carry their \

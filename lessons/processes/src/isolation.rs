@@ -1,4 +1,4 @@
-//! Section 4: what processes buy. Isolation.
+//! What processes buy. Isolation.
 //!
 //! A thread that panics is contained too: its `JoinHandle::join` returns `Err` and the program
 //! carries on. But some failures take a whole process down at once, every thread with it:
@@ -42,7 +42,6 @@ pub fn run_and_report(program: &Path, job: &Job) -> Result<(String, Option<Strin
 // ANCHOR_END: survive
 
 pub fn demo(program: &Path) -> Result<()> {
-    narrate::section(4, "What processes buy: isolation");
     narrate::claim(
         "A worker that panics or aborts ends only itself: this process reads its exit status, \
          explains it, and carries on.",

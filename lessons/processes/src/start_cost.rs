@@ -1,4 +1,4 @@
-//! Section 3: what it costs to start a process, a thread, a task.
+//! What it costs to start a process, a thread, a task.
 //!
 //! A process needs the operating system to copy the parent's page tables (fork) or build fresh
 //! ones, load the program (exec), link its libraries and run its start-up code, set up its pipes,
@@ -82,7 +82,6 @@ pub fn measure(program: &Path, count: usize) -> Result<StartCosts> {
 }
 
 pub fn demo(program: &Path, count: usize) -> Result<()> {
-    narrate::section(3, "The cost: starting a process, a thread, a task");
     narrate::claim(
         "Starting a process costs far more than starting a thread, and a thread far more than \
          a task: pay for a process only when it buys something.",

@@ -1,4 +1,4 @@
-//! Section 4: one shared client, or a client per request?
+//! One shared client, or a client per request?
 //!
 //! A `reqwest::Client` is a pool of open connections plus settings. Shared by every request (it is
 //! cheap to clone: clones share the pool), it opens one connection per request *in flight* and
@@ -81,7 +81,6 @@ pub fn client_build_time(samples: usize) -> std::time::Duration {
 }
 
 pub async fn demo(settings: &Settings) -> Result<()> {
-    narrate::section(4, "One shared client, or a client per request");
     narrate::claim(
         "Inside the same semaphore, a client per request opens a connection per request; one \
          shared client opens one per permit and reuses them. The server counts the difference, \

@@ -1,4 +1,4 @@
-//! Section 1: the flood.
+//! The flood.
 //!
 //! `join_all` over fifty thousand requests starts all fifty thousand at once. Nothing in that line
 //! says "at most so many", and reqwest does not queue on your behalf: a request that finds no idle
@@ -69,6 +69,14 @@ pub fn run_flood_worker(url: &str, requests: usize, open_files: u64) -> Result<F
 }
 // ANCHOR_END: worker
 
+/// What this program does when started as the flooding child process: flood, then print the
+/// report on stdout, where [`flood_in_a_child`] reads it.
+pub fn report_as_worker(url: &str, settings: &Settings) -> Result<()> {
+    let report = run_flood_worker(url, settings.flood, settings.open_files)?;
+    println!("{}", serde_json::to_string(&report)?);
+    Ok(())
+}
+
 /// Starts this program again as a flooding worker and reads its report.
 pub async fn flood_in_a_child(url: &str, requests: usize, open_files: u64) -> Result<FloodReport> {
     let program = std::env::current_exe().context("cannot find this program's own path")?;
@@ -92,7 +100,6 @@ pub async fn flood_in_a_child(url: &str, requests: usize, open_files: u64) -> Re
 }
 
 pub async fn demo(settings: &Settings) -> Result<()> {
-    narrate::section(1, "The flood: every request at once");
     narrate::claim(&format!(
         "join_all over {} requests starts them all at once. The client opens a connection per \
          request until the process runs out of file descriptors, and the server turns away \

@@ -1,8 +1,9 @@
-//! Section 5: retry with backoff on 429.
+//! Retry with backoff on 429.
 //!
-//! Sections 2 to 4 stay under the server's limit because the client knows it. Often it doesn't:
-//! the limit is not published, or other clients share it. Then the server's `429 Too Many
-//! Requests` is the only news of it, and the polite answer is to wait and try again.
+//! The semaphore, the stream and the shared client stay under the server's limit because the
+//! client knows it. Often it doesn't: the limit is not published, or other clients share it. Then
+//! the server's `429 Too Many Requests` is the only news of it, and the polite answer is to wait
+//! and try again.
 //!
 //! Three choices make a retry loop polite rather than a second flood:
 //! - **Exponential backoff.** Each wait is longer than the one before (here twice as long, up to
@@ -181,7 +182,6 @@ async fn get_on_timeline(
 }
 
 pub async fn demo(settings: &Settings) -> Result<()> {
-    narrate::section(5, "Retry with backoff on 429");
     narrate::claim(&format!(
         "An unbounded flood against a server that allows {limit} requests in flight gets 429s. \
          Retrying each 429 after a wait drawn at random below a limit that doubles each time \

@@ -1,4 +1,4 @@
-//! Section 2: a semaphore bounds the flood.
+//! A semaphore bounds the flood.
 //!
 //! A `tokio::sync::Semaphore` holds a fixed number of permits. Each request waits for a permit
 //! before it starts and hands it back when it is done (when the permit is dropped), so no more than
@@ -6,7 +6,7 @@
 //! task without a permit sleeps until one is returned, and the semaphore wakes waiters in the order
 //! they arrived, so no request starves.
 //!
-//! The flood of section 1 becomes a steady stream: as many connections as permits, no 429s from a
+//! The flood of [`crate::flood`] becomes a steady stream: as many connections as permits, no 429s from a
 //! server whose limit is the same number, and the whole batch finishes in ceil(N / permits)
 //! round trips.
 
@@ -54,7 +54,6 @@ async fn get_with_permit(
 // ANCHOR_END: bounded
 
 pub async fn demo(settings: &Settings) -> Result<()> {
-    narrate::section(2, "A semaphore bounds the flood");
     narrate::claim(&format!(
         "With a Semaphore of {limit} permits, no more than {limit} requests are ever in \
          flight: every request succeeds, even against a server that answers 429 above {limit}, \

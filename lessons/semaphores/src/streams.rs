@@ -1,4 +1,4 @@
-//! Section 3: the stream form, `buffer_unordered` and `buffered`.
+//! The stream form, `buffer_unordered` and `buffered`.
 //!
 //! A stream of futures with `.buffer_unordered(n)` runs up to `n` of them at once and yields each
 //! result as soon as it is ready: a bounded flood in one line, with no semaphore. It is also lazier
@@ -98,7 +98,6 @@ pub fn mean_in_flight(timeline: &Timeline, wall: Duration) -> f64 {
 }
 
 pub async fn demo(settings: &Settings) -> Result<()> {
-    narrate::section(3, "The stream form: buffer_unordered and buffered");
     narrate::claim(&format!(
         "buffer_unordered({n}) bounds a batch like the semaphore does, in one line, and yields \
          results as they finish. buffered({n}) yields them in input order, and when some \

@@ -1,4 +1,4 @@
-//! Section 2: a worker pool for blocking I/O.
+//! A worker pool for blocking I/O.
 //!
 //! Plenty of libraries block: reqwest's blocking client, most database drivers, `std::fs`,
 //! anything written before async. One thread making N blocking requests makes them one after
@@ -138,7 +138,6 @@ pub fn fetch_one_by_one(client: &Client, urls: &[String], timeline: &Timeline) -
 // ANCHOR_END: one_by_one
 
 pub fn demo(settings: &Settings) -> Result<()> {
-    narrate::section(2, "A worker pool for blocking I/O");
     narrate::claim(&format!(
         "Blocking requests made one by one take N × latency; a pool of W threads takes about \
          ceil(N / W) × latency, so {} workers are {} times faster than one, and {} faster still.",

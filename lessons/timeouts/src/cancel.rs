@@ -1,4 +1,4 @@
-//! Section 2: cancelling is dropping the future, and cleanup lives in `Drop`.
+//! Cancelling is dropping the future, and cleanup lives in `Drop`.
 //!
 //! A future makes progress only while something polls it. To cancel it, stop polling it and drop
 //! it: that is all `timeout` does when the limit passes, all `select!` does to the branches that
@@ -151,7 +151,6 @@ pub async fn upload_then_abort(log: &EventLog, parts: u32, part_time: Duration, 
 }
 
 pub async fn demo(settings: &Settings) -> Result<()> {
-    narrate::section(2, "Cancelling is dropping; cleanup goes in Drop");
     narrate::claim(
         "A cancelled future stops at the .await it was waiting on and never runs another line, \
          but everything it held is dropped, so a Drop guard's cleanup always runs.",

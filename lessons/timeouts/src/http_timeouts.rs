@@ -1,4 +1,4 @@
-//! Section 4: the HTTP client's own time limits: connecting versus the whole request.
+//! The HTTP client's own time limits: connecting versus the whole request.
 //!
 //! A `reqwest::Client` can be given two limits, and they answer different questions:
 //! - `connect_timeout(limit)`: how long to wait for the TCP connection to be set up. A host that is
@@ -112,10 +112,6 @@ pub fn clients(connect_limit: Duration, request_limit: Duration) -> reqwest::Res
 }
 
 pub async fn demo(settings: &Settings) -> Result<()> {
-    narrate::section(
-        4,
-        "The HTTP client's limits: connecting versus the whole request",
-    );
     narrate::claim(
         "connect_timeout bounds only the setting up of a connection, so it fails fast on a \
          host that never answers but lets a slow server take its time; timeout bounds the whole \

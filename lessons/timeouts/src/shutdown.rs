@@ -1,7 +1,7 @@
-//! Section 3: `select!` against a deadline or a shutdown signal, and shutting down many workers.
+//! `select!` against a deadline or a shutdown signal, and shutting down many workers.
 //!
 //! `tokio::select!` polls several futures at once and runs the branch of whichever finishes first;
-//! the others are dropped, which (section 2) cancels them. Racing work against
+//! the others are dropped, which ([`crate::cancel`]) cancels them. Racing work against
 //! `sleep_until(deadline)` is a time-out; racing it against a shutdown signal is how a program
 //! stops work it no longer wants.
 //!
@@ -233,10 +233,6 @@ pub async fn run_then_shut_down(
 }
 
 pub async fn demo(settings: &Settings) -> Result<()> {
-    narrate::section(
-        3,
-        "select! against a deadline or a shutdown; graceful shutdown",
-    );
     narrate::claim(
         "select! stops work at a deadline or at a shutdown signal, whichever comes first; many \
          workers shut down within a grace period, and every job is accounted for: done, handed \
