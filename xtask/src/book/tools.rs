@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use crate::Error;
+use anyhow::{Context, Result, bail};
+
 use crate::compile::cargo;
 use crate::process::{self, Limits};
 
@@ -40,7 +41,7 @@ pub struct Mdbook {
 impl Mdbook {
     /// The pinned mdBook in `tools_dir`, installed there first if it is missing, of another
     /// version, or (when `serve` is asked for) built without `mdbook serve`.
-    pub fn ensure(tools_dir: &Path, serve: bool) -> Result<Mdbook, Error> {
+    pub fn ensure(tools_dir: &Path, serve: bool) -> Result<Mdbook> {
         let mdbook = Mdbook {
             path: tools_dir
                 .join("bin")
@@ -58,10 +59,10 @@ impl Mdbook {
         install(tools_dir, features)?;
         match mdbook.version() {
             Some(version) if version == MDBOOK_VERSION => Ok(mdbook),
-            other => Err(Error::new(format!(
+            other => bail!(
                 "installed mdBook, but {} reports version {other:?}, not {MDBOOK_VERSION}",
                 mdbook.path.display()
-            ))),
+            ),
         }
     }
 
@@ -84,13 +85,13 @@ impl Mdbook {
     }
 }
 
-fn install(tools_dir: &Path, features: &str) -> Result<(), Error> {
+fn install(tools_dir: &Path, features: &str) -> Result<()> {
     eprintln!(
         "Installing mdBook {MDBOOK_VERSION} into {} (once; about a minute on two cores)...",
         tools_dir.display()
     );
     std::fs::create_dir_all(tools_dir)
-        .map_err(|error| Error::new(format!("cannot create {}: {error}", tools_dir.display())))?;
+        .with_context(|| format!("cannot create {}", tools_dir.display()))?;
     let status = cargo()
         .args(["install", "mdbook", "--locked", "--no-default-features"])
         .arg("--version")
@@ -111,12 +112,12 @@ fn install(tools_dir: &Path, features: &str) -> Result<(), Error> {
         .current_dir(tools_dir)
         .stdin(Stdio::null())
         .status()
-        .map_err(|error| Error::new(format!("cannot run cargo install: {error}")))?;
+        .context("cannot run cargo install")?;
     if !status.success() {
-        return Err(Error::new(format!(
+        bail!(
             "`cargo install mdbook --version ={MDBOOK_VERSION}` failed ({status}); it needs to \
              reach crates.io once"
-        )));
+        );
     }
     Ok(())
 }
