@@ -212,8 +212,9 @@ fn in_worker_processes(
         workers,
         |_, (index, buffer)| {
             let job = Job::HashFollowing { len: buffer.len() };
-            let digest = run_worker(program, &job, buffer)
-                .and_then(|reply| Ok(digest_in(&reply)?.to_string()));
+            let digest: BenchResult<String> = run_worker(program, &job, buffer)
+                .and_then(|reply| Ok(digest_in(&reply)?.to_string()))
+                .map_err(Into::into);
             (index, digest)
         },
         |(index, digest)| digests[index] = Some(digest),
