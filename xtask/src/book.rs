@@ -2,7 +2,8 @@
 //!
 //! Every build first checks the book's source ([`check`]): listings are included from the
 //! workspace's crates by anchors that exist, never pasted; every lesson and exercise is reachable;
-//! links point at pages that exist. Then mdBook (installed on first use into `target/tools`, see
+//! links point at pages that exist; every `--section N` names a section the lesson has, by its
+//! title too ([`sections`]). Then mdBook (installed on first use into `target/tools`, see
 //! [`tools`]) renders it, calling this xtask back as a preprocessor to expand the course's own
 //! directives ([`expand`]: exercise lists from `exercises/exercises.toml`, captured lesson output),
 //! and the HTML's links are checked ([`html`]).
@@ -16,6 +17,7 @@ mod capture;
 mod check;
 mod expand;
 mod html;
+mod sections;
 mod source;
 mod tools;
 
@@ -49,7 +51,8 @@ pub struct BookArgs {
     /// this installs mdBook's server: about a minute).
     #[arg(long)]
     serve: bool,
-    /// Only check the book's source: includes, anchors, exercises, links. Needs no mdBook.
+    /// Only check the book's source: includes, anchors, exercises, links, sections. Needs no
+    /// mdBook (it runs the lessons the book names, for their sections).
     #[arg(long, conflicts_with_all = ["open", "serve"])]
     check: bool,
     /// Where to write the HTML [default: target/book].

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, bail};
 
 use crate::compile::cargo;
 use crate::course::Course;
@@ -17,6 +17,7 @@ use crate::process::{self, Ending, Limits};
 use super::anchors;
 use super::check::{files_under, lesson_names};
 use super::expand::CAPTURES_DIR;
+use super::sections;
 use super::source::{BOOK_DIR, SRC_DIR};
 
 // The bench's CPU model and date, so that the book and the bench's report describe a machine
@@ -55,7 +56,7 @@ pub fn capture(course: &Course, lessons: &[String]) -> Result<()> {
     for lesson in &lessons {
         let listings = listings_of(&course.root.join("lessons").join(lesson));
         build_lesson(course, lesson)?;
-        let sections = section_count(course, lesson)?;
+        let sections = sections::list(course, lesson)?.len();
         for section in 1..=sections {
             let command = format!("cargo run -p lesson-{lesson} -- --section {section}");
             eprintln!("capturing: {command}");
@@ -67,18 +68,6 @@ pub fn capture(course: &Course, lessons: &[String]) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// How many sections a lesson has, from its `--help`: "Run only this section (1 to 4)".
-fn section_count(course: &Course, lesson: &str) -> Result<u32> {
-    let help = run_lesson(course, lesson, &["--help"])?;
-    help.split("(1 to ")
-        .nth(1)
-        .and_then(|rest| rest.split(')').next())
-        .and_then(|count| count.trim().parse().ok())
-        .ok_or_else(|| {
-            anyhow!("lesson-{lesson} --help does not say how many sections it has (\"(1 to N)\")")
-        })
 }
 
 /// Builds a lesson where the maintainer sees cargo's progress (a cold build takes minutes), so
@@ -97,7 +86,7 @@ fn build_lesson(course: &Course, lesson: &str) -> Result<()> {
 }
 
 /// What `cargo run -p lesson-NAME -- ARGS` prints on stdout, within [`SECTION_LIMITS`].
-fn run_lesson(course: &Course, lesson: &str, args: &[&str]) -> Result<String> {
+pub fn run_lesson(course: &Course, lesson: &str, args: &[&str]) -> Result<String> {
     let mut command = cargo();
     command
         .args([

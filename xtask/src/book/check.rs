@@ -1,6 +1,7 @@
 //! Checks of the book's source, run before every build and by the test suite: every listing is
 //! included from a crate by an anchor that exists, nothing is pasted, every lesson and exercise is
-//! reachable, and every link points at something. Each problem says how to fix it.
+//! reachable, every link points at something, and every `--section N` names the section it means
+//! ([`super::sections`]). Each problem says how to fix it.
 
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
@@ -11,6 +12,7 @@ use crate::course::Course;
 
 use super::anchors;
 use super::expand::{self, CAPTURES_DIR, Capture, Expander};
+use super::sections;
 use super::source::{self, BookSource, Chapter, Directive};
 
 /// mdBook's own directives, which its `links` preprocessor expands after ours.
@@ -38,6 +40,7 @@ pub fn check(course: &Course, book: &BookSource) -> Vec<String> {
     problems.extend(check_exercise_placement(course, &expander));
     problems.extend(check_lessons_reachable(course, book));
     problems.extend(check_captures(book));
+    problems.extend(sections::check(course, book));
     problems
 }
 
