@@ -229,7 +229,8 @@ pub fn section(stdout: &str, title: &str) -> PrintedSection {
 }
 
 /// Checks the flags every lesson gets from the kit, against its list of sections:
-/// `--list-sections` prints them, and `--section` refuses 0 and one past the last, saying so.
+/// `--list-sections` prints them, `--section` refuses 0 and one past the last, saying so, and the
+/// sections `--help` says the lesson's own flags change ("Section 4: ...") exist.
 pub fn assert_section_flags<Context>(binary: &str, sections: &[Section<Context>]) {
     let listed = run(binary, &["--list-sections"]);
     listed.assert_success();
@@ -239,6 +240,30 @@ pub fn assert_section_flags<Context>(binary: &str, sections: &[Section<Context>]
         let refused = run(binary, &["--section", &wrong.to_string()]);
         assert_refused(&refused, &format!("{wrong} is not in 1..={count}"));
     }
+    let help = run(binary, &["--help"]);
+    help.assert_success();
+    for number in sections_named_in(&help.stdout) {
+        assert!(
+            (1..=count).contains(&number),
+            "--help names section {number}, but the lesson has {count}:\n{}",
+            help.stdout
+        );
+    }
+}
+
+/// The section numbers a lesson's help names at the start of its flags' descriptions:
+/// `Section 4: ...`, `Sections 1 and 2: ...`, `Sections 1, 3 and 4: ...`.
+fn sections_named_in(help: &str) -> Vec<usize> {
+    help.lines()
+        .filter_map(|line| line.trim_start().strip_prefix("Section"))
+        .filter_map(|rest| rest.split_once(':').map(|(numbers, _)| numbers))
+        .flat_map(|numbers| {
+            numbers
+                .split(|c: char| !c.is_ascii_digit())
+                .filter_map(|number| number.parse().ok())
+                .collect::<Vec<usize>>()
+        })
+        .collect()
 }
 
 /// The whole number printed right after `label`, for checking a figure against a bound.
@@ -336,6 +361,14 @@ mod tests {
             &["-c", "echo started; exec sleep 600"],
             Duration::from_millis(200),
         );
+    }
+
+    #[test]
+    fn the_sections_a_help_text_names_are_read() {
+        let help = "Options:\n      --quick\n          A small version\n      --jobs <JOBS>\n          \
+                    Section 3: how many jobs\n      --size\n          Sections 1, 2 and 5: how \
+                    much, in MiB [default: 256]\n";
+        assert_eq!(sections_named_in(help), [3, 1, 2, 5]);
     }
 
     #[test]
