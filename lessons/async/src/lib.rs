@@ -51,9 +51,8 @@ pub const SECTIONS: &[Section<Lesson>] = &[
     Section {
         title: "Tasks versus threads",
         run: |lesson| {
-            lesson
-                .runtime
-                .block_on(tasks_vs_threads::demo(lesson.settings.tasks))
+            let demo = tasks_vs_threads::demo(lesson.settings.tasks);
+            lesson.runtime.block_on(demo)
         },
     },
 ];

@@ -59,9 +59,8 @@ pub const SECTIONS: &[Section<Lesson>] = &[
     Section {
         title: "A client per request; a client that outlives its runtime",
         run: |lesson| {
-            lesson
-                .runtime
-                .block_on(clients::demo(lesson.settings.requests))
+            let demo = clients::demo(lesson.settings.requests);
+            lesson.runtime.block_on(demo)
         },
     },
     Section {
@@ -79,9 +78,8 @@ pub const SECTIONS: &[Section<Lesson>] = &[
     Section {
         title: "A testing pitfall: the paused clock and real sockets",
         run: |lesson| {
-            lesson
-                .runtime
-                .block_on(paused_clock::demo(lesson.settings.answer_after))
+            let demo = paused_clock::demo(lesson.settings.answer_after);
+            lesson.runtime.block_on(demo)
         },
     },
 ];

@@ -45,9 +45,8 @@ pub const SECTIONS: &[Section<Lesson>] = &[
     Section {
         title: "The HTTP client's limits: connecting versus the whole request",
         run: |lesson| {
-            lesson
-                .runtime
-                .block_on(http_timeouts::demo(&lesson.settings))
+            let demo = http_timeouts::demo(&lesson.settings);
+            lesson.runtime.block_on(demo)
         },
     },
 ];
