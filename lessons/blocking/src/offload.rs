@@ -25,12 +25,12 @@ use crate::watch::watch;
 use crate::work::{blocking_wait, sha256_rounds};
 
 // ANCHOR: offload
-/// The blocking wait of [`crate::stall`], moved to the blocking pool; this task awaits it.
+/// The stall's blocking wait, moved to the blocking pool; this task awaits it.
 pub async fn wait_off_the_runtime(duration: Duration) -> Result<(), JoinError> {
     tokio::task::spawn_blocking(move || blocking_wait(duration)).await
 }
 
-/// The hash of [`crate::stall`], moved too. The closure owns its data: an `Arc` of the buffer.
+/// The stall's hash, moved too. The closure owns its data: an `Arc` of the buffer.
 pub async fn hash_off_the_runtime(
     buffer: Arc<Vec<u8>>,
     rounds: usize,

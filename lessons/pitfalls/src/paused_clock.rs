@@ -8,8 +8,9 @@
 //! virtual time, while the server is still preparing its answer in real time.
 //!
 //! The fix is to keep the two apart: the paused clock for logic that only waits on timers (with
-//! sleeps standing in for I/O, as [`crate::mutex_guard`] and [`crate::cancel_safety`] do), real time for anything that touches a
-//! socket, checked by what the server counted rather than by how long it took.
+//! sleeps standing in for I/O, as [`crate::mutex_guard`] and [`crate::cancel_safety`] do), real
+//! time for anything that touches a socket, checked by what the server counted rather than by how
+//! long it took.
 
 use std::time::Duration;
 

@@ -7,7 +7,8 @@
 //! takes some from a busier one ("work stealing"), so uneven items still keep every core busy.
 //!
 //! The items are *borrowed*: every thread reads the same buffers in place. A process pool would
-//! copy each buffer into the worker that hashes it ([`crate::child_processes`] measures what that costs).
+//! copy each buffer into the worker that hashes it ([`crate::child_processes`] measures what that
+//! costs).
 
 use anyhow::Result;
 use lesson_kit::data::deterministic_buffers;

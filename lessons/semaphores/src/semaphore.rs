@@ -6,8 +6,8 @@
 //! task without a permit sleeps until one is returned, and the semaphore wakes waiters in the order
 //! they arrived, so no request starves.
 //!
-//! The flood of [`crate::flood`] becomes a steady stream: as many connections as permits, no 429s from a
-//! server whose limit is the same number, and the whole batch finishes in ceil(N / permits)
+//! The flood of [`crate::flood`] becomes a steady stream: as many connections as permits, no 429s
+//! from a server whose limit is the same number, and the whole batch finishes in ceil(N / permits)
 //! round trips.
 
 use anyhow::Result;

@@ -1,10 +1,11 @@
 //! No GIL. CPU-bound work spreads over every core.
 //!
-//! CPython runs Python code on one thread at a time: a thread must hold the global interpreter
-//! lock (the GIL) to run bytecode. Python's threads help a program *wait* ([`crate::worker_pool`]) but not
-//! *compute*, unless the computing happens in C code that lets go of the lock. `hashlib` does let
-//! go while it hashes a large buffer, which makes hashing one of the few CPU jobs Python threads
-//! speed up; the same loop written in Python would not. Hence `ProcessPoolExecutor` for CPU work.
+//! CPython runs Python code on one thread at a time: a thread must hold the global interpreter lock
+//! (the GIL) to run bytecode. Python's threads help a program *wait* ([`crate::worker_pool`]) but
+//! not *compute*, unless the computing happens in C code that lets go of the lock. `hashlib` does
+//! let go while it hashes a large buffer, which makes hashing one of the few CPU jobs Python
+//! threads speed up; the same loop written in Python would not. Hence `ProcessPoolExecutor` for CPU
+//! work.
 //!
 //! Rust has no such lock. Each thread runs compiled code on a core of its own, so independent
 //! pieces of CPU work split over T threads finish in about single-core time / min(T, cores).

@@ -2,9 +2,9 @@
 //!
 //! `tokio::time::timeout(limit, future)` runs `future` until it finishes or `limit` has passed,
 //! whichever comes first, and says which: `Ok(output)` or `Err(Elapsed)`. It is Python's
-//! `asyncio.timeout` (or `asyncio.wait_for`), with one difference worth knowing at once: on time-out
-//! nothing is *raised inside* the future. The future is simply dropped, mid-way, and never polled
-//! again ([`crate::cancel`] shows what that means for cleanup).
+//! `asyncio.timeout` (or `asyncio.wait_for`), with one difference worth knowing at once: on
+//! time-out nothing is *raised inside* the future. The future is simply dropped, mid-way, and never
+//! polled again ([`crate::cancel`] shows what that means for cleanup).
 //!
 //! Around a batch there are two places to put the limit, and they keep different things:
 //! - one limit around the whole batch (`timeout(limit, join_all(calls))`) is all or nothing:
