@@ -130,7 +130,7 @@ impl Area {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = if cli.worker {
-        lesson_processes::worker::serve(io::stdin().lock(), io::stdout().lock()).map_err(Into::into)
+        lesson_processes::worker::serve(io::stdin().lock(), io::stdout().lock())
     } else if let (Some(kind), Some(count)) = (cli.crowd, cli.count) {
         crowds::child_main(kind, count)
     } else {

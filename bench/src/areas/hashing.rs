@@ -212,9 +212,8 @@ fn in_worker_processes(
         workers,
         |_, (index, buffer)| {
             let job = Job::HashFollowing { len: buffer.len() };
-            let digest: BenchResult<String> = run_worker(program, &job, buffer)
-                .and_then(|reply| Ok(digest_in(&reply)?.to_string()))
-                .map_err(Into::into);
+            let digest = run_worker(program, &job, buffer)
+                .and_then(|reply| Ok(digest_in(&reply)?.to_string()));
             (index, digest)
         },
         |(index, digest)| digests[index] = Some(digest),
