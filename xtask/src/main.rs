@@ -9,7 +9,6 @@ mod book;
 mod compile;
 mod course;
 mod diagnose;
-mod error;
 mod git;
 mod grade;
 mod history;
@@ -22,12 +21,8 @@ mod walk;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-// The book's modules know the runner by its old name here.
-use runner as process;
 
 use crate::course::Course;
-// The book's modules still return this error type; everything else returns anyhow's.
-use crate::error::Error;
 
 /// The course's tool: grades your exercises, gives hints, and runs maintainer tasks.
 #[derive(Parser)]
@@ -108,6 +103,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Verify { names } => verify::verify(&course, &names),
         Command::Bench(args) => bench::run(&course, args),
         Command::Seal => seal::seal(&course),
-        Command::Book(args) => Ok(book::run(&course, args)?),
+        Command::Book(args) => book::run(&course, args),
     }
 }

@@ -1,6 +1,6 @@
 //! Exercise 01 · threads · spawn and join, returning values
 //!
-//! Lesson: `cargo run -p lesson-threads -- --section 1`
+//! Lesson: `cargo run -p lesson-threads -- --section 1` ("Threads: spawn, join, scope")
 //!
 //! `checksum_all` gets some buffers and must checksum each one on a thread of its own: one
 //! `std::thread::spawn` per buffer, each returning a `Checksum`, then `JoinHandle::join` to collect

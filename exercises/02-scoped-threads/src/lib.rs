@@ -1,6 +1,6 @@
 //! Exercise 02 · threads · scoped threads borrowing local data
 //!
-//! Lesson: `cargo run -p lesson-threads -- --section 1`
+//! Lesson: `cargo run -p lesson-threads -- --section 1` ("Threads: spawn, join, scope")
 //!
 //! `count_matching_lines` counts the lines for which `is_match` says yes, and must share the work
 //! among `threads` threads: split `lines` into `threads` contiguous parts (`chunks` of

@@ -1,6 +1,6 @@
 //! Exercise 03 · threads · a bounded worker pool that yields results as they complete
 //!
-//! Lesson: `cargo run -p lesson-threads -- --section 2`
+//! Lesson: `cargo run -p lesson-threads -- --section 2` ("A worker pool for blocking I/O")
 //!
 //! `fetch_all` must GET every URL on a pool of exactly `workers` threads and hand back, at once, a
 //! `Receiver` on which each result arrives as soon as its request is done (Python's

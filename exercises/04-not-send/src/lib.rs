@@ -1,6 +1,7 @@
 //! Exercise 04 · threads · a type that must not cross threads
 //!
-//! Lesson: `cargo run -p lesson-threads -- --section 4`
+//! Lesson: `cargo run -p lesson-threads -- --section 4` ("Shared state: Arc<Mutex<_>> and
+//! channels")
 //!
 //! A `LocalHandle` counts frames in its thread's *thread-local* counter, so it only makes sense on
 //! the thread that created it. Today that rule is checked at run time: use a handle on another

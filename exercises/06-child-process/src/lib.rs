@@ -1,6 +1,6 @@
 //! Exercise 06 · processes · running a child and reading how it ended
 //!
-//! Lesson: `cargo run -p lesson-processes -- --section 4`
+//! Lesson: `cargo run -p lesson-processes -- --section 4` ("What processes buy: isolation")
 //!
 //! `run` starts a program with `std::process::Command`, captures what it writes to stdout and
 //! stderr, and reports how it ended as a `Finished`, or why it could not start as a `RunError`.

@@ -1,6 +1,7 @@
 //! Exercise 11 · async · one shared client, many requests at once
 //!
-//! Lesson: `cargo run -p lesson-async -- --section 4`
+//! Lesson: `cargo run -p lesson-async -- --section 4` ("Async HTTP: many requests in flight on one
+//! thread")
 //!
 //! A `StatusChecker` GETs a batch of URLs at once and reports each one's status. It already sends
 //! the requests concurrently, but it builds a new `reqwest::Client` for every request. A client

@@ -1,6 +1,6 @@
 //! Exercise 13 · semaphores · a permit that proves the bound
 //!
-//! Lesson: `cargo run -p lesson-semaphores -- --section 2`
+//! Lesson: `cargo run -p lesson-semaphores -- --section 2` ("A semaphore bounds the flood")
 //!
 //! A `Limiter` lets at most `limit` jobs run at once, and `run_job` only runs a job for whoever
 //! shows a `Permit`. The idea is that a `Permit` is *proof* of a free slot. Today it proves

@@ -1,6 +1,7 @@
 //! Exercise 16 · blocking · keep the runtime free with `spawn_blocking`
 //!
-//! Lesson: `cargo run -p lesson-blocking -- --section 2`
+//! Lesson: `cargo run -p lesson-blocking -- --section 2` ("spawn_blocking moves blocking work off
+//! the runtime")
 //!
 //! `load_checksum` reads a value from a `BlockingStore` (think of a database whose only driver is
 //! synchronous, or a big file read with `std::fs`) and checksums it. A `load` blocks the thread

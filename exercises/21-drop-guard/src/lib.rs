@@ -1,6 +1,7 @@
 //! Exercise 21 · timeouts · cleanup on cancellation, with a drop guard
 //!
-//! Lesson: `cargo run -p lesson-timeouts -- --section 2`
+//! Lesson: `cargo run -p lesson-timeouts -- --section 2` ("Cancelling is dropping; cleanup goes in
+//! Drop")
 //!
 //! A `Registry` hands out named slots (think of seats being booked, or files being written) and
 //! `process` holds one while some work runs. Today the slot is given back by a `release()` call

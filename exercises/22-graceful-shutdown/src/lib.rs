@@ -1,6 +1,7 @@
 //! Exercise 22 · timeouts · graceful shutdown of a pool of workers
 //!
-//! Lesson: `cargo run -p lesson-timeouts -- --section 3`
+//! Lesson: `cargo run -p lesson-timeouts -- --section 3` ("select! against a deadline or a
+//! shutdown; graceful shutdown")
 //!
 //! `run_workers` starts a few workers that take jobs from one channel, one at a time, and returns
 //! how many jobs each finished. A `Shutdown` tells them to stop: each must finish the job in its

@@ -1,6 +1,6 @@
 //! Exercise 23 · pitfalls · blocking inside async code
 //!
-//! Lesson: `cargo run -p lesson-pitfalls -- --section 2`
+//! Lesson: `cargo run -p lesson-pitfalls -- --section 2` ("Blocking the runtime without noticing")
 //!
 //! `handle` answers one request of a small service: it asks a slow backend for a price, which
 //! takes `BACKEND_LATENCY`. A server runs many handlers at once on a few threads (the checks use a

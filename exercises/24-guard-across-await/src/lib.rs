@@ -1,6 +1,7 @@
 //! Exercise 24 · pitfalls · a std lock guard held across `.await`
 //!
-//! Lesson: `cargo run -p lesson-pitfalls -- --section 3`
+//! Lesson: `cargo run -p lesson-pitfalls -- --section 3` ("A std::sync::MutexGuard held across
+//! .await")
 //!
 //! A `Tracker` counts page visits in a `std::sync::Mutex<HashMap>` and saves every new count to a
 //! slow `Store`. `record` takes the lock, bumps the count, and awaits the save *while still holding

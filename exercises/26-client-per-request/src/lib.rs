@@ -1,6 +1,7 @@
 //! Exercise 26 · pitfalls · a client per request
 //!
-//! Lesson: `cargo run -p lesson-pitfalls -- --section 4`
+//! Lesson: `cargo run -p lesson-pitfalls -- --section 4` ("A client per request; a client that
+//! outlives its runtime")
 //!
 //! `fetch_sizes` downloads every URL, `concurrency` at a time, and returns the size of each body in
 //! the order of the URLs. It works, but `fetch_size` builds a new `reqwest::Client` for every

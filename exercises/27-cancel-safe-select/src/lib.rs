@@ -1,6 +1,6 @@
 //! Exercise 27 · pitfalls · a select! loop that isn't cancellation-safe
 //!
-//! Lesson: `cargo run -p lesson-pitfalls -- --section 6`
+//! Lesson: `cargo run -p lesson-pitfalls -- --section 6` ("A select! loop that loses data")
 //!
 //! `receive` reads messages from a byte stream (a socket, say) and, while it waits, beats a
 //! heartbeat every `heartbeat_every`. Each message is framed as two bytes of length (big-endian)

@@ -1,7 +1,10 @@
 //! Exercise 28 · async · capstone: download, hash, report
 //!
-//! Lesson: `cargo run -p lesson-async -- --section 4`, and for each part below: lesson-semaphores
-//! section 3, lesson-timeouts section 1, lesson-blocking section 3.
+//! Lesson: `cargo run -p lesson-async -- --section 4` ("Async HTTP: many requests in flight on one
+//! thread"), and for the parts below `cargo run -p lesson-semaphores -- --section 3` ("The stream
+//! form: buffer_unordered and buffered"), `cargo run -p lesson-timeouts -- --section 1` ("A time
+//! limit around one call, and around a batch") and `cargo run -p lesson-blocking -- --section 3`
+//! ("CPU-heavy work: rayon, and a oneshot back to async").
 //!
 //! `run` downloads a list of blobs over HTTP, hashes each with SHA-256, and reports, for every
 //! blob, its size and digest, or that its download failed, or that it missed the deadline. The

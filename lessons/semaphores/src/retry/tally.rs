@@ -1,10 +1,10 @@
-//! Counting what a batch of retried requests came to (section 5), and printing it.
+//! Counting what a batch of retried requests came to, and printing it.
 
 use std::collections::BTreeMap;
 
 use lesson_kit::narrate;
 
-use crate::retry::{Retried, RetryFailure};
+use super::{Retried, RetryFailure};
 
 /// How a batch of retried requests went.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
