@@ -3,7 +3,8 @@
 //! - it is listed in the metadata, with a hint, a solution, and the files its kinds of check need;
 //! - its fingerprints in `exercises/checks.lock` are up to date;
 //! - the untouched starter compiles and **fails** its checks;
-//! - the solution **passes** the very same checks.
+//! - the solution **passes** the very same checks;
+//! - every known wrong answer (a cheat, see `cheats.rs`) **fails**, saying what it lacks.
 //!
 //! Solutions are plain `src/` folders. To grade one, verify copies its exercise (Cargo.toml and
 //! tests, the one source of truth for its checks) into a generated workspace under
@@ -76,6 +77,7 @@ pub fn verify(course: &Course, names: &[String]) -> Result<(), Error> {
         }
     }
     println!("verify: {} solutions graded", solutions.len());
+    problems.extend(crate::cheats::verify(course, &exercises, &honest)?);
 
     problems.extend(check_solutions_style(
         course,
@@ -302,7 +304,7 @@ fn solutions_manifest(course: &Course) -> Result<String, Error> {
 }
 
 /// Every file under `dir` (but not in a `target/` folder), by its path relative to `dir`.
-fn files_under(dir: &Path) -> Result<BTreeMap<PathBuf, Vec<u8>>, Error> {
+pub(crate) fn files_under(dir: &Path) -> Result<BTreeMap<PathBuf, Vec<u8>>, Error> {
     let mut files = BTreeMap::new();
     for path in walk::files(dir).map_err(|error| Error::new(error.to_string()))? {
         let contents = std::fs::read(&path).map_err(io_error(&path))?;
@@ -313,7 +315,7 @@ fn files_under(dir: &Path) -> Result<BTreeMap<PathBuf, Vec<u8>>, Error> {
 }
 
 /// Makes `to` hold exactly `files`: writes those that differ, removes those not wanted.
-fn sync(to: &Path, files: &BTreeMap<PathBuf, Vec<u8>>) -> Result<(), Error> {
+pub(crate) fn sync(to: &Path, files: &BTreeMap<PathBuf, Vec<u8>>) -> Result<(), Error> {
     for (relative, contents) in files {
         let path = to.join(relative);
         if let Some(parent) = path.parent() {
@@ -331,7 +333,7 @@ fn sync(to: &Path, files: &BTreeMap<PathBuf, Vec<u8>>) -> Result<(), Error> {
     Ok(())
 }
 
-fn write_if_changed(path: &Path, contents: &[u8]) -> Result<(), Error> {
+pub(crate) fn write_if_changed(path: &Path, contents: &[u8]) -> Result<(), Error> {
     if std::fs::read(path).is_ok_and(|existing| existing == contents) {
         return Ok(());
     }
