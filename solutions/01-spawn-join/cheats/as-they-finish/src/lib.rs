@@ -1,4 +1,4 @@
-//! Exercise 01 · threads · spawn and join, returning values: a cheat (as-they-finish), a known wrong answer.
+//! Exercise 01 · threads · spawn and join, returning values: a cheat (as-they-finish).
 
 use std::thread::{self, ThreadId};
 

@@ -1,4 +1,4 @@
-//! Exercise 01 · threads · spawn and join, returning values: a cheat (one-at-a-time), a known wrong answer.
+//! Exercise 01 · threads · spawn and join, returning values: a cheat (one-at-a-time).
 
 use std::thread::{self, ThreadId};
 

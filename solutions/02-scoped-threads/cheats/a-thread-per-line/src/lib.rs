@@ -1,4 +1,4 @@
-//! Exercise 02 · threads · scoped threads borrowing local data: a cheat (a-thread-per-line), a known wrong answer.
+//! Exercise 02 · threads · scoped threads borrowing local data: a cheat (a-thread-per-line).
 
 use std::thread;
 

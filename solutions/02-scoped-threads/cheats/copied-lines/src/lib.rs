@@ -1,4 +1,4 @@
-//! Exercise 02 · threads · scoped threads borrowing local data: a cheat (copied-lines), a known wrong answer.
+//! Exercise 02 · threads · scoped threads borrowing local data: a cheat (copied-lines).
 
 use std::thread;
 

@@ -1,4 +1,4 @@
-//! Exercise 02 · threads · scoped threads borrowing local data: a cheat (one-at-a-time), a known wrong answer.
+//! Exercise 02 · threads · scoped threads borrowing local data: a cheat (one-at-a-time).
 
 use std::thread;
 

@@ -1,4 +1,4 @@
-//! Exercise 06 · processes · running a child and reading how it ended: a cheat (stdout-then-stderr), a known wrong answer.
+//! Exercise 06 · processes · running a child and reading how it ended: a cheat (stdout-then-stderr).
 
 use std::fmt;
 use std::io;
