@@ -1,4 +1,5 @@
-//! Exercise 06 · processes · running a child and reading how it ended: a cheat (killed-as-exit-code).
+//! Exercise 06 · processes · running a child and reading how it ended:
+//! a cheat (killed-as-exit-code).
 
 use std::fmt;
 use std::io;

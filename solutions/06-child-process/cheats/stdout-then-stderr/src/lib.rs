@@ -1,4 +1,5 @@
-//! Exercise 06 · processes · running a child and reading how it ended: a cheat (stdout-then-stderr).
+//! Exercise 06 · processes · running a child and reading how it ended:
+//! a cheat (stdout-then-stderr).
 
 use std::fmt;
 use std::io;
