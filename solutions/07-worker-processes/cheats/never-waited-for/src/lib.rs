@@ -1,5 +1,5 @@
-//! Exercise 07 · processes · fanning jobs out to worker processes over stdin and stdout: a
-//! solution.
+//! Exercise 07 · processes · fanning jobs out to worker processes over stdin and stdout:
+//! a cheat (never-waited-for).
 
 mod protocol;
 
