@@ -54,7 +54,7 @@ fn the_threads_run_at_the_same_time() {
     assert!(
         !met.gave_up,
         "the {BUFFERS} checksum threads were never all running at once (after waiting {:?}, {} \
-         had started): spawn every thread before joining any. Collect the JoinHandles into a Vec \
+         had started).\nSpawn every thread before joining any. Collect the JoinHandles into a Vec \
          first: `map` is lazy, so `map(spawn)` followed by `map(join)` starts each thread only \
          after the one before it has been joined",
         Meeting::PATIENCE,

@@ -127,7 +127,7 @@ fn the_threads_run_at_the_same_time() {
     assert!(
         !met.gave_up,
         "the {threads} counting threads were never all running at once (after waiting {:?} for \
-         all of them, {} had started): spawn every thread before joining any (an iterator's \
+         all of them, {} had started).\nSpawn every thread before joining any (an iterator's \
          `map` is lazy, so `map(spawn)` followed by `map(join)` without a `collect` in between \
          starts each thread only after the previous one has finished)",
         Meeting::PATIENCE,

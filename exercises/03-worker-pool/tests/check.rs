@@ -48,8 +48,8 @@ fn assert_closes(results: &Receiver<Fetched>, count: usize) {
         Ok(extra) => panic!("a result came after all {count}: {extra:?}"),
         Err(RecvTimeoutError::Timeout) => panic!(
             "all {count} results are in, but after {CLOSING_PATIENCE:?} the results channel is \
-             still open: the workers wait for jobs on a queue that is never closed (or someone \
-             still holds a results sender). Drop the job channel's sender once every URL is \
+             still open.\nThe workers wait for jobs on a queue that is never closed (or someone \
+             still holds a results sender).\nDrop the job channel's sender once every URL is \
              queued, so that the workers' loops end, and with them their results senders"
         ),
     }
@@ -126,7 +126,8 @@ fn a_slow_request_does_not_hold_back_the_fast_ones() {
     let slow = server.url("/delay/300");
     let fast = 6;
     let mut urls = vec![slow];
-    urls.extend((0..fast).map(|_| server.url("/delay/0")));
+    // 20 ms each: long enough that the slow request is surely under way before they are done.
+    urls.extend((0..fast).map(|_| server.url("/delay/20")));
 
     let results = fetch_all(&Client::new(), urls, 2);
 
@@ -142,6 +143,12 @@ fn a_slow_request_does_not_hold_back_the_fast_ones() {
     // Every fast result is in hand: the slow request must still be running, 300 ms from done.
     let stats = server.stats();
     assert_eq!(
+        stats.requests,
+        fast as u64 + 1,
+        "the {fast} fast URLs were all fetched before the slow one (the first URL) had even been \
+         sent: the workers should take the URLs in the order they were queued"
+    );
+    assert_eq!(
         stats.in_flight, 1,
         "the fast results arrived only after the slow request had finished: return the Receiver \
          at once, and let the workers send each result as soon as it is ready"
@@ -151,7 +158,7 @@ fn a_slow_request_does_not_hold_back_the_fast_ones() {
 }
 
 #[test]
-fn the_pool_is_exactly_k_threads() {
+fn a_pool_of_k_threads_does_all_the_fetching() {
     let server = start_server();
     let workers = 3;
     let urls: Vec<String> = (0..12).map(|_| server.url("/delay/20")).collect();
@@ -168,7 +175,7 @@ fn the_pool_is_exactly_k_threads() {
     );
     assert!(
         threads.len() <= workers,
-        "{} threads fetched the {} URLs, but the pool has {workers} workers: a thread per URL is \
+        "{} threads fetched the {} URLs, but the pool has {workers} workers.\nA thread per URL is \
          no pool, even when a counter lets only {workers} of them fetch at a time. Start \
          {workers} threads, each taking URL after URL from the job channel until it is empty",
         threads.len(),

@@ -14,7 +14,7 @@ fn a_local_handle_cannot_be_sent_to_another_thread() {
     assert!(
         !Probe::<LocalHandle>::new().is_send(),
         "LocalHandle is Send, so `std::thread::spawn(move || handle.bump())` compiles, and the \
-         handle then panics at run time on the wrong thread. Give LocalHandle a field whose type \
+         handle then panics at run time on the wrong thread.\nGive LocalHandle a field whose type \
          is not Send, such as `PhantomData<*const ()>` (raw pointers are neither Send nor Sync)"
     );
 }
@@ -24,7 +24,7 @@ fn a_local_handle_cannot_be_shared_between_threads() {
     assert!(
         !Probe::<LocalHandle>::new().is_sync(),
         "LocalHandle is Sync, so a scoped thread may borrow it (`scope.spawn(|| handle.bump())` \
-         compiles), and the handle then panics at run time on the wrong thread. Give LocalHandle \
+         compiles), and the handle then panics at run time on the wrong thread.\nGive LocalHandle \
          a field whose type is not Sync, such as `PhantomData<*const ()>`"
     );
 }

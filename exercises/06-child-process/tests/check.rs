@@ -83,9 +83,9 @@ fn megabytes_on_both_pipes_do_not_deadlock() {
         .unwrap_or_else(|_| {
             panic!(
                 "run did not return within {:?} for a child that writes {MEGABYTES} MiB to each \
-                 of stderr and stdout (it takes milliseconds): a deadlock. The child \
+                 of stderr and stdout (it takes milliseconds): a deadlock.\nThe child \
                  blocks when a pipe is full (64 KiB) until someone reads it; waiting for the \
-                 child first, or reading stdout to the end before stderr, means nobody does. \
+                 child first, or reading stdout to the end before stderr, means nobody does.\n\
                  Read both while the child runs: `Command::output` does",
                 PATIENCE
             )

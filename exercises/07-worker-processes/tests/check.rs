@@ -27,7 +27,7 @@ fn run(jobs: &[Job], workers: usize) -> Vec<Result<Reply, JobError>> {
     });
     results.recv_timeout(PATIENCE).unwrap_or_else(|_| {
         panic!(
-            "run_jobs did not return within {:?}: something waits forever. The usual causes: a \
+            "run_jobs did not return within {:?}: something waits forever.\nThe usual causes: a \
              worker waits for more jobs because its stdin was never closed (drop it), the parent \
              waits for a reply that a dead worker will never send (reading 0 bytes means it is \
              gone), or both sides wait on full pipes",
@@ -134,8 +134,16 @@ fn the_workers_run_at_the_same_time() {
         .collect();
     // The pauses overlap only if every one started before any finished. Starting a worker takes
     // milliseconds, so workers that run at once overlap by most of their 200 ms.
-    let last_start = replies.iter().map(|r| r.started_ms).max().expect("3 replies");
-    let first_finish = replies.iter().map(|r| r.finished_ms).min().expect("3 replies");
+    let last_start = replies
+        .iter()
+        .map(|r| r.started_ms)
+        .max()
+        .expect("3 replies");
+    let first_finish = replies
+        .iter()
+        .map(|r| r.finished_ms)
+        .min()
+        .expect("3 replies");
     assert!(
         last_start < first_finish,
         "the {workers} pauses of 200 ms did not all run at once (one had finished {} ms before \

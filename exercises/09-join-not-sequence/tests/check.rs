@@ -65,7 +65,7 @@ async fn three_one_second_calls_take_one_second() {
     assert_eq!(
         took,
         SECOND,
-        "three calls of 1 s each took {took:?} in all: {}",
+        "three calls of 1 s each took {took:?} in all.\n{}",
         explain(took, SECOND, 3 * SECOND)
     );
 }
@@ -83,7 +83,7 @@ async fn the_slowest_call_sets_the_pace() {
     assert_eq!(
         took,
         ms(800),
-        "calls of 300 ms, 800 ms and 500 ms took {took:?} in all: {}",
+        "calls of 300 ms, 800 ms and 500 ms took {took:?} in all.\n{}",
         explain(took, ms(800), ms(1600))
     );
 }
@@ -91,14 +91,15 @@ async fn the_slowest_call_sets_the_pace() {
 /// Why the dashboard took `took`, where the calls take `slowest` together and `sum` in turn.
 fn explain(took: Duration, slowest: Duration, sum: Duration) -> &'static str {
     if took >= sum {
-        "each call started only after the one before it had finished. Building a future starts \
-         nothing: `let profile = services.profile(user);` runs none of the call until the future \
-         is awaited, so awaiting three futures one by one runs the calls one by one, however \
-         early they were built. Hand all three to `tokio::join!`, which waits for them together"
+        "Each call started only after the one before it had finished.\n\
+         Building a future starts nothing: `let profile = services.profile(user);` runs none of \
+         the call until the future is awaited,\nso awaiting three futures one by one runs the \
+         calls one by one, however early they were built.\nHand all three to `tokio::join!`, \
+         which waits for them together."
     } else if took > slowest {
-        "some call started only after another had finished: wait for all three together (one \
-         `tokio::join!` of the three), so the page waits only for the slowest"
+        "Some call started only after another had finished: wait for all three together (one \
+         `tokio::join!` of the three), so the page waits only for the slowest."
     } else {
-        "faster than the slowest call, so a call was skipped or not waited for"
+        "Faster than the slowest call, so a call was skipped or not waited for."
     }
 }
