@@ -95,28 +95,68 @@ async fn the_jobs_run_at_the_same_time() {
 #[tokio::test(start_paused = true)]
 async fn a_panicking_job_is_reported_not_fatal() {
     let reports = run_all_or_explain(jobs_with_broken_ones()).await;
-    let failed: Vec<&Report> = reports
+    let failed: Vec<(&str, &Outcome)> = reports
         .iter()
         .filter(|report| matches!(report.outcome, Outcome::Failed(_)))
+        .map(|report| (report.image.as_str(), &report.outcome))
         .collect();
-    assert_eq!(
-        failed,
-        [
-            &Report {
-                image: "empty.gif".to_string(),
-                finished_at: ms(25),
-                outcome: Outcome::Failed("empty.gif is not an image".to_string()),
-            },
-            &Report {
-                image: "corrupt.png".to_string(),
-                finished_at: ms(150),
-                outcome: Outcome::Failed("corrupt.png is not an image".to_string()),
-            },
-        ],
-        "each broken image should be reported as Failed, with its image, its finish time and \
-         the message its job panicked with (panic_message)"
+    let expected = [
+        (
+            "empty.gif",
+            &Outcome::Failed("empty.gif is not an image".to_string()),
+        ),
+        (
+            "corrupt.png",
+            &Outcome::Failed("corrupt.png is not an image".to_string()),
+        ),
+    ];
+    assert!(
+        failed.len() == 2 && expected.iter().all(|broken| failed.contains(broken)),
+        "each broken image should be reported as Failed, with its image and the message its job \
+         panicked with (panic_message), but the failures reported were {failed:?}"
     );
+    assert_eq!(
+        reports.len(),
+        7,
+        "one report per job, the broken ones included"
+    );
+    for (image, finished_at) in [("empty.gif", ms(25)), ("corrupt.png", ms(150))] {
+        let report = reports
+            .iter()
+            .find(|report| report.image == image)
+            .expect("a report for each broken image");
+        assert_eq!(
+            report.finished_at, finished_at,
+            "{image}'s job panicked at {finished_at:?}, but its report says {:?}: report each \
+             job when join_next_with_id hands its task back, in completion order",
+            report.finished_at
+        );
+    }
     insta::assert_snapshot!(table(&reports));
+}
+
+#[tokio::test(start_paused = true)]
+async fn every_job_runs_as_a_task_of_its_own() {
+    let metrics = tokio::runtime::Handle::current().metrics();
+    let started = Instant::now();
+    let batch = tokio::spawn(run_all(jobs()));
+    let mut alive_at = Vec::new();
+    // On the paused clock, time moves only once every task waits. At 10 ms every job has started
+    // and none has finished; at 60 ms owl.jpg's (50 ms) has; at 120 ms dog.jpg's (100 ms) too.
+    for at in [10, 60, 120] {
+        tokio::time::sleep_until(started + ms(at)).await;
+        // The batch's own task is alive too; the rest are the jobs' tasks.
+        alive_at.push((at, metrics.num_alive_tasks().saturating_sub(1)));
+    }
+    batch.await.expect("run_all does not panic");
+    assert_eq!(
+        alive_at,
+        [(10, 5), (60, 4), (120, 3)],
+        "(ms, tasks running besides run_all's own) during a batch of 5 jobs.\n\
+         Each job should be a task of its own, ending when its job does: spawn each job into \
+         the JoinSet. (Reports made without running the jobs, from their durations, prove \
+         nothing.)"
+    );
 }
 
 #[tokio::test(start_paused = true)]
