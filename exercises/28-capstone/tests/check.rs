@@ -133,8 +133,8 @@ static HASHES: AtomicU64 = AtomicU64::new(0);
 static RUNTIME_WAS_BLOCKED: AtomicBool = AtomicBool::new(false);
 static HASHED_OFF_RAYON: AtomicBool = AtomicBool::new(false);
 
-/// Hashes `bytes`, but first waits (half a second at most) for the ticker on `run`'s runtime to tick
-/// twice: it can only tick if the runtime's thread is free while the hash runs.
+/// Hashes `bytes`, but first waits (half a second at most) for the ticker on `run`'s runtime to
+/// tick twice: it can only tick if the runtime's thread is free while the hash runs.
 fn hash_watching_the_runtime(bytes: &[u8]) -> Digest {
     HASHES.fetch_add(1, Ordering::SeqCst);
     if rayon::current_thread_index().is_none() {
