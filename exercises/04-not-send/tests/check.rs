@@ -1,6 +1,6 @@
 //! The handle works on its own thread, and the compiler knows it must not leave it.
 //!
-//! Whether a type is `Send` or `Sync` is decided by the compiler; the two `Probe` traits below let a
+//! Whether a type is `Send` or `Sync` is decided by the compiler; the `Probe` traits below let a
 //! check ask it, and print the answer. (A program that sends a `Send`-less handle to a thread does
 //! not compile at all, so a check cannot simply try it: it would fail to build instead of saying
 //! what is wrong.)

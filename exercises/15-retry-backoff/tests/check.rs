@@ -75,8 +75,9 @@ const PATIENT: Backoff = Backoff {
 fn schedule_message(got: &[u128], expected: &[u128], backoff: Backoff) -> String {
     let first = backoff.first_delay.as_millis();
     let why = if got.len() > 1 && got.iter().all(|&at| at == 0) {
-        "\nThe waits took no time on tokio's clock: `std::thread::sleep` blocks the thread (and every \
-         task on it) where tokio's timer cannot see it. Wait with `tokio::time::sleep(delay).await`."
+        "\nThe waits took no time on tokio's clock: `std::thread::sleep` blocks the thread (and \
+         every task on it) where tokio's timer cannot see it. Wait with \
+         `tokio::time::sleep(delay).await`."
     } else {
         ""
     };

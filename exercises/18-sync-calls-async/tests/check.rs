@@ -1,4 +1,5 @@
-//! `lookup_blocking` works from sync code. (Inside a runtime it must refuse: tests/inside_a_runtime.rs.)
+//! `lookup_blocking` works from sync code. (Inside a runtime it must refuse:
+//! tests/inside_a_runtime.rs.)
 
 use std::panic::{self, AssertUnwindSafe};
 
@@ -40,7 +41,8 @@ fn sync_code_gets_the_lookups_own_error() {
     match call(404).unwrap_or_else(|panic| panic!("{panic}")) {
         Err(BlockingError::Lookup(LookupError::NotFound(404))) => {}
         other => panic!(
-            "lookup_blocking(404) should be Err(BlockingError::Lookup(LookupError::NotFound(404))), \
+            "lookup_blocking(404) should be \
+             Err(BlockingError::Lookup(LookupError::NotFound(404))), \
              not {other:?}"
         ),
     }

@@ -118,11 +118,13 @@ fn ten_visits_at_once_save_together() {
     assert_eq!(
         elapsed, SAVE,
         "ten visits took {elapsed:?} on tokio's clock; ten saves of {SAVE:?} that overlap take \
-         {SAVE:?}. Each visit waited for the one before it: something holds the lock during the save."
+         {SAVE:?}.\nEach visit waited for the one before it: something holds the lock during the \
+         save."
     );
 }
 
-/// Visits from four threads at once: every count from 1 to 200 is handed out, and saved, exactly once.
+/// Visits from four threads at once: every count from 1 to 200 is handed out, and saved, exactly
+/// once.
 #[test]
 fn visits_from_many_threads_are_all_counted() {
     const THREADS: u64 = 4;

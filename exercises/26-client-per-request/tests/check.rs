@@ -49,8 +49,8 @@ async fn one_connection_per_request_in_flight_not_per_request() {
     // pool, hence the slack.) A client per request opens one per request.
     assert!(
         stats.connections <= 2 * CONCURRENCY as u64,
-        "{REQUESTS} requests opened {} TCP connections; with {CONCURRENCY} in flight at a time, one \
-         shared client needs about {CONCURRENCY}: build the client once and share it",
+        "{REQUESTS} requests opened {} TCP connections; with {CONCURRENCY} in flight at a time, \
+         one shared client needs about {CONCURRENCY}: build the client once and share it",
         stats.connections
     );
 }
