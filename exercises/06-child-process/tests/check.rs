@@ -52,7 +52,10 @@ fn a_child_killed_by_a_signal_has_no_exit_code() {
 fn a_missing_program_is_not_found() {
     match run("no-such-program-in-this-course", &["--help"]) {
         Err(RunError::NotFound { program }) => {
-            assert_eq!(program, "no-such-program-in-this-course")
+            assert_eq!(
+                program, "no-such-program-in-this-course",
+                "RunError::NotFound names the program that was not found"
+            )
         }
         other => panic!(
             "running a program that does not exist gave {other:?}; expected \

@@ -192,6 +192,13 @@ async fn every_job_runs_as_a_task_of_its_own() {
 #[tokio::test(start_paused = true)]
 async fn no_jobs_no_reports() {
     let started = Instant::now();
-    assert!(run_all(Vec::new()).await.is_empty());
-    assert_eq!(started.elapsed(), Duration::ZERO);
+    assert!(
+        run_all(Vec::new()).await.is_empty(),
+        "no jobs should give no reports"
+    );
+    assert_eq!(
+        started.elapsed(),
+        Duration::ZERO,
+        "a batch of no jobs should take no time"
+    );
 }

@@ -14,8 +14,16 @@ const SLOW: Duration = Duration::from_secs(10);
 fn a_dropped_reservation_gives_its_slot_back() {
     let registry = Registry::default();
     let reservation = registry.reserve("seat 12A");
-    assert_eq!(reservation.name(), "seat 12A");
-    assert_eq!(registry.held(), ["seat 12A"]);
+    assert_eq!(
+        reservation.name(),
+        "seat 12A",
+        "a reservation names its slot"
+    );
+    assert_eq!(
+        registry.held(),
+        ["seat 12A"],
+        "a slot is held while its Reservation lives"
+    );
     drop(reservation);
     assert!(
         registry.held().is_empty(),

@@ -131,7 +131,11 @@ async fn idle_workers_stop_at_the_signal() {
              signal"
         )
     });
-    assert_eq!(counts, [0, 0, 0]);
+    assert_eq!(
+        counts,
+        [0, 0, 0],
+        "3 workers with no jobs to do finish none"
+    );
     assert_eq!(
         start.elapsed(),
         Duration::from_millis(500),

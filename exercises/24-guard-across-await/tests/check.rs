@@ -63,15 +63,16 @@ impl<T> NotSend for &Probe<T> {}
 #[tokio::test(start_paused = true)]
 async fn one_visit_at_a_time_counts_and_saves() {
     let tracker = Tracker::new(Store::new(SAVE));
-    assert_eq!(tracker.record("home").await, 1);
-    assert_eq!(tracker.record("home").await, 2);
-    assert_eq!(tracker.record("about").await, 1);
-    assert_eq!(tracker.visits("home").await, 2);
-    assert_eq!(tracker.visits("about").await, 1);
-    assert_eq!(tracker.visits("never").await, 0);
+    assert_eq!(tracker.record("home").await, 1, "home's first visit");
+    assert_eq!(tracker.record("home").await, 2, "home's second visit");
+    assert_eq!(tracker.record("about").await, 1, "about's first visit");
+    assert_eq!(tracker.visits("home").await, 2, "home was visited twice");
+    assert_eq!(tracker.visits("about").await, 1, "about was visited once");
+    assert_eq!(tracker.visits("never").await, 0, "a page never visited");
     assert_eq!(
         tracker.store().saved(),
-        [saved("home", 1), saved("home", 2), saved("about", 1)]
+        [saved("home", 1), saved("home", 2), saved("about", 1)],
+        "every new count is saved, in the order of the visits"
     );
 }
 
@@ -170,5 +171,9 @@ fn visits_from_many_threads_are_all_counted() {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .expect("a runtime");
-    assert_eq!(runtime.block_on(tracker.visits("home")), total);
+    assert_eq!(
+        runtime.block_on(tracker.visits("home")),
+        total,
+        "every visit from every thread is counted"
+    );
 }
