@@ -66,12 +66,12 @@ async fn check_the_bound(limit: usize, count: usize) {
 }
 
 #[tokio::test]
-async fn four_at_a_time() {
+async fn exactly_four_in_flight_with_a_limit_of_four() {
     check_the_bound(4, 12).await;
 }
 
 #[tokio::test]
-async fn two_at_a_time() {
+async fn exactly_two_in_flight_with_a_limit_of_two() {
     check_the_bound(2, 6).await;
 }
 

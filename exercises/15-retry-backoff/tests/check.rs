@@ -135,7 +135,7 @@ async fn gives_up_after_max_attempts() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn another_backoff() {
+async fn a_shorter_backoff_doubles_from_its_own_first_delay() {
     let backoff = Backoff {
         first_delay: ms(50),
         max_attempts: 3,
