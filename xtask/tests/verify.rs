@@ -1,7 +1,7 @@
 //! The course's promise, checked on every test run: `cargo xtask verify` proves that every
 //! exercise's untouched starter fails its checks, its solution passes the very same checks and its
-//! known wrong answers (cheats) fail them, that
-//! every exercise is listed with a hint, and that the sealed fingerprints are up to date.
+//! known wrong answers (cheats) fail them, that every exercise is listed with a hint, and that the
+//! sealed fingerprints are up to date.
 
 use std::process::Command;
 
