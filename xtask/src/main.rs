@@ -6,6 +6,7 @@
 
 mod bench;
 mod book;
+mod cheats;
 mod compile;
 mod course;
 mod diagnose;

@@ -3,7 +3,8 @@
 //! - it is listed in the metadata, with a hint, a solution, and the files its kinds of check need;
 //! - its fingerprints in `exercises/checks.lock` are up to date;
 //! - the untouched starter compiles and **fails** its checks;
-//! - the solution **passes** the very same checks.
+//! - the solution **passes** the very same checks;
+//! - every known wrong answer (a cheat, see `cheats.rs`) **fails**, saying what it lacks.
 //!
 //! Solutions are plain `src/` folders. To grade one, verify copies its exercise (Cargo.toml and
 //! tests, the one source of truth for its checks) into a generated workspace under
@@ -77,6 +78,7 @@ pub fn verify(course: &Course, names: &[String]) -> anyhow::Result<ExitCode> {
         }
     }
     println!("verify: {} solutions graded", solutions.len());
+    problems.extend(crate::cheats::verify(course, &exercises, &honest)?);
 
     problems.extend(check_solutions_style(
         course,
@@ -287,7 +289,7 @@ fn solutions_manifest(course: &Course) -> anyhow::Result<String> {
 }
 
 /// Every file under `dir` (but not in a `target/` folder), by its path relative to `dir`.
-fn files_under(dir: &Path) -> anyhow::Result<BTreeMap<PathBuf, Vec<u8>>> {
+pub(crate) fn files_under(dir: &Path) -> anyhow::Result<BTreeMap<PathBuf, Vec<u8>>> {
     let mut files = BTreeMap::new();
     for path in walk::files(dir)? {
         let contents = std::fs::read(&path).with_context(|| path.display().to_string())?;
@@ -298,7 +300,7 @@ fn files_under(dir: &Path) -> anyhow::Result<BTreeMap<PathBuf, Vec<u8>>> {
 }
 
 /// Makes `to` hold exactly `files`: writes those that differ, removes those not wanted.
-fn sync(to: &Path, files: &BTreeMap<PathBuf, Vec<u8>>) -> anyhow::Result<()> {
+pub(crate) fn sync(to: &Path, files: &BTreeMap<PathBuf, Vec<u8>>) -> anyhow::Result<()> {
     for (relative, contents) in files {
         let path = to.join(relative);
         if let Some(parent) = path.parent() {
@@ -316,7 +318,7 @@ fn sync(to: &Path, files: &BTreeMap<PathBuf, Vec<u8>>) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn write_if_changed(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
+pub(crate) fn write_if_changed(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
     if std::fs::read(path).is_ok_and(|existing| existing == contents) {
         return Ok(());
     }
