@@ -150,18 +150,11 @@ fn main() -> ExitCode {
 fn dispatch(cli: &Cli) -> anyhow::Result<()> {
     if cli.worker {
         lesson_processes::worker::serve(io::stdin().lock(), io::stdout().lock())
-            .map_err(lesson_error)
     } else if let (Some(kind), Some(count)) = (cli.crowd, cli.count) {
         crowds::child_main(kind, count)
     } else {
         run(cli)
     }
-}
-
-/// A lesson's error as one of the bench's. The lessons' functions return boxed errors, which `?`
-/// does not turn into anyhow's by itself.
-pub fn lesson_error(error: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> anyhow::Error {
-    anyhow::Error::from_boxed(error.into())
 }
 
 fn run(cli: &Cli) -> anyhow::Result<()> {

@@ -2,7 +2,8 @@
 //!
 //! Every build first checks the book's source ([`check`]): listings are included from the
 //! workspace's crates by anchors that exist, never pasted; every lesson and exercise is reachable;
-//! links point at pages that exist. Then mdBook (installed on first use into `target/tools`, see
+//! links point at pages that exist; every `--section N` names a section the lesson has, by its
+//! title too ([`sections`]). Then mdBook (installed on first use into `target/tools`, see
 //! [`tools`]) renders it, calling this xtask back as a preprocessor to expand the course's own
 //! directives ([`expand`]: exercise lists from `exercises/exercises.toml`, captured lesson output),
 //! and the HTML's links are checked ([`html`]).
@@ -16,6 +17,7 @@ mod capture;
 mod check;
 mod expand;
 mod html;
+mod sections;
 mod source;
 mod tools;
 
@@ -23,10 +25,10 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Subcommand};
 use serde_json::Value;
 
-use crate::Error;
 use crate::course::Course;
 
 use self::expand::Expander;
@@ -47,7 +49,8 @@ pub struct BookArgs {
     /// this installs mdBook's server: about a minute).
     #[arg(long)]
     serve: bool,
-    /// Only check the book's source: includes, anchors, exercises, links. Needs no mdBook.
+    /// Only check the book's source: includes, anchors, exercises, links, sections. Needs no
+    /// mdBook (it runs the lessons the book names, for their sections).
     #[arg(long, conflicts_with_all = ["open", "serve"])]
     check: bool,
     /// Where to write the HTML [default: target/book].
@@ -72,7 +75,8 @@ enum BookAction {
     },
 }
 
-pub fn run(course: &Course, args: BookArgs) -> Result<ExitCode, Error> {
+/// `cargo xtask book ...`.
+pub fn run(course: &Course, args: BookArgs) -> Result<ExitCode> {
     match &args.action {
         Some(BookAction::Capture { lessons }) => {
             capture::capture(course, lessons)?;
@@ -84,7 +88,7 @@ pub fn run(course: &Course, args: BookArgs) -> Result<ExitCode, Error> {
     }
 }
 
-fn build(course: &Course, args: &BookArgs) -> Result<ExitCode, Error> {
+fn build(course: &Course, args: &BookArgs) -> Result<ExitCode> {
     let book = BookSource::load(&course.root)?;
     let problems = check::check(course, &book);
     if !problems.is_empty() {
@@ -106,7 +110,7 @@ fn build(course: &Course, args: &BookArgs) -> Result<ExitCode, Error> {
     let dest = match &args.dest {
         Some(dest) if dest.is_absolute() => dest.clone(),
         Some(dest) => std::env::current_dir()
-            .map_err(|error| Error::new(format!("cannot find the current folder: {error}")))?
+            .context("cannot find the current folder")?
             .join(dest),
         None => target.join("book"),
     };
@@ -128,9 +132,9 @@ fn build(course: &Course, args: &BookArgs) -> Result<ExitCode, Error> {
     }
     let status = command
         .status()
-        .map_err(|error| Error::new(format!("cannot run {}: {error}", mdbook.path.display())))?;
+        .with_context(|| format!("cannot run {}", mdbook.path.display()))?;
     if !status.success() {
-        return Err(Error::new(format!("mdbook failed ({status}); see above")));
+        bail!("mdbook failed ({status}); see above");
     }
     if args.serve {
         return Ok(ExitCode::SUCCESS);
@@ -159,9 +163,8 @@ fn report(problems: &[String], place: &str) -> ExitCode {
 
 /// This very program as mdBook's preprocessor: no `cargo run` (which `book.toml` names, for
 /// anyone running mdBook by hand), and the course it was asked about.
-fn preprocessor_command(course: &Course) -> Result<String, Error> {
-    let exe = std::env::current_exe()
-        .map_err(|error| Error::new(format!("cannot find this program's path: {error}")))?;
+fn preprocessor_command(course: &Course) -> Result<String> {
+    let exe = std::env::current_exe().context("cannot find this program's path")?;
     // Rebuilt while it ran (`cargo build` replaces the file), Linux names it "PATH (deleted)":
     // the new build at PATH is the same program, give or take the edit.
     let exe = match exe
@@ -202,7 +205,7 @@ fn open_in_browser(page: &Path) {
 
 /// mdBook's preprocessor protocol: `supports RENDERER` answers with the exit code; otherwise the
 /// `[context, book]` JSON arrives on stdin and the book, expanded, goes back on stdout.
-fn preprocess(course: &Course, args: &[String]) -> Result<ExitCode, Error> {
+fn preprocess(course: &Course, args: &[String]) -> Result<ExitCode> {
     if args.first().is_some_and(|arg| arg == "supports") {
         // Only Markdown text changes, which suits every renderer.
         return Ok(ExitCode::SUCCESS);
@@ -210,12 +213,11 @@ fn preprocess(course: &Course, args: &[String]) -> Result<ExitCode, Error> {
     let mut input = String::new();
     std::io::stdin()
         .read_to_string(&mut input)
-        .map_err(|error| Error::new(format!("cannot read mdBook's input: {error}")))?;
-    let mut pair: Value = serde_json::from_str(&input)
-        .map_err(|error| Error::new(format!("mdBook's input is not JSON: {error}")))?;
+        .context("cannot read mdBook's input")?;
+    let mut pair: Value = serde_json::from_str(&input).context("mdBook's input is not JSON")?;
     let book_json = pair
         .get_mut(1)
-        .ok_or_else(|| Error::new("mdBook's input is not a [context, book] pair"))?;
+        .ok_or_else(|| anyhow!("mdBook's input is not a [context, book] pair"))?;
     let source = BookSource::load(&course.root)?;
     let expander = Expander::new(course, &source);
     let mut errors = Vec::new();
@@ -233,18 +235,15 @@ fn preprocess(course: &Course, args: &[String]) -> Result<ExitCode, Error> {
         };
         match expander.expand(chapter) {
             Ok(expanded) => *content = expanded,
-            Err(error) => errors.push(error),
+            Err(error) => errors.push(format!("{error:#}")),
         }
     });
     if !errors.is_empty() {
         return Ok(report(&errors, "in the course's directives"));
     }
     let mut stdout = std::io::stdout().lock();
-    serde_json::to_writer(&mut stdout, book_json)
-        .map_err(|error| Error::new(format!("cannot write the book for mdBook: {error}")))?;
-    stdout
-        .flush()
-        .map_err(|error| Error::new(format!("cannot write the book for mdBook: {error}")))?;
+    serde_json::to_writer(&mut stdout, book_json).context("cannot write the book for mdBook")?;
+    stdout.flush().context("cannot write the book for mdBook")?;
     Ok(ExitCode::SUCCESS)
 }
 

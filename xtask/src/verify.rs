@@ -4,6 +4,7 @@
 //! - its fingerprints in `exercises/checks.lock` are up to date;
 //! - the untouched starter compiles and **fails** its checks;
 //! - the solution **passes** the very same checks;
+//! - every known wrong answer (a cheat, see `cheats.rs`) **fails**, saying what it lacks;
 //! - its time limit is recorded, and its solution's checks take well under it.
 //!
 //! Each exercise's time limit is derived from its solution: ten times what the solution's checks
@@ -91,6 +92,7 @@ pub fn verify(course: &Course, names: &[String], record_limits: bool) -> anyhow:
         }
     }
     println!("verify: {} solutions graded", solutions.len());
+    problems.extend(crate::cheats::verify(course, &exercises, &honest)?);
     if record_limits {
         let written = record_time_limits(course, &solutions)?;
         println!(
@@ -376,7 +378,7 @@ fn solutions_manifest(course: &Course) -> anyhow::Result<String> {
 }
 
 /// Every file under `dir` (but not in a `target/` folder), by its path relative to `dir`.
-fn files_under(dir: &Path) -> anyhow::Result<BTreeMap<PathBuf, Vec<u8>>> {
+pub(crate) fn files_under(dir: &Path) -> anyhow::Result<BTreeMap<PathBuf, Vec<u8>>> {
     let mut files = BTreeMap::new();
     for path in walk::files(dir)? {
         let contents = std::fs::read(&path).with_context(|| path.display().to_string())?;
@@ -387,7 +389,7 @@ fn files_under(dir: &Path) -> anyhow::Result<BTreeMap<PathBuf, Vec<u8>>> {
 }
 
 /// Makes `to` hold exactly `files`: writes those that differ, removes those not wanted.
-fn sync(to: &Path, files: &BTreeMap<PathBuf, Vec<u8>>) -> anyhow::Result<()> {
+pub(crate) fn sync(to: &Path, files: &BTreeMap<PathBuf, Vec<u8>>) -> anyhow::Result<()> {
     for (relative, contents) in files {
         let path = to.join(relative);
         if let Some(parent) = path.parent() {
@@ -405,7 +407,7 @@ fn sync(to: &Path, files: &BTreeMap<PathBuf, Vec<u8>>) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn write_if_changed(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
+pub(crate) fn write_if_changed(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
     if std::fs::read(path).is_ok_and(|existing| existing == contents) {
         return Ok(());
     }

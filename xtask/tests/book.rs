@@ -91,11 +91,20 @@ impl Fixture {
         );
         fixture.write(
             "exercises/01-demo/src/lib.rs",
-            "//! Exercise 01 · demo · the demo\n//!\n//! Do the thing.\n",
+            "//! Exercise 01 · demo · the demo\n//!\n//! Lesson: `cargo run -p lesson-demo -- \
+             --section 1` (\"The answer\")\n//!\n//! Do the thing.\n",
         );
+        // The lesson is a workspace of its own, as small as can be: the book's checks run it with
+        // `--list-sections` to learn its sections.
+        fixture.write("Cargo.toml", "[workspace]\nmembers = [\"lessons/demo\"]\n");
         fixture.write(
             "lessons/demo/Cargo.toml",
-            "[package]\nname = \"lesson-demo\"\nversion = \"0.1.0\"\n",
+            "[package]\nname = \"lesson-demo\"\nversion = \"0.1.0\"\nedition = \"2024\"\n",
+        );
+        fixture.write(
+            "lessons/demo/src/main.rs",
+            "fn main() {\n    if std::env::args().any(|arg| arg == \"--list-sections\") {\n        \
+             println!(\"1. The answer\");\n    }\n}\n",
         );
         fixture.write(
             "lessons/demo/src/lib.rs",
@@ -149,7 +158,7 @@ impl Fixture {
     }
 }
 
-const DEMO_CHAPTER: &str = "# Demo\n\nRun `cargo run -p lesson-demo`.\n\n## The answer\n\n```rust\n{{#include ../../lessons/demo/src/lib.rs:answer}}\n```\n\n```rust,compile_fail\n{{#include ../../lessons/demo/tests/ui/case.rs}}\n```\n\n```text\n{{#include ../../lessons/demo/tests/ui/case.stderr}}\n```\n\n{{#capture demo-1}}\n\nThe answer is {{#result demo-1 answer}}. See [the grader](grader.md).\n\n## Exercises\n\n{{#exercises demo}}\n";
+const DEMO_CHAPTER: &str = "# Demo\n\nRun `cargo run -p lesson-demo`.\n\n```console\ncargo run -p lesson-demo -- --section 1   # \"The answer\"\n```\n\n## The answer\n\n```rust\n{{#include ../../lessons/demo/src/lib.rs:answer}}\n```\n\n```rust,compile_fail\n{{#include ../../lessons/demo/tests/ui/case.rs}}\n```\n\n```text\n{{#include ../../lessons/demo/tests/ui/case.stderr}}\n```\n\n{{#capture demo-1}}\n\nThe answer is {{#result demo-1 answer}}. See [the grader](grader.md).\n\n## Exercises\n\n{{#exercises demo}}\n";
 
 #[test]
 fn a_correct_fixture_passes() {
@@ -163,7 +172,7 @@ fn a_missing_anchor_is_reported_with_its_fix() {
     fixture.edit("book/src/demo.md", "lib.rs:answer", "lib.rs:question");
     let problems = fixture.problems();
     assert!(
-        problems.contains("book/src/demo.md:8:") && problems.contains("no `// ANCHOR: question`"),
+        problems.contains("book/src/demo.md:12:") && problems.contains("no `// ANCHOR: question`"),
         "{problems}"
     );
 }
@@ -241,6 +250,48 @@ fn broken_links_and_stray_pages_are_reported() {
         "{problems}"
     );
     assert!(problems.contains("leaves the book"), "{problems}");
+}
+
+#[test]
+fn a_section_named_wrongly_is_reported_with_the_lessons_list() {
+    let fixture = Fixture::new("sections");
+    fixture.edit(
+        "book/src/demo.md",
+        "--section 1   # \"The answer\"",
+        "--section 2   # \"The answer\"",
+    );
+    fixture.edit(
+        "exercises/01-demo/src/lib.rs",
+        "(\"The answer\")",
+        "(\"The question\")",
+    );
+    fixture.edit("book/src/captures/demo-1.txt", "--section 1", "--section 2");
+    let problems = fixture.problems();
+    for expected in [
+        "book/src/demo.md:6: lesson-demo has no section 2; it has 1: 1. The answer",
+        "exercises/01-demo/src/lib.rs:3: section 1 of lesson-demo is \"The answer\", not \
+         \"The question\"",
+        "book/src/captures/demo-1.txt:1: should say `# cargo run -p lesson-demo -- --section 1`",
+    ] {
+        assert!(
+            problems.contains(expected),
+            "no {expected:?} in:\n{problems}"
+        );
+    }
+}
+
+#[test]
+fn a_section_named_by_its_number_alone_is_reported() {
+    let fixture = Fixture::new("untitled");
+    fixture.edit("book/src/demo.md", "   # \"The answer\"", "");
+    let problems = fixture.problems();
+    assert!(
+        problems.contains(
+            "book/src/demo.md:6: names section 1 of lesson-demo by its number only: write its \
+             title, \"The answer\""
+        ),
+        "{problems}"
+    );
 }
 
 #[test]

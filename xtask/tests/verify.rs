@@ -1,6 +1,7 @@
 //! The course's promise, checked on every test run: `cargo xtask verify` proves that every
-//! exercise's untouched starter fails its checks and its solution passes the very same checks, that
-//! every exercise is listed with a hint, and that the sealed fingerprints are up to date.
+//! exercise's untouched starter fails its checks, its solution passes the very same checks and its
+//! known wrong answers (cheats) fail them, that every exercise is listed with a hint, and that the
+//! sealed fingerprints are up to date.
 
 use std::process::Command;
 
@@ -15,4 +16,8 @@ fn every_starter_fails_and_every_solution_passes() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stdout}\n{stderr}");
     assert!(stdout.contains("exercises are sound"), "{stdout}");
+    assert!(
+        stdout.contains("cheats graded, all rejected"),
+        "verify did not grade the cheats: {stdout}"
+    );
 }

@@ -25,7 +25,6 @@ use lesson_threads::worker_pool::run_pool;
 use serde::Deserialize;
 
 use super::{Context, PYTHON_LIMIT, progress, span_seconds};
-use crate::lesson_error;
 use crate::plan::Plan;
 use crate::python::Python;
 use crate::report::{Chart, Row, Section, Versus};
@@ -223,8 +222,8 @@ fn in_worker_processes(
 /// The digest of `buffer`, as a worker process computes it.
 fn hash_in_a_worker(program: &Path, buffer: &[u8]) -> anyhow::Result<String> {
     let job = Job::HashFollowing { len: buffer.len() };
-    let reply = run_worker(program, &job, buffer).map_err(lesson_error)?;
-    Ok(digest_in(&reply).map_err(lesson_error)?.to_string())
+    let reply = run_worker(program, &job, buffer)?;
+    Ok(digest_in(&reply)?.to_string())
 }
 
 fn python_hashing(python: &Python, plan: &Plan, cores: usize) -> anyhow::Result<PythonHashing> {

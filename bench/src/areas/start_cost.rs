@@ -7,7 +7,6 @@ use lesson_kit::measure::format_duration;
 use lesson_processes::start_cost::{start_a_process, start_a_task, start_a_thread};
 
 use super::{Context, progress};
-use crate::lesson_error;
 use crate::plan::Plan;
 use crate::report::{Row, Section};
 use crate::stats::{Spread, Unit};
@@ -21,7 +20,7 @@ pub fn run(plan: &Plan, context: &Context) -> anyhow::Result<Section> {
     let runtime = tokio::runtime::Builder::new_current_thread().build()?;
     let (mut process, mut thread, mut task) = (Spread::new(), Spread::new(), Spread::new());
     for _ in 0..plan.starts {
-        process.push_duration(start_a_process(&context.own_program).map_err(lesson_error)?);
+        process.push_duration(start_a_process(&context.own_program)?);
         thread.push_duration(start_a_thread());
         task.push_duration(runtime.block_on(start_a_task()));
     }

@@ -1,6 +1,6 @@
 //! Exercise 02 · threads · scoped threads borrowing local data
 //!
-//! Lesson: `cargo run -p lesson-threads -- --section 1`
+//! Lesson: `cargo run -p lesson-threads -- --section 1` ("Threads: spawn, join, scope")
 //!
 //! `count_matching_lines` counts the lines for which `is_match` says yes, and must share the work
 //! among `threads` threads: split `lines` into `threads` contiguous parts (`chunks` of
@@ -10,10 +10,11 @@
 //! `std::thread::scope` accepts them, because it joins its threads before it returns.
 //!
 //! The checks look at the count, at which threads called `is_match` (exactly `threads` of them,
-//! none of them yours, all alive at the same time), and at the address of every line `is_match`
-//! was shown: each must be the caller's own `String`, seen once, so copying the lines for the
-//! threads (`to_vec()`, `clone()`) fails. They cannot see *how* you split the lines, only that each
-//! thread was given some of them.
+//! none of them yours, all alive at the same time: each is held at its first line until all have
+//! started, for half a second at most), and at the address of every line `is_match` was shown:
+//! each must be the caller's own `String`, seen once, so copying the lines for the threads
+//! (`to_vec()`, `clone()`) fails. They cannot see *how* you split the lines, only that each thread
+//! was given some of them.
 //!
 //! Grade it with `cargo xtask check scoped-threads`; `cargo xtask hint scoped-threads` when stuck.
 

@@ -1,6 +1,6 @@
 //! Exercise 03 · threads · a bounded worker pool that yields results as they complete
 //!
-//! Lesson: `cargo run -p lesson-threads -- --section 2`
+//! Lesson: `cargo run -p lesson-threads -- --section 2` ("A worker pool for blocking I/O")
 //!
 //! `fetch_all` must GET every URL on a pool of exactly `workers` threads and hand back, at once, a
 //! `Receiver` on which each result arrives as soon as its request is done (Python's
@@ -14,14 +14,15 @@
 //!
 //! The checks run the pool against the course's local server and read its counters: every URL
 //! gives exactly one result; with more URLs than workers, exactly `workers` requests are ever in
-//! flight at once; a slow request does not hold back the fast ones behind it; and the results
-//! channel closes once the work is done (it closes only when every worker has dropped its sender,
-//! so workers stuck waiting for jobs show up as a channel that never closes). They cannot see
-//! your threads themselves, only what they do to the server and to the channel.
+//! flight at once, fetched by at most `workers` threads (`fetch` notes its thread in each result,
+//! so a thread per URL held back by a counter that lets `workers` through at a time is no pool);
+//! a slow request does not hold back the fast ones behind it; and the results channel closes once
+//! the work is done (it closes only when every worker has dropped its sender, so workers stuck
+//! waiting for jobs show up as a channel that stays open for a second).
 //!
 //! Grade it with `cargo xtask check worker-pool`; `cargo xtask hint worker-pool` when stuck.
 
-use std::thread;
+use std::thread::{self, ThreadId};
 
 use crossbeam_channel::Receiver;
 use reqwest::blocking::Client;
@@ -34,6 +35,8 @@ pub struct Fetched {
     pub url: String,
     /// The status the server answered, or why there was no answer.
     pub outcome: Result<u16, String>,
+    /// The thread that fetched it.
+    pub thread: ThreadId,
 }
 
 /// GETs `url` and reads the whole body: this thread does nothing else until the answer is in.
@@ -51,6 +54,7 @@ pub fn fetch(client: &Client, index: usize, url: String) -> Fetched {
         index,
         url,
         outcome,
+        thread: thread::current().id(),
     }
 }
 

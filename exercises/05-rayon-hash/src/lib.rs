@@ -1,6 +1,6 @@
 //! Exercise 05 · processes · hashing on every core with rayon
 //!
-//! Lesson: `cargo run -p lesson-processes -- --section 1`
+//! Lesson: `cargo run -p lesson-processes -- --section 1` ("CPU-bound work: rayon's par_iter")
 //!
 //! `hash_all` must SHA-256 every buffer in parallel on rayon's thread pool, where Python would
 //! need a `ProcessPoolExecutor`, and return the digests in the order of the buffers, exactly as

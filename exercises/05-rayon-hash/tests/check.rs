@@ -61,9 +61,9 @@ fn more_than_one_rayon_thread_does_work_when_there_are_cores() {
         );
         return;
     }
-    // Enough work (16 MiB) that rayon's other threads wake and steal some of it; a busy machine
+    // Enough work (4 MiB) that rayon's other threads wake and steal some of it; a busy machine
     // might let one thread do it all once, so a few tries are allowed.
-    let buffers = deterministic_buffers(64, 256 * 1024);
+    let buffers = deterministic_buffers(64, 64 * 1024);
     const TRIES: usize = 10;
     let mut used = BTreeSet::new();
     for _ in 0..TRIES {

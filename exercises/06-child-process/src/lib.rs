@@ -1,6 +1,6 @@
 //! Exercise 06 · processes · running a child and reading how it ended
 //!
-//! Lesson: `cargo run -p lesson-processes -- --section 4`
+//! Lesson: `cargo run -p lesson-processes -- --section 4` ("What processes buy: isolation")
 //!
 //! `run` starts a program with `std::process::Command`, captures what it writes to stdout and
 //! stderr, and reports how it ended as a `Finished`, or why it could not start as a `RunError`.
@@ -12,9 +12,9 @@
 //! 3. a child killed by a signal is reported as `Exited(-1)`, an exit code it never had.
 //!
 //! The checks run fixed `sh -c` commands (exit codes, output on both streams, `kill -KILL $$`, a
-//! missing program, megabytes on both pipes) and snapshot the `Debug` of their outcomes. They need
-//! a Unix `sh`. They cannot tell *how* you read the pipes, only that megabytes on both come back
-//! intact within seconds.
+//! missing program, a megabyte on each pipe) and snapshot the `Debug` of their outcomes. They need
+//! a Unix `sh`. They cannot tell *how* you read the pipes, only that a megabyte on each comes back
+//! intact within half a second (it takes milliseconds; a deadlock never does).
 //!
 //! Grade it with `cargo xtask check child-process`; `cargo xtask hint child-process` when stuck.
 

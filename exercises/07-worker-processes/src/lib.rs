@@ -1,6 +1,7 @@
 //! Exercise 07 · processes · fanning jobs out to worker processes over stdin and stdout
 //!
-//! Lesson: `cargo run -p lesson-processes -- --section 2`
+//! Lesson: `cargo run -p lesson-processes -- --section 2` ("Child processes: everything crosses as
+//! bytes")
 //!
 //! `run_jobs` must do `jobs` on a pool of `workers` worker processes (this crate's `worker`
 //! binary, see src/bin/worker.rs and src/protocol.rs): start that many, deal the jobs out like

@@ -14,8 +14,8 @@ use worker_processes::{Job, JobError, Reply, run_jobs};
 /// The worker binary cargo built for these checks.
 const WORKER: &str = env!("CARGO_BIN_EXE_worker");
 
-/// Far longer than any batch here takes (a few seconds at most).
-const PATIENCE: Duration = Duration::from_secs(8);
+/// Far longer than any batch here takes (a few hundred milliseconds at most).
+const PATIENCE: Duration = Duration::from_secs(3);
 
 /// `run_jobs`, on a thread of its own, so that a hang fails the check instead of stalling it.
 fn run(jobs: &[Job], workers: usize) -> Vec<Result<Reply, JobError>> {
@@ -27,11 +27,11 @@ fn run(jobs: &[Job], workers: usize) -> Vec<Result<Reply, JobError>> {
     });
     results.recv_timeout(PATIENCE).unwrap_or_else(|_| {
         panic!(
-            "run_jobs did not return within {} s: something waits forever. The usual causes: a \
+            "run_jobs did not return within {:?}: something waits forever.\nThe usual causes: a \
              worker waits for more jobs because its stdin was never closed (drop it), the parent \
              waits for a reply that a dead worker will never send (reading 0 bytes means it is \
              gone), or both sides wait on full pipes",
-            PATIENCE.as_secs()
+            PATIENCE
         )
     })
 }
@@ -127,18 +127,26 @@ fn the_jobs_are_shared_by_exactly_k_worker_processes() {
 #[test]
 fn the_workers_run_at_the_same_time() {
     let workers = 3;
-    let jobs: Vec<Job> = (0..workers).map(|_| Job::Pause { ms: 1500 }).collect();
+    let jobs: Vec<Job> = (0..workers).map(|_| Job::Pause { ms: 200 }).collect();
     let results = run(&jobs, workers);
     let replies: Vec<&Reply> = (0..jobs.len())
         .map(|index| reply(&results, index))
         .collect();
     // The pauses overlap only if every one started before any finished. Starting a worker takes
-    // milliseconds, so workers that run at once overlap by more than a second.
-    let last_start = replies.iter().map(|r| r.started_ms).max().unwrap();
-    let first_finish = replies.iter().map(|r| r.finished_ms).min().unwrap();
+    // milliseconds, so workers that run at once overlap by most of their 200 ms.
+    let last_start = replies
+        .iter()
+        .map(|r| r.started_ms)
+        .max()
+        .expect("3 replies");
+    let first_finish = replies
+        .iter()
+        .map(|r| r.finished_ms)
+        .min()
+        .expect("3 replies");
     assert!(
         last_start < first_finish,
-        "the {workers} pauses of 1.5 s did not all run at once (one had finished {} ms before \
+        "the {workers} pauses of 200 ms did not all run at once (one had finished {} ms before \
          the last began): talk to every worker from a thread of its own, or send every worker \
          its jobs before reading any replies",
         last_start - first_finish
@@ -179,7 +187,11 @@ fn a_worker_that_crashes_fails_its_jobs_not_the_batch() {
         let crashed_worker = index % workers == crash % workers;
         match &results[index] {
             Ok(reply) => {
-                assert_eq!(reply.output, expected_digest(job), "result {index}");
+                assert_eq!(
+                    reply.output,
+                    expected_digest(job),
+                    "result {index} is not the answer to job {index}"
+                );
                 pids.insert(reply.pid);
             }
             // After the crash, what the dead worker was dealt may fail too.

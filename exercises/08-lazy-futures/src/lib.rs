@@ -1,6 +1,6 @@
 //! Exercise 08 · async · futures are lazy: make them run
 //!
-//! Lesson: `cargo run -p lesson-async -- --section 1`
+//! Lesson: `cargo run -p lesson-async -- --section 1` ("Futures are lazy")
 //!
 //! `save_all` is meant to save every note to a slow `Store`, but the store stays empty: calling
 //! `store.save(note)` only *builds* a future, and a future does nothing until it is awaited. Each

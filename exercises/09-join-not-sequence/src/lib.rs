@@ -1,6 +1,6 @@
 //! Exercise 09 · async · join, don't sequence
 //!
-//! Lesson: `cargo run -p lesson-async -- --section 2`
+//! Lesson: `cargo run -p lesson-async -- --section 2` ("Sequential versus concurrent")
 //!
 //! A dashboard needs three things about a user: the profile, the recent orders and some
 //! recommendations. `load_dashboard` asks for them one after another, so the page waits for the

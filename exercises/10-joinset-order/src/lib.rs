@@ -1,6 +1,6 @@
 //! Exercise 10 · async · JoinSet: results as they complete
 //!
-//! Lesson: `cargo run -p lesson-async -- --section 3`
+//! Lesson: `cargo run -p lesson-async -- --section 3` ("join!, join_all, JoinSet and spawn")
 //!
 //! `run_all` runs a batch of image jobs and reports on each. Today it runs them one after another,
 //! in the order given, and one job that panics takes the whole batch down with it. Make it run

@@ -1,6 +1,7 @@
 //! Exercise 11 · async · one shared client, many requests at once
 //!
-//! Lesson: `cargo run -p lesson-async -- --section 4`
+//! Lesson: `cargo run -p lesson-async -- --section 4` ("Async HTTP: many requests in flight on one
+//! thread")
 //!
 //! A `StatusChecker` GETs a batch of URLs at once and reports each one's status. It already sends
 //! the requests concurrently, but it builds a new `reqwest::Client` for every request. A client
@@ -8,10 +9,16 @@
 //! and throws it away afterwards. Give the checker *one* client, built in `new` and kept in the
 //! struct, and send every request of every batch through it, so connections are reused.
 //!
+//! Keep the client in the checker, not in a `static`: a client's connections are driven by tasks
+//! of the runtime that opened them, so a global client used from two runtimes (two
+//! `#[tokio::test]`s, say) sends requests on connections whose runtime may be gone, and they fail
+//! with "dispatch task is gone" now and then. Each checker, with a pool of its own, is safe.
+//!
 //! The checks run against the course's local server, which counts what it sees: every status
 //! must be right, two batches of 6 requests must open no more connections than one batch needs
-//! (6), and the requests of a batch must overlap (more than one in flight at once), so a plain
-//! loop does not pass. They cannot check the requests' timing exactly (real sockets, real time).
+//! (6), a checker on another runtime must open connections of its own, and the requests of a batch
+//! must overlap (more than one in flight at once), so a plain loop does not pass. They cannot check
+//! the requests' timing exactly (real sockets, real time).
 //!
 //! Grade it with `cargo xtask check shared-client`; `cargo xtask hint shared-client` when stuck.
 

@@ -1,6 +1,6 @@
 //! Exercise 12 · semaphores · bound the requests in flight to K
 //!
-//! Lesson: `cargo run -p lesson-semaphores -- --section 2`
+//! Lesson: `cargo run -p lesson-semaphores -- --section 2` ("A semaphore bounds the flood")
 //!
 //! `fetch_bounded` GETs every URL and is told how many requests the server accepts at once,
 //! `limit`, but it ignores it: it starts every request at the same moment, and a server that
@@ -11,8 +11,10 @@
 //! The checks send batches much larger than the limit to the course's local server, started with
 //! the same limit. Its counters must show every request answered (no 429s) and exactly `limit`
 //! requests in flight at the busiest moment: more is a flood, fewer wastes the limit (one at a
-//! time is too slow). They cannot see *what* bounds the requests, so `buffer_unordered(limit)`
-//! passes too; the lesson's section 3 compares the two.
+//! time is too slow). And one slow request among quick ones must hold up only its own slot: the
+//! quick ones keep the other slots busy, which sending in waves of `limit` (`chunks`) does not.
+//! The checks cannot see *what* bounds the requests, so `buffer_unordered(limit)` passes too; the
+//! lesson's section on streams compares the two.
 //!
 //! Grade it with `cargo xtask check semaphore-bound`; `cargo xtask hint semaphore-bound` when
 //! stuck.

@@ -1,6 +1,8 @@
 //! `fetch_bounded` must keep exactly `limit` requests in flight against a server that turns away
 //! anything above `limit` with 429. The server's counters tell what the client did, on real time.
 
+use std::time::Duration;
+
 use lesson_kit::{LocalServer, ServerConfig, ServerStats};
 use reqwest::Client;
 use semaphore_bound::fetch_bounded;
@@ -11,9 +13,9 @@ fn server_limited_to(limit: usize) -> LocalServer {
         .expect("the local server starts")
 }
 
-/// `count` requests slow enough (300 ms) that requests sent together overlap at the server.
+/// `count` requests slow enough (100 ms) that requests sent together overlap at the server.
 fn slow_requests(server: &LocalServer, count: usize) -> Vec<String> {
-    (0..count).map(|_| server.url("/delay/300")).collect()
+    (0..count).map(|_| server.url("/delay/100")).collect()
 }
 
 /// Statuses as numbers, or the error's text, so a failed assertion reads well.
@@ -34,7 +36,11 @@ fn assert_none_turned_away(server: &LocalServer, count: usize, limit: usize) -> 
     assert_eq!(
         stats.rejected, 0,
         "{} of {count} requests were turned away with 429: more than {limit} were in flight at \
-         once, and the server allows {limit}. Make each request wait for a permit before it is sent",
+         once, and the server allows {limit}.\n\
+         Make each request wait for a permit before it is sent, and hold the permit until its \
+         answer has arrived: `let _ = semaphore.acquire().await` drops the permit at once (`_` \
+         is no name, so nothing keeps it), while a name such as `_permit` keeps it to the end of \
+         the block.\nOne semaphore for the whole batch, too: one per request bounds nothing.",
         stats.rejected
     );
     stats
@@ -60,13 +66,47 @@ async fn check_the_bound(limit: usize, count: usize) {
 }
 
 #[tokio::test]
-async fn four_at_a_time() {
-    check_the_bound(4, 16).await;
+async fn exactly_four_in_flight_with_a_limit_of_four() {
+    check_the_bound(4, 12).await;
 }
 
 #[tokio::test]
-async fn two_at_a_time() {
-    check_the_bound(2, 8).await;
+async fn exactly_two_in_flight_with_a_limit_of_two() {
+    check_the_bound(2, 6).await;
+}
+
+/// One slow request among quick ones: it holds one of the two slots, and the quick ones must keep
+/// the other one busy. Waves of `limit` requests (`chunks(limit)`, each wave joined before the
+/// next) wait for the slow one instead, because every wave waits for its slowest request.
+#[tokio::test]
+async fn a_slow_request_holds_up_only_its_own_slot() {
+    const LIMIT: usize = 2;
+    const QUICK: u64 = 10;
+    let server = server_limited_to(LIMIT);
+    let mut urls = vec![server.url("/delay/5000")];
+    urls.extend((0..QUICK).map(|_| server.url("/delay/0")));
+    let batch = tokio::spawn({
+        let urls = urls.clone();
+        async move { fetch_bounded(&Client::new(), &urls, LIMIT).await }
+    });
+    // Ten quick requests, one at a time in the free slot, take milliseconds. (A flood shows at
+    // once, as requests turned away: no need to wait then.)
+    let patience = Duration::from_secs(1);
+    let quick_done = tokio::time::timeout(
+        patience,
+        server.wait_until(|stats| stats.completed >= QUICK || stats.rejected > 0),
+    )
+    .await;
+    batch.abort(); // the slow request would take 5 s: no need to wait for it
+    assert_none_turned_away(&server, urls.len(), LIMIT);
+    let done = server.stats().completed;
+    assert!(
+        quick_done.is_ok(),
+        "while a slow request (5 s) held one of the {LIMIT} slots, only {done} of the {QUICK} \
+         quick requests behind it finished in {patience:?}: the other slot sat idle.\n\
+         Waves (`chunks(limit)`, each joined before the next) wait for their slowest request; \
+         with a semaphore, the next request goes as soon as any slot is free"
+    );
 }
 
 #[tokio::test]

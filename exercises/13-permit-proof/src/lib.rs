@@ -1,6 +1,6 @@
 //! Exercise 13 · semaphores · a permit that proves the bound
 //!
-//! Lesson: `cargo run -p lesson-semaphores -- --section 2`
+//! Lesson: `cargo run -p lesson-semaphores -- --section 2` ("A semaphore bounds the flood")
 //!
 //! A `Limiter` lets at most `limit` jobs run at once, and `run_job` only runs a job for whoever
 //! shows a `Permit`. The idea is that a `Permit` is *proof* of a free slot. Today it proves
@@ -13,12 +13,14 @@
 //! - only `Limiter::acquire` can make one: its field is private, and there is no other constructor;
 //! - it cannot be copied: no `Clone`.
 //!
-//! The compile-fail checks compare the compiler's whole message, which quotes the names involved,
-//! so write it in exactly this shape: `pub struct Permit {` with exactly one field, private, named
-//! `held`, of type `tokio::sync::OwnedSemaphorePermit` (the owned kind, so a `Permit` borrows
-//! nothing and can move into a spawned task). The behaviour checks run jobs on tokio's paused
-//! clock and count how many run at once; they cannot check that the slot is released at the very
-//! end of the job rather than a moment later.
+//! The checks run jobs on tokio's paused clock and count how many run at once, watch the free
+//! slots as permits come and go, ask the compiler whether `Permit` is `Clone` (it must not be), and
+//! try to forge a permit in a program that must not compile (tests/ui). That program builds a
+//! `Permit { held: ... }` from a semaphore of its own, and the check compares the compiler's whole
+//! message, so the shape is part of the exercise: one private field named `held` (the name the
+//! starter already gives the semaphore's permit), of type `tokio::sync::OwnedSemaphorePermit` (the
+//! owned kind, so a `Permit` borrows nothing and can move into a spawned task). They cannot check
+//! that the slot is released at the very end of the job rather than a moment later.
 //!
 //! Grade it with `cargo xtask check permit-proof`; `cargo xtask hint permit-proof` when stuck.
 

@@ -5,11 +5,12 @@
 // `drop(permit)` below; a finished `Permit` does, and the drops are the point of the checks.
 #![allow(clippy::drop_non_drop)]
 
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use permit_proof::{Limiter, run_job};
+use permit_proof::{Limiter, Permit, run_job};
 use tokio::task::JoinSet;
 use tokio::time::{Instant, timeout};
 
@@ -60,17 +61,23 @@ async fn no_more_than_the_limit_run_at_once() {
         "{peak} jobs ran at once on a limiter of 2: the Permit must hold the semaphore's permit \
          until the job is done"
     );
+    let took = started.elapsed();
     assert_eq!(
-        started.elapsed(),
+        took,
         3 * SECOND,
-        "6 one-second jobs, 2 at a time, should take 3 s"
+        "6 one-second jobs, 2 at a time, took {took:?}; they should take 3 s: a slot should be \
+         free again as soon as its job is done"
     );
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_permit_holds_its_slot_until_it_is_dropped() {
     let limiter = Limiter::new(3);
-    assert_eq!(limiter.available(), 3);
+    assert_eq!(
+        limiter.available(),
+        3,
+        "a new limiter of 3 has 3 free slots"
+    );
     let first = limiter.acquire().await;
     let free = limiter.available();
     assert_eq!(
@@ -79,7 +86,11 @@ async fn a_permit_holds_its_slot_until_it_is_dropped() {
          semaphore's permit (in its field `held`) instead of letting it go"
     );
     let second = limiter.acquire().await;
-    assert_eq!(limiter.available(), 1);
+    assert_eq!(
+        limiter.available(),
+        1,
+        "two Permits alive on a limiter of 3 leave 1 free slot"
+    );
     drop(first);
     assert_eq!(limiter.available(), 2, "dropping a Permit frees its slot");
     run_job(second, async {}).await;
@@ -89,6 +100,41 @@ async fn a_permit_holds_its_slot_until_it_is_dropped() {
         "run_job frees the slot when the job is done"
     );
 }
+
+#[test]
+fn a_permit_cannot_be_copied() {
+    assert!(
+        !Probe::<Permit>::new().is_clone(),
+        "Permit is Clone, so one slot can become two: `let copy = permit.clone();` and both run \
+         a job.\nRemove Clone from its derive (the semaphore's permit it holds cannot be cloned \
+         anyway, which is the point)"
+    );
+}
+
+/// Asks the compiler whether `T` is `Clone`. Method lookup tries `Probe<T>` before `&Probe<T>`:
+/// `IsClone` answers `true` when its bound holds, and only otherwise does `NotClone`, implemented
+/// one reference further away, get to answer `false`.
+struct Probe<T>(PhantomData<T>);
+
+impl<T> Probe<T> {
+    fn new() -> &'static Self {
+        &Probe(PhantomData)
+    }
+}
+
+trait IsClone {
+    fn is_clone(&self) -> bool {
+        true
+    }
+}
+impl<T: Clone> IsClone for Probe<T> {}
+
+trait NotClone {
+    fn is_clone(&self) -> bool {
+        false
+    }
+}
+impl<T> NotClone for &Probe<T> {}
 
 #[tokio::test(start_paused = true)]
 async fn acquire_waits_while_every_slot_is_taken() {

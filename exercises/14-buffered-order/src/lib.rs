@@ -1,6 +1,7 @@
 //! Exercise 14 · semaphores · `buffered` or `buffer_unordered`: order, and its cost
 //!
-//! Lesson: `cargo run -p lesson-semaphores -- --section 3`
+//! Lesson: `cargo run -p lesson-semaphores -- --section 3` ("The stream form: buffer_unordered and
+//! buffered")
 //!
 //! Both functions below turn a list of jobs into a stream of results, with at most `limit` jobs
 //! running at once. Today both run one job at a time (`then`). Make them concurrent, each its

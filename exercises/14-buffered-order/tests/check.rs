@@ -89,16 +89,17 @@ fn table(title: &str, started: Instant, seen: &[Seen]) -> String {
     table
 }
 
-#[tokio::test(start_paused = true)]
-async fn in_order_keeps_the_order_of_the_jobs() {
-    let started = Instant::now();
-    let seen = read(in_order(jobs(), LIMIT)).await;
-    let took = started.elapsed();
+/// Fails unless `in_order`'s results, read from `started`, came in order and on `buffered`'s
+/// schedule.
+fn assert_in_order(started: Instant, seen: &[Seen]) {
     assert_eq!(
-        names(&seen),
+        names(seen),
         ["a", "b", "c", "d", "e"],
         "in_order must hand the results back in the order of the jobs"
     );
+    let took = seen
+        .last()
+        .map_or(Duration::ZERO, |last| last.handed_back_at - started);
     assert_eq!(
         took,
         ms(700),
@@ -107,11 +108,9 @@ async fn in_order_keeps_the_order_of_the_jobs() {
     );
 }
 
-#[tokio::test(start_paused = true)]
-async fn as_ready_hands_back_each_result_when_its_job_is_done() {
-    let started = Instant::now();
-    let seen = read(as_ready(jobs(), LIMIT)).await;
-    let took = started.elapsed();
+/// Fails unless `as_ready` handed back each result as its job finished, on `buffer_unordered`'s
+/// schedule.
+fn assert_as_ready(started: Instant, seen: &[Seen]) {
     let late: Vec<&str> = seen
         .iter()
         .filter(|seen| seen.handed_back_at != seen.finished.finished_at)
@@ -121,8 +120,11 @@ async fn as_ready_hands_back_each_result_when_its_job_is_done() {
         late.is_empty(),
         "as_ready kept these finished jobs waiting before handing them back: {late:?}; hand each \
          result back as soon as its job is done (the order was {:?})",
-        names(&seen)
+        names(seen)
     );
+    let took = seen
+        .last()
+        .map_or(Duration::ZERO, |last| last.handed_back_at - started);
     assert_eq!(
         took,
         ms(500),
@@ -130,17 +132,39 @@ async fn as_ready_hands_back_each_result_when_its_job_is_done() {
          `buffer_unordered`",
         diagnose(took)
     );
-    assert_eq!(names(&seen), ["b", "a", "c", "d", "e"]);
+    assert_eq!(
+        names(seen),
+        ["b", "a", "c", "d", "e"],
+        "as_ready should hand back each result as its job finishes"
+    );
 }
 
+#[tokio::test(start_paused = true)]
+async fn in_order_keeps_the_order_of_the_jobs() {
+    let started = Instant::now();
+    let seen = read(in_order(jobs(), LIMIT)).await;
+    assert_in_order(started, &seen);
+}
+
+#[tokio::test(start_paused = true)]
+async fn as_ready_hands_back_each_result_when_its_job_is_done() {
+    let started = Instant::now();
+    let seen = read(as_ready(jobs(), LIMIT)).await;
+    assert_as_ready(started, &seen);
+}
+
+/// Both schedules side by side, as a snapshot to read once it passes (and checked first, so a
+/// wrong schedule fails with the message that says why rather than with a diff).
 #[tokio::test(start_paused = true)]
 async fn both_schedules() {
     let started = Instant::now();
     let ordered = read(in_order(jobs(), LIMIT)).await;
+    assert_in_order(started, &ordered);
     let mut both = table("in_order (buffered, limit 2)", started, &ordered);
 
     let started = Instant::now();
     let unordered = read(as_ready(jobs(), LIMIT)).await;
+    assert_as_ready(started, &unordered);
     both.push('\n');
     both.push_str(&table(
         "as_ready (buffer_unordered, limit 2)",

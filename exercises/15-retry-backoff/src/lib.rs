@@ -1,6 +1,6 @@
 //! Exercise 15 · semaphores · retry on 429, with exponential backoff
 //!
-//! Lesson: `cargo run -p lesson-semaphores -- --section 5`
+//! Lesson: `cargo run -p lesson-semaphores -- --section 5` ("Retry with backoff on 429")
 //!
 //! A rate-limited API answers `429 Too Many Requests` when it is busy: the polite answer is to
 //! wait and try again, a little longer each time. `call_with_retry` retries, but it hammers the

@@ -74,9 +74,16 @@ const PATIENT: Backoff = Backoff {
 /// Explains the expected schedule when the actual one differs.
 fn schedule_message(got: &[u128], expected: &[u128], backoff: Backoff) -> String {
     let first = backoff.first_delay.as_millis();
+    let why = if got.len() > 1 && got.iter().all(|&at| at == 0) {
+        "\nThe waits took no time on tokio's clock: `std::thread::sleep` blocks the thread (and \
+         every task on it) where tokio's timer cannot see it. Wait with \
+         `tokio::time::sleep(delay).await`."
+    } else {
+        ""
+    };
     format!(
         "the API was called at {got:?} ms; it should be called at {expected:?} ms: after a 429, \
-         wait {first} ms, then {} ms after the next, {} ms after the one after, and so on",
+         wait {first} ms, then {} ms after the next, {} ms after the one after, and so on.{why}",
         first * 2,
         first * 4
     )
@@ -93,7 +100,11 @@ async fn succeeds_after_two_429s() {
         "{}",
         schedule_message(&calls, &[0, 100, 300], PATIENT)
     );
-    assert_eq!(result, Ok("answer to call 3".to_string()));
+    assert_eq!(
+        result,
+        Ok("answer to call 3".to_string()),
+        "the third call succeeded: its body is the answer"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -124,7 +135,7 @@ async fn gives_up_after_max_attempts() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn another_backoff() {
+async fn a_shorter_backoff_doubles_from_its_own_first_delay() {
     let backoff = Backoff {
         first_delay: ms(50),
         max_attempts: 3,
@@ -138,7 +149,11 @@ async fn another_backoff() {
         "{}",
         schedule_message(&calls, &[0, 50, 150], backoff)
     );
-    assert_eq!(result, Err(CallError::GaveUp { attempts: 3 }));
+    assert_eq!(
+        result,
+        Err(CallError::GaveUp { attempts: 3 }),
+        "after 3 calls that all got 429, give up with CallError::GaveUp"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -151,7 +166,11 @@ async fn a_404_is_not_retried() {
         calls, 1,
         "a 404 was tried {calls} times: it will not change by waiting, so return it at once"
     );
-    assert_eq!(result, Err(CallError::Failed { status: 404 }));
+    assert_eq!(
+        result,
+        Err(CallError::Failed { status: 404 }),
+        "a 404 is given back as CallError::Failed"
+    );
     assert_eq!(
         started.elapsed(),
         Duration::ZERO,
@@ -164,11 +183,21 @@ async fn other_failures_after_a_429_are_not_retried() {
     let api = ScriptedApi::answering(&[429, 500, 200]);
     let result = call_with_retry(&api, PATIENT).await;
     let calls = api.calls_ms();
+    assert!(
+        calls.len() <= 2,
+        "the API was called {} times; a 429 and then a 500 should make two calls: the 500 will \
+         not change by waiting, so return it at once (only 429 is worth another try)",
+        calls.len()
+    );
     assert_eq!(
         calls,
         [0, 100],
-        "the API was called at {calls:?} ms; a 429 and then a 500 should make two calls, at \
-         [0, 100] ms: only 429 is worth another try"
+        "{}",
+        schedule_message(&calls, &[0, 100], PATIENT)
     );
-    assert_eq!(result, Err(CallError::Failed { status: 500 }));
+    assert_eq!(
+        result,
+        Err(CallError::Failed { status: 500 }),
+        "the 500 is given back as CallError::Failed"
+    );
 }

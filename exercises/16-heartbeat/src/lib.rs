@@ -1,6 +1,7 @@
 //! Exercise 16 · blocking · keep the runtime free with `spawn_blocking`
 //!
-//! Lesson: `cargo run -p lesson-blocking -- --section 2`
+//! Lesson: `cargo run -p lesson-blocking -- --section 2` ("spawn_blocking moves blocking work off
+//! the runtime")
 //!
 //! `load_checksum` reads a value from a `BlockingStore` (think of a database whose only driver is
 //! synchronous, or a big file read with `std::fs`) and checksums it. A `load` blocks the thread
@@ -11,10 +12,11 @@
 //!
 //! The checks run your function on a single-threaded runtime (what `#[tokio::test]` builds) beside
 //! a heartbeat task that ticks every 5 ms, with a store whose `load` waits until the heartbeat has
-//! ticked three times (giving up after 2 s). They check the answer, count the ticks during the
-//! load, and note which thread ran it. They cannot tell `spawn_blocking` from other ways of getting
-//! the load off the runtime's thread without blocking it (a thread of your own that answers over a
-//! oneshot channel would pass too, at the cost of a new thread per call).
+//! ticked three times (giving up after a second, or at once when called on the runtime's own
+//! thread, where no tick can come). They check the answer, count the ticks during the load, and
+//! note which thread ran it. They cannot tell `spawn_blocking` from other ways of getting the load
+//! off the runtime's thread without blocking it (a thread of your own that answers over a oneshot
+//! channel would pass too, at the cost of a new thread per call).
 //!
 //! Grade it with `cargo xtask check heartbeat`; `cargo xtask hint heartbeat` when stuck.
 

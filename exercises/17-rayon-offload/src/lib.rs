@@ -1,6 +1,7 @@
 //! Exercise 17 · blocking · offload CPU work to rayon and await the answer
 //!
-//! Lesson: `cargo run -p lesson-blocking -- --section 3`
+//! Lesson: `cargo run -p lesson-blocking -- --section 3` ("CPU-heavy work: rayon, and a oneshot
+//! back to async")
 //!
 //! Hashing a big buffer waits for nothing: it just holds a core. Run inside an async function, it
 //! holds the runtime's thread for the whole hash, as surely as a blocking call would. CPU work

@@ -19,25 +19,54 @@ async fn the_work_runs_on_a_rayon_thread() {
 
 #[tokio::test]
 async fn the_runtime_runs_other_tasks_while_rayon_works() {
-    // A task on the same single-threaded runtime sends a message; the CPU work waits for it. The
+    // A task on the same single-threaded runtime sends a message; the work waits for it. The
     // message can only arrive if the runtime's one thread is free while the work runs. (It gives
-    // up after 2 s, so a blocked runtime fails this check instead of hanging.)
+    // up after a second, so a blocked runtime fails this check instead of hanging; and at once if
+    // the work runs on the runtime's thread itself, where the message cannot come.)
+    let runtime_thread = std::thread::current().id();
     let (ping_sender, ping) = mpsc::channel::<()>();
     let pinger = tokio::spawn(async move { ping_sender.send(()) });
-    let pinged = on_rayon(move || ping.recv_timeout(Duration::from_secs(2)).is_ok()).await;
+    let waited = on_rayon(move || {
+        if std::thread::current().id() == runtime_thread {
+            return Waited::OnTheRuntimesThread;
+        }
+        match ping.recv_timeout(Duration::from_secs(1)) {
+            Ok(()) => Waited::Pinged,
+            Err(_) => Waited::InVain,
+        }
+    })
+    .await;
     pinger.abort();
-    assert!(
-        pinged,
-        "another task on the runtime could not run while the work ran (for 2 s): on_rayon held \
-         the runtime's thread. Await a oneshot receiver instead of waiting for the work in place \
-         (rayon::scope, ThreadPool::install and rayon::join all block their caller)"
+    assert_ne!(
+        waited,
+        Waited::OnTheRuntimesThread,
+        "the work ran on the runtime's own thread, holding it: start it with rayon::spawn"
     );
+    assert_eq!(
+        waited,
+        Waited::Pinged,
+        "another task on the runtime could not run while the work ran (for a second): on_rayon \
+         held the runtime's thread, waiting for the work in place.\nAwait a oneshot receiver \
+         instead (rayon::scope, ThreadPool::install and rayon::join all block their caller)"
+    );
+}
+
+/// What the work saw while it waited for the other task's message.
+#[derive(Debug, PartialEq, Eq)]
+enum Waited {
+    Pinged,
+    InVain,
+    OnTheRuntimesThread,
 }
 
 #[tokio::test]
 async fn answers_come_back_to_their_own_callers() {
     let answers = futures::future::join_all((0..8_u64).map(|n| on_rayon(move || n * n))).await;
-    assert_eq!(answers, vec![0, 1, 4, 9, 16, 25, 36, 49]);
+    assert_eq!(
+        answers,
+        vec![0, 1, 4, 9, 16, 25, 36, 49],
+        "eight calls at once, each awaiting its own answer (n * n for n in 0..8)"
+    );
 }
 
 #[tokio::test]

@@ -1,6 +1,7 @@
 //! Exercise 18 · blocking · call async code from sync code
 //!
-//! Lesson: `cargo run -p lesson-blocking -- --section 4`
+//! Lesson: `cargo run -p lesson-blocking -- --section 4` ("The other direction: async called from
+//! sync code")
 //!
 //! The library's API is async (`lookup`), but some callers are not: a command-line tool's plain
 //! `main`, a build script, a test without `#[tokio::test]`, a C caller. `lookup_blocking` is their

@@ -1,4 +1,5 @@
-//! `lookup_blocking` works from sync code. (Inside a runtime it must refuse: tests/inside_a_runtime.rs.)
+//! `lookup_blocking` works from sync code. (Inside a runtime it must refuse:
+//! tests/inside_a_runtime.rs.)
 
 use std::panic::{self, AssertUnwindSafe};
 
@@ -12,7 +13,13 @@ fn call(id: u32) -> Result<Result<Profile, BlockingError>, String> {
             .map(|text| text.to_string())
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_default();
-        format!("lookup_blocking({id}) panicked: {message}")
+        let why = if message.contains("timers are disabled") {
+            "\nA runtime built with tokio::runtime::Builder has only the drivers it is given: \
+             `lookup` sleeps, which needs the timer (`.enable_all()` gives it every driver)"
+        } else {
+            ""
+        };
+        format!("lookup_blocking({id}) panicked: {message}{why}")
     })
 }
 
@@ -24,7 +31,7 @@ fn sync_code_gets_the_profile() {
         name: "Grace".to_string(),
     };
     match profile {
-        Ok(profile) => assert_eq!(profile, expected),
+        Ok(profile) => assert_eq!(profile, expected, "user 2's profile"),
         Err(error) => panic!("lookup_blocking(2) from sync code failed: {error}"),
     }
 }
@@ -34,7 +41,8 @@ fn sync_code_gets_the_lookups_own_error() {
     match call(404).unwrap_or_else(|panic| panic!("{panic}")) {
         Err(BlockingError::Lookup(LookupError::NotFound(404))) => {}
         other => panic!(
-            "lookup_blocking(404) should be Err(BlockingError::Lookup(LookupError::NotFound(404))), \
+            "lookup_blocking(404) should be \
+             Err(BlockingError::Lookup(LookupError::NotFound(404))), \
              not {other:?}"
         ),
     }
@@ -47,7 +55,7 @@ fn many_threads_can_call_it_at_once() {
         for (id, caller) in (1..=3).zip(callers) {
             let answer = caller.join().expect("a calling thread");
             match answer.unwrap_or_else(|panic| panic!("{panic}")) {
-                Ok(profile) => assert_eq!(profile.id, id),
+                Ok(profile) => assert_eq!(profile.id, id, "each thread gets its own user"),
                 Err(error) => panic!("lookup_blocking({id}) on its own thread failed: {error}"),
             }
         }

@@ -1,6 +1,7 @@
 //! Exercise 19 · timeouts · a per-call timeout with a typed error
 //!
-//! Lesson: `cargo run -p lesson-timeouts -- --section 1`
+//! Lesson: `cargo run -p lesson-timeouts -- --section 1` ("A time limit around one call, and around
+//! a batch")
 //!
 //! `with_timeout` gives any fallible call a time limit and one error type for both ways it can
 //! go wrong: `CallError::TimedOut { after }` or `CallError::Failed(the call's own error)`. Today it

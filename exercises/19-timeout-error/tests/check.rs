@@ -34,14 +34,27 @@ const LIMIT: Duration = Duration::from_secs(2);
 async fn a_quick_call_gives_its_value_as_soon_as_it_has_it() {
     let started = Instant::now();
     let outcome = with_timeout(LIMIT, call(Duration::from_millis(300), Ok(7))).await;
-    assert_eq!(outcome, Ok(7));
-    assert_eq!(started.elapsed(), Duration::from_millis(300));
+    assert_eq!(
+        outcome,
+        Ok(7),
+        "a call that answers in time gives its value"
+    );
+    let waited = started.elapsed();
+    assert_eq!(
+        waited,
+        Duration::from_millis(300),
+        "a 300 ms call took {waited:?}: return as soon as the call has answered"
+    );
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_quick_failure_gives_the_calls_own_error() {
     let outcome = with_timeout(LIMIT, call(Duration::from_millis(300), Err(Refused))).await;
-    assert_eq!(outcome, Err(CallError::Failed(Refused)));
+    assert_eq!(
+        outcome,
+        Err(CallError::Failed(Refused)),
+        "a call that fails in time gives its own error, as CallError::Failed"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -51,14 +64,18 @@ async fn a_slow_call_times_out_at_the_limit() {
     let waited = started.elapsed();
     assert!(
         waited <= LIMIT,
-        "with_timeout waited {waited:?} for a 10 s call limited to {LIMIT:?}: it must stop \
-         waiting at the limit (tokio::time::timeout does), not check the clock afterwards"
+        "with_timeout waited {waited:?} for a 10 s call limited to {LIMIT:?}: stop waiting at the \
+         limit (tokio::time::timeout does), rather than check the clock afterwards"
     );
     assert_eq!(
         waited, LIMIT,
         "a timeout of {LIMIT:?} ended after {waited:?}"
     );
-    assert_eq!(outcome, Err(CallError::TimedOut { after: LIMIT }));
+    assert_eq!(
+        outcome,
+        Err(CallError::TimedOut { after: LIMIT }),
+        "a call that misses its limit gives CallError::TimedOut with the limit"
+    );
 }
 
 /// Sets its flag when dropped: the call's future owns one, so the flag says the future is gone.
@@ -87,8 +104,8 @@ async fn a_timed_out_call_is_cancelled() {
     let outcome = with_timeout(LIMIT, slow_call).await;
     assert!(
         !finished.load(Ordering::SeqCst),
-        "the slow call ran to its end (10 s) although its limit was {LIMIT:?}: on a timeout, \
-         stop polling the call and drop it"
+        "the slow call ran to its end (10 s) although its limit was {LIMIT:?}: stop waiting at \
+         the limit, and drop the call (tokio::time::timeout does both)"
     );
     assert!(
         dropped.load(Ordering::SeqCst),

@@ -1,6 +1,7 @@
 //! Exercise 20 · timeouts · a batch deadline that keeps the partial results
 //!
-//! Lesson: `cargo run -p lesson-timeouts -- --section 1`
+//! Lesson: `cargo run -p lesson-timeouts -- --section 1` ("A time limit around one call, and around
+//! a batch")
 //!
 //! A price page asks every supplier for a quote and must render within a deadline with whatever
 //! came back. `gather_until` runs one job per name, all at once, and returns a `Partial`: the

@@ -1,6 +1,7 @@
 //! Exercise 21 · timeouts · cleanup on cancellation, with a drop guard
 //!
-//! Lesson: `cargo run -p lesson-timeouts -- --section 2`
+//! Lesson: `cargo run -p lesson-timeouts -- --section 2` ("Cancelling is dropping; cleanup goes in
+//! Drop")
 //!
 //! A `Registry` hands out named slots (think of seats being booked, or files being written) and
 //! `process` holds one while some work runs. Today the slot is given back by a `release()` call
@@ -11,18 +12,18 @@
 //! when it is dropped, whichever way that happens, and hold it in `process` for as long as the work
 //! runs.
 //!
-//! A guard that is dropped at once guards nothing, so also make the compiler refuse an unused
-//! `Reservation`. Put exactly this attribute on the `Reservation` struct (not on `reserve`): the
-//! compile-fail check compares the compiler's whole message, which quotes it word for word:
+//! A guard that is dropped at once guards nothing, so also make the compiler flag an unused
+//! `Reservation`: put a `#[must_use = "..."]` attribute on the `Reservation` struct, with a message
+//! that tells the reader what to do instead, such as:
 //!
 //! ```text
 //! #[must_use = "the slot is released when the Reservation is dropped: bind it with `let _reservation = ...`"]
 //! ```
 //!
 //! The checks look at the registry after a reservation is dropped, after `process` finishes,
-//! times out, is aborted or panics (on tokio's paused clock), and while its work runs; and
-//! tests/ui holds a program that must not compile. They cannot see a slot that some other code
-//! leaks by `mem::forget`-ting its guard.
+//! times out, is aborted or panics (on tokio's paused clock), and while its work runs; and tests/ui
+//! holds a program that expects the compiler to flag an unused reservation (any message will do).
+//! They cannot see a slot that some other code leaks by `mem::forget`-ting its guard.
 //!
 //! Grade it with `cargo xtask check drop-guard`; `cargo xtask hint drop-guard` when stuck.
 
@@ -59,7 +60,7 @@ impl Registry {
 }
 
 /// Holds one slot of a `Registry`.
-// TODO: add the `#[must_use = "..."]` attribute given at the top of this file.
+// TODO: add a `#[must_use = "..."]` attribute (see the top of this file).
 #[derive(Debug)]
 pub struct Reservation {
     registry: Registry,

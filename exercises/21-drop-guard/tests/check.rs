@@ -1,6 +1,7 @@
 //! Whatever ends a reservation, the registry gets its slot back. The async checks run on tokio's
 //! paused clock, so the 10 s of pretend work take no real time.
 
+use std::sync::Once;
 use std::time::Duration;
 
 use drop_guard::{Registry, process};
@@ -13,8 +14,16 @@ const SLOW: Duration = Duration::from_secs(10);
 fn a_dropped_reservation_gives_its_slot_back() {
     let registry = Registry::default();
     let reservation = registry.reserve("seat 12A");
-    assert_eq!(reservation.name(), "seat 12A");
-    assert_eq!(registry.held(), ["seat 12A"]);
+    assert_eq!(
+        reservation.name(),
+        "seat 12A",
+        "a reservation names its slot"
+    );
+    assert_eq!(
+        registry.held(),
+        ["seat 12A"],
+        "a slot is held while its Reservation lives"
+    );
     drop(reservation);
     assert!(
         registry.held().is_empty(),
@@ -73,7 +82,8 @@ async fn a_timeout_gives_the_slot_back() {
     assert!(
         registry.held().is_empty(),
         "{:?} still held after a timeout cancelled the work: a cancelled future is dropped, \
-         never resumed, so the code after its `.await` never runs. Release the slot in `Drop`",
+         never resumed, so the code after its `.await` never runs: give the slot back in \
+         `impl Drop for Reservation`",
         registry.held()
     );
 }
@@ -97,13 +107,15 @@ async fn an_abort_gives_the_slot_back() {
     );
     assert!(
         registry.held().is_empty(),
-        "{:?} still held after the task holding it was aborted: release the slot in `Drop`",
+        "{:?} still held after the task holding it was aborted: give the slot back in \
+         `impl Drop for Reservation`",
         registry.held()
     );
 }
 
 #[tokio::test(start_paused = true)]
 async fn panicking_work_gives_the_slot_back_too() {
+    hush_the_works_panic();
     let registry = Registry::default();
     let task = tokio::spawn(process(registry.clone(), "seat 12A", async {
         sleep(Duration::from_millis(10)).await;
@@ -117,7 +129,21 @@ async fn panicking_work_gives_the_slot_back_too() {
     assert!(
         registry.held().is_empty(),
         "{:?} still held after the work panicked: `Drop` runs while a panic unwinds, code after \
-         the `.await` does not",
+         the `.await` does not, so give the slot back in `impl Drop for Reservation`",
         registry.held()
     );
+}
+
+/// Keeps the work's own (expected) panic out of the test output, so that what it shows is the
+/// checks' verdict. Any other panic is printed as usual.
+fn hush_the_works_panic() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let print = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if info.payload().downcast_ref::<&str>() != Some(&"the work failed on purpose") {
+                print(info);
+            }
+        }));
+    });
 }

@@ -1,6 +1,7 @@
 //! Exercise 22 · timeouts · graceful shutdown of a pool of workers
 //!
-//! Lesson: `cargo run -p lesson-timeouts -- --section 3`
+//! Lesson: `cargo run -p lesson-timeouts -- --section 3` ("select! against a deadline or a
+//! shutdown; graceful shutdown")
 //!
 //! `run_workers` starts a few workers that take jobs from one channel, one at a time, and returns
 //! how many jobs each finished. A `Shutdown` tells them to stop: each must finish the job in its
@@ -10,17 +11,16 @@
 //! the signal and a job are both ready, `select!` picks one at random: make it check the signal
 //! first (`biased;`).
 //!
-//! A shutdown happens once, so make `trigger` consume the `Shutdown`: then the compiler refuses a
-//! second `trigger` (tests/ui holds that program). The compile-fail check compares the compiler's
-//! whole message, which quotes your signature line, so write it exactly as
-//! `    pub fn trigger(self) {` and don't derive `Clone` for `Shutdown` (the compiler would then
-//! suggest cloning it, and say so). Workers listen through `Listener`s, which clone freely.
+//! A shutdown happens once, so make `trigger` consume the `Shutdown` (take `self`): then the
+//! compiler refuses a second `trigger`, because the switch is gone after the first. Workers listen
+//! through `Listener`s, which clone freely.
 //!
 //! The checks run on tokio's paused clock with jobs that take 300 ms each: no job may be started
 //! and left unfinished, none may start after the signal, the pool must end right after the jobs in
 //! progress (1.2 s for a signal at 1 s), idle workers must stop at the signal, and every worker
-//! must have worked. They cannot see what happens to the jobs left in the channel (nothing should:
-//! they stay there for whoever runs next).
+//! must have worked, at the same time as the others. They also ask the compiler whether `trigger`
+//! takes the `Shutdown` by value. They cannot see what happens to the jobs left in the channel
+//! (nothing should: they stay there for whoever runs next).
 //!
 //! Grade it with `cargo xtask check graceful-shutdown`; `cargo xtask hint graceful-shutdown` when
 //! stuck.

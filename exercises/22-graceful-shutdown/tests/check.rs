@@ -1,6 +1,7 @@
 //! `run_workers` on tokio's paused clock: every job takes exactly 300 ms, so the schedule, and
 //! the moment the pool stops, are exact.
 
+use std::marker::PhantomData;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -56,8 +57,9 @@ const PATIENCE: Duration = Duration::from_secs(60);
 
 #[tokio::test(start_paused = true)]
 async fn shutdown_lets_the_jobs_in_progress_finish_and_starts_no_more() {
-    // Several rounds, because a `select!` without `biased;` picks a branch at random.
-    for round in 1..=3 {
+    // Several rounds, because a `select!` without `biased;` picks a branch at random: four
+    // workers each choose at 1.2 s, so five rounds all pass by luck once in a million runs.
+    for round in 1..=5 {
         let start = Instant::now();
         let ledger = Arc::default();
         let (_sender, jobs) = queue(30);
@@ -91,8 +93,8 @@ async fn shutdown_lets_the_jobs_in_progress_finish_and_starts_no_more() {
         assert_eq!(
             took,
             Duration::from_millis(1200),
-            "4 workers doing 300 ms jobs are each mid-way through their 4th job at the 1 s \
-             signal, so the pool should stop at 1.2 s, when those are done"
+            "the pool stopped at {took:?}: 4 workers doing 300 ms jobs are each mid-way through \
+             their 4th job at the 1 s signal, so the pool should stop at 1.2 s, when those are done"
         );
         assert_eq!(
             counts.len(),
@@ -129,7 +131,11 @@ async fn idle_workers_stop_at_the_signal() {
              signal"
         )
     });
-    assert_eq!(counts, [0, 0, 0]);
+    assert_eq!(
+        counts,
+        [0, 0, 0],
+        "3 workers with no jobs to do finish none"
+    );
     assert_eq!(
         start.elapsed(),
         Duration::from_millis(500),
@@ -138,7 +144,7 @@ async fn idle_workers_stop_at_the_signal() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn workers_stop_when_the_jobs_run_out() {
+async fn the_workers_work_at_once_and_stop_when_the_jobs_run_out() {
     let start = Instant::now();
     let ledger = Arc::default();
     let (sender, jobs) = queue(6);
@@ -149,6 +155,53 @@ async fn workers_stop_when_the_jobs_run_out() {
     let counts = timeout(PATIENCE, run)
         .await
         .expect("the channel is closed and empty, so the workers should stop on their own");
-    assert_eq!(counts, [2, 2, 2], "6 jobs for 3 workers");
-    assert_eq!(start.elapsed(), 2 * JOB_TAKES);
+    let took = start.elapsed();
+    let why = if took == 6 * JOB_TAKES {
+        "one at a time: is a worker holding the lock while it works? Take the lock only to \
+         receive the next job, and let go of it before doing the job"
+    } else {
+        "3 workers at once do them in two rounds"
+    };
+    assert_eq!(
+        took,
+        2 * JOB_TAKES,
+        "6 jobs of {JOB_TAKES:?} on 3 workers took {took:?}: {why}"
+    );
+    assert_eq!(counts, [2, 2, 2], "6 jobs for 3 workers: 2 each");
 }
+
+#[test]
+fn a_shutdown_can_be_triggered_only_once() {
+    assert!(
+        Probe::of(&Shutdown::trigger).consumes(),
+        "Shutdown::trigger borrows the switch (`&self`), so `shutdown.trigger(); \
+         shutdown.trigger();` compiles.\nA shutdown happens once: take `self`, and the compiler \
+         refuses a second trigger (the switch is gone after the first)"
+    );
+}
+
+/// Asks the compiler whether a function takes a `Shutdown` by value. Method lookup tries
+/// `Probe<F>` before `&Probe<F>`: `Consumes` answers `true` when `F` can be called with a
+/// `Shutdown` it keeps, and only otherwise does `Borrows`, implemented one reference further away,
+/// get to answer `false`.
+struct Probe<F>(PhantomData<F>);
+
+impl<F> Probe<F> {
+    fn of(_function: &F) -> &'static Self {
+        &Probe(PhantomData)
+    }
+}
+
+trait Consumes {
+    fn consumes(&self) -> bool {
+        true
+    }
+}
+impl<F: FnOnce(Shutdown)> Consumes for Probe<F> {}
+
+trait Borrows {
+    fn consumes(&self) -> bool {
+        false
+    }
+}
+impl<F> Borrows for &Probe<F> {}

@@ -1,6 +1,7 @@
 //! Exercise 24 · pitfalls · a std lock guard held across `.await`
 //!
-//! Lesson: `cargo run -p lesson-pitfalls -- --section 3`
+//! Lesson: `cargo run -p lesson-pitfalls -- --section 3` ("A std::sync::MutexGuard held across
+//! .await")
 //!
 //! A `Tracker` counts page visits in a `std::sync::Mutex<HashMap>` and saves every new count to a
 //! slow `Store`. `record` takes the lock, bumps the count, and awaits the save *while still holding
@@ -14,11 +15,10 @@
 //!   every other visit's save.
 //!
 //! Make `record` spawnable and its saves overlap: take the lock only for the counting, in a scope
-//! (or a `drop`) that ends *before* the `.await`. The checks spawn `record` on a multi-threaded
-//! runtime (a trybuild case in tests/compile_fail.rs that must compile and run: any fix the
-//! compiler accepts passes it, whatever its shape), count visits from many threads, and time ten
-//! concurrent visits on tokio's paused clock: ten saves of 100 ms take 100 ms when nothing holds
-//! the lock during a save.
+//! (or a `drop`) that ends *before* the `.await`. The checks ask the compiler whether `record`'s
+//! future is `Send` (what `tokio::spawn` demands; any fix the compiler accepts passes, whatever its
+//! shape), count visits from many threads, and time ten concurrent visits on tokio's paused clock:
+//! ten saves of 100 ms take 100 ms when nothing holds the lock during a save.
 //!
 //! A `tokio::sync::Mutex` would also make the future `Send`, but held across the save it still
 //! makes every visit wait for the others, and the timing check says so. Clippy knows this pitfall

@@ -1,6 +1,6 @@
 //! Exercise 25 · pitfalls · a swallowed task panic
 //!
-//! Lesson: `cargo run -p lesson-pitfalls -- --section 5`
+//! Lesson: `cargo run -p lesson-pitfalls -- --section 5` ("Failures that vanish")
 //!
 //! A panic in a spawned task doesn't crash the program: tokio catches it, ends that task, and hands
 //! the panic to whoever awaits its `JoinHandle`, as an `Err(JoinError)`. Ignore that `Err` and the

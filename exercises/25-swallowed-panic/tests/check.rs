@@ -37,10 +37,24 @@ fn hush_expected_panics() {
     });
 }
 
-fn failed(job: &str, message: &str) -> JobFailed {
-    JobFailed {
-        job: job.to_string(),
-        message: message.to_string(),
+/// Fails unless `result` is the failure of `job` with `message`, saying which part is wrong.
+fn assert_failed<T: std::fmt::Debug>(result: &Result<T, JobFailed>, job: &str, message: &str) {
+    match result {
+        Ok(value) => panic!(
+            "the job `{job}` panicked with {message:?}, but the batch answered Ok({value:?}): the \
+             panic was swallowed. Awaiting a JoinHandle gives Err(JoinError) for a task that \
+             panicked: turn it into a JobFailed instead of dropping it"
+        ),
+        Err(failed) if failed.job != job => panic!(
+            "the batch reported the job `{}`, but the failure to report is `{job}`'s: the first \
+             job in the order of the list that panicked (not the first to panic in time)",
+            failed.job
+        ),
+        Err(failed) => assert_eq!(
+            failed.message, message,
+            "the job `{job}` is reported, but its message should be the text it panicked with: \
+             JoinError::try_into_panic gives the payload, a &'static str or a String inside it"
+        ),
     }
 }
 
@@ -59,7 +73,8 @@ async fn jobs_that_succeed_give_their_results() {
     .await;
     assert_eq!(
         results,
-        Ok(BTreeMap::from([("a".into(), 1), ("b".into(), 2)]))
+        Ok(BTreeMap::from([("a".into(), 1), ("b".into(), 2)])),
+        "every job's result, by name"
     );
 }
 
@@ -75,11 +90,7 @@ async fn a_job_that_panics_is_reported_by_name() {
         Job::new("index", after(20, 3)),
     ])
     .await;
-    assert_eq!(
-        results,
-        Err(failed("upload", "disk full")),
-        "the job `upload` panicked with \"disk full\"; run_jobs must say so, not drop it"
-    );
+    assert_failed(&results, "upload", "disk full");
 }
 
 #[tokio::test(start_paused = true)]
@@ -91,12 +102,7 @@ async fn a_formatted_panic_message_comes_through_whole() {
         panic!("row {row} is corrupt")
     })])
     .await;
-    assert_eq!(
-        results,
-        Err(failed("import", "row 17 is corrupt")),
-        "the job `import` panicked (with a formatted message); run_jobs must return an Err that \
-         names it and gives the whole message, not drop it"
-    );
+    assert_failed(&results, "import", "row 17 is corrupt");
 }
 
 /// Two jobs panic; the one reported is the first in the list, though it panics last.
@@ -115,11 +121,7 @@ async fn the_first_failure_in_the_list_is_reported() {
         }),
     ])
     .await;
-    assert_eq!(
-        results,
-        Err(failed("late", "late failure")),
-        "`late` and `early` both panicked; the first of them in the list (`late`) is the one to report"
-    );
+    assert_failed(&results, "late", "late failure");
 }
 
 /// Every job is done by the time the batch answers, even when one failed early.
@@ -141,11 +143,7 @@ async fn every_job_is_finished_before_the_answer() {
         Job::new("slow", counted(500)),
     ])
     .await;
-    assert_eq!(
-        results,
-        Err(failed("broken", "broken at once")),
-        "the job `broken` panicked; run_jobs must say so"
-    );
+    assert_failed(&results, "broken", "broken at once");
     assert_eq!(
         finished.load(Ordering::SeqCst),
         2,
@@ -166,8 +164,16 @@ async fn chores_that_succeed_are_ok() {
             })
         })
         .collect();
-    assert_eq!(run_chores(chores).await, Ok(()));
-    assert_eq!(done.load(Ordering::SeqCst), 3);
+    assert_eq!(
+        run_chores(chores).await,
+        Ok(()),
+        "chores that all succeed give Ok"
+    );
+    assert_eq!(
+        done.load(Ordering::SeqCst),
+        3,
+        "every chore is done when run_chores answers"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -192,11 +198,7 @@ async fn a_chore_that_panics_is_reported_by_name() {
         Job::new("send report", finish),
     ])
     .await;
-    assert_eq!(
-        result,
-        Err(failed("rotate logs", "log directory is missing")),
-        "the chore `rotate logs` panicked; run_chores must say so, not carry on as if all went well"
-    );
+    assert_failed(&result, "rotate logs", "log directory is missing");
     assert_eq!(
         done.load(Ordering::SeqCst),
         1,

@@ -1,6 +1,7 @@
 //! Exercise 26 · pitfalls · a client per request
 //!
-//! Lesson: `cargo run -p lesson-pitfalls -- --section 4`
+//! Lesson: `cargo run -p lesson-pitfalls -- --section 4` ("A client per request; a client that
+//! outlives its runtime")
 //!
 //! `fetch_sizes` downloads every URL, `concurrency` at a time, and returns the size of each body in
 //! the order of the URLs. It works, but `fetch_size` builds a new `reqwest::Client` for every
@@ -13,8 +14,11 @@
 //! opened: about one per request *in flight*, not one per request. They also check the sizes, their
 //! order, and that `concurrency` requests were in flight at once, no more and no fewer.
 //!
-//! What they cannot see: whether the client is built once per batch or once per program (both are
-//! fine here; a long-running service builds one at start-up and passes it around).
+//! Build the client in `fetch_sizes`, not in a `static`: a client's connections are driven by
+//! tasks of the runtime that opened them, so a global client used from two runtimes (two
+//! `#[tokio::test]`s, say) sends requests on connections whose runtime may be gone. The checks run a
+//! batch on another runtime too, which must open connections of its own. (A long-running service
+//! builds one client at start-up, on its one runtime, and passes it around.)
 //!
 //! Grade it with `cargo xtask check client-per-request`; `cargo xtask hint client-per-request` when stuck.
 

@@ -1,6 +1,6 @@
 //! Exercise 27 · pitfalls · a select! loop that isn't cancellation-safe
 //!
-//! Lesson: `cargo run -p lesson-pitfalls -- --section 6`
+//! Lesson: `cargo run -p lesson-pitfalls -- --section 6` ("A select! loop that loses data")
 //!
 //! `receive` reads messages from a byte stream (a socket, say) and, while it waits, beats a
 //! heartbeat every `heartbeat_every`. Each message is framed as two bytes of length (big-endian)
@@ -13,8 +13,10 @@
 //! Keep the partial message outside the race, so that losing a race loses nothing. Two good ways:
 //! read whatever bytes are available (`AsyncReadExt::read` or `read_buf`, which are
 //! cancellation-safe: they either read something or nothing) into a buffer that lives outside the
-//! loop, and cut complete messages out of it; or read whole messages on a task of its own and
-//! receive them from a channel (`mpsc::Receiver::recv` is cancellation-safe).
+//! loop, and cut complete messages out of it; or read whole messages with `read_message` on a task
+//! of its own and receive them from a channel (`mpsc::Receiver::recv` is cancellation-safe).
+//! `read_message` is right outside a race: it reports a stream that ends inside a message as an
+//! error, and only an end between messages as the end.
 //!
 //! The checks feed messages a few bytes at a time with pauses in between (on tokio's paused clock,
 //! so the heartbeat surely fires mid-message) and compare what arrives with what was sent; they
@@ -69,15 +71,16 @@ pub async fn receive(
     }
 }
 
-/// Reads one message; `None` when the stream ends cleanly, between messages.
+/// Reads one message; `None` when the stream ends cleanly, between messages. A stream that ends
+/// inside a message, even one byte into its length, is an `UnexpectedEof` error.
 async fn read_message(stream: &mut (impl AsyncRead + Unpin)) -> io::Result<Option<String>> {
     let mut length = [0; 2];
-    // `read_exact` is not cancellation-safe: dropped half-way, the bytes it read are lost.
-    match stream.read_exact(&mut length).await {
-        Ok(_) => {}
-        Err(error) if error.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
-        Err(error) => return Err(error),
+    // The end of the stream before the first byte of a message is a clean end.
+    if stream.read(&mut length[..1]).await? == 0 {
+        return Ok(None);
     }
+    // `read_exact` is not cancellation-safe: dropped half-way, the bytes it read are lost.
+    stream.read_exact(&mut length[1..]).await?;
     let mut text = vec![0; usize::from(u16::from_be_bytes(length))];
     stream.read_exact(&mut text).await?;
     String::from_utf8(text)

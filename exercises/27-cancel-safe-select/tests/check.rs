@@ -53,26 +53,31 @@ fn pieces(messages: &[String], sizes: &[usize]) -> Vec<Vec<u8>> {
     pieces
 }
 
+const KEEP_IT_OUTSIDE: &str = "Keep the partial message outside the select!, so that losing a \
+     race loses nothing: in a buffer that lives outside the loop, or in a reader task that sends \
+     whole messages down a channel.";
+
 fn assert_intact(result: io::Result<Received>, sent: &[String]) -> Received {
     let received = match result {
         Ok(received) => received,
         Err(error) => panic!(
             "receive failed ({error}) although every message was sent whole: a heartbeat won the \
              race while a message had partly arrived, the dropped read took those bytes with it, \
-             and the stream lost its place"
+             and the stream lost its place.\n{KEEP_IT_OUTSIDE}"
         ),
     };
     for (i, (got, want)) in received.messages.iter().zip(sent).enumerate() {
         assert_eq!(
             got, want,
-            "message {i} arrived garbled: a heartbeat cancelled a half-read message and its bytes were lost"
+            "message {i} arrived garbled: a heartbeat cancelled a half-read message and its bytes \
+             were lost.\n{KEEP_IT_OUTSIDE}"
         );
     }
     assert_eq!(
         received.messages.len(),
         sent.len(),
         "{} messages were sent, {} arrived: the rest were lost when a heartbeat cancelled a \
-         half-read message",
+         half-read message.\n{KEEP_IT_OUTSIDE}",
         sent.len(),
         received.messages.len()
     );
@@ -151,5 +156,9 @@ async fn an_empty_stream_has_no_messages() {
     let received = receive(stream, HEARTBEAT)
         .await
         .expect("an empty stream is fine");
-    assert!(received.messages.is_empty());
+    assert!(
+        received.messages.is_empty(),
+        "an empty stream has no messages, not {:?}",
+        received.messages
+    );
 }

@@ -1,7 +1,10 @@
 //! Exercise 28 · async · capstone: download, hash, report
 //!
-//! Lesson: `cargo run -p lesson-async -- --section 4`, and for each part below: lesson-semaphores
-//! section 3, lesson-timeouts section 1, lesson-blocking section 3.
+//! Lesson: `cargo run -p lesson-async -- --section 4` ("Async HTTP: many requests in flight on one
+//! thread"), and for the parts below `cargo run -p lesson-semaphores -- --section 3` ("The stream
+//! form: buffer_unordered and buffered"), `cargo run -p lesson-timeouts -- --section 1` ("A time
+//! limit around one call, and around a batch") and `cargo run -p lesson-blocking -- --section 3`
+//! ("CPU-heavy work: rayon, and a oneshot back to async").
 //!
 //! `run` downloads a list of blobs over HTTP, hashes each with SHA-256, and reports, for every
 //! blob, its size and digest, or that its download failed, or that it missed the deadline. The
@@ -13,16 +16,19 @@
 //! 3. **on a deadline**: `run` answers by `deadline` after it starts, whatever the server does.
 //!    Blobs not done by then (still downloading, or never started) are `Missed`; the others keep
 //!    what they got. One deadline for the whole run, not one per blob;
-//! 4. **hashing off the runtime**: SHA-256 is CPU work, so it runs on rayon's pool (call [`hash`]
-//!    there, and await its answer on a `tokio::sync::oneshot` channel), never on the runtime's
-//!    threads, where it would stall every download in flight.
+//! 4. **hashing off the runtime**: SHA-256 is CPU work, so it runs on rayon's pool (call
+//!    `hash_blob` there, and await its answer on a `tokio::sync::oneshot` channel), never on the
+//!    runtime's threads, where it would stall every download in flight; and the runtime's thread
+//!    must stay free while rayon hashes (`rayon::ThreadPool::install`, `scope` and `join` block
+//!    their caller until the work is done).
 //!
-//! The report type, the download and the hash are given; write the pipeline in `run`. The checks
-//! snapshot the report for a fixed set of blobs (one fails, one is too slow for the deadline), ask
-//! the local server how many downloads it held at once and how many connections it saw, look at
-//! where each blob was hashed ([`Digest::hashed_on_rayon`]), and time `run` against its deadline.
-//! What they cannot see: whether the runtime waits politely for rayon, or blocks on it (a
-//! `rayon::ThreadPool::install` called from async code blocks the runtime's thread meanwhile).
+//! The report type, the download and the hash are given; write the pipeline in `run`. It is handed
+//! the function that hashes a blob: [`hash`], or in one check a hasher of the checks' own, which
+//! waits for a ticker task on your runtime to tick, so it can tell whether the runtime's thread is
+//! free while the hash runs. The checks also snapshot the report for a fixed set of blobs (one
+//! fails, one is too slow for the deadline), ask the local server how many downloads it held at
+//! once and how many connections it saw, look at where each blob was hashed
+//! ([`Digest::hashed_on_rayon`]), and time `run` against its deadline.
 //!
 //! Grade it with `cargo xtask check capstone`; `cargo xtask hint capstone` when stuck.
 
@@ -175,8 +181,14 @@ pub async fn download(client: &Client, url: &str) -> Result<Vec<u8>, DownloadErr
     Ok(body.to_vec())
 }
 
-/// Downloads and hashes every blob, `concurrency` at a time, and reports by `deadline`.
-pub async fn run(blobs: &[Blob], concurrency: usize, deadline: Duration) -> Report {
+/// Downloads every blob and hashes it with `hash_blob` ([`hash`], unless a check passes its own),
+/// `concurrency` at a time, and reports by `deadline`.
+pub async fn run(
+    blobs: &[Blob],
+    concurrency: usize,
+    deadline: Duration,
+    hash_blob: fn(&[u8]) -> Digest,
+) -> Report {
     let mut report = Report::all_missed(blobs);
     // TODO: one blob at a time, however large `concurrency` is, and no deadline at all.
     for blob in blobs {
@@ -186,7 +198,7 @@ pub async fn run(blobs: &[Blob], concurrency: usize, deadline: Duration) -> Repo
             Ok(bytes) => Outcome::Hashed {
                 size: bytes.len(),
                 // TODO: hashing right here blocks the runtime's thread, and every download with it.
-                digest: hash(&bytes),
+                digest: hash_blob(&bytes),
             },
             Err(error) => Outcome::Failed {
                 error: error.to_string(),

@@ -1,4 +1,4 @@
-//! Section 3: four ways to run futures together, and the order their results come back in.
+//! Four ways to run futures together, and the order their results come back in.
 //!
 //! - `tokio::join!`: a fixed handful of futures, possibly of different types; a tuple of results.
 //! - `futures::future::join_all`: any number of futures of one type; results in *input* order.
@@ -13,6 +13,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use anyhow::Result;
 use futures::future::join_all;
 use lesson_kit::measure::format_duration;
 use lesson_kit::{Timeline, Versus, narrate};
@@ -74,8 +75,7 @@ pub async fn spawned_task_runs_unawaited() -> (bool, bool) {
 }
 // ANCHOR_END: spawn
 
-pub async fn demo(wait: Duration) {
-    narrate::section(3, "join!, join_all, JoinSet and spawn");
+pub async fn demo(wait: Duration) -> Result<()> {
     narrate::claim(
         "join! and join_all hand back results in the order you gave the futures; \
          JoinSet hands them back as they finish; a spawned task runs even if nobody awaits it.",
@@ -116,6 +116,7 @@ pub async fn demo(wait: Duration) {
         "This lesson runs on a current-thread runtime, so the spawned task waits for the main \
          task to yield. On a multi-thread runtime it may start on another thread at once.",
     );
+    Ok(())
 }
 
 fn list(durations: &[Duration]) -> String {

@@ -1,4 +1,4 @@
-//! Section 4: async HTTP, hundreds of requests in flight on one thread.
+//! Async HTTP, hundreds of requests in flight on one thread.
 //!
 //! An HTTP request is mostly waiting for the other side, so it is exactly the kind of work async
 //! does well. One `reqwest::Client`, shared by every request, keeps a pool of connections and
@@ -9,11 +9,11 @@
 //! The local server's counters prove it from the other side: how many requests it held at once,
 //! and how many connections the client opened.
 
+use anyhow::{Context, Result};
 use futures::stream::{self, StreamExt};
 use lesson_kit::http::{Tally, get_status};
 use lesson_kit::measure::{format_duration, ideal_io_time};
-use lesson_kit::narrate::error_chain;
-use lesson_kit::{LessonResult, LocalServer, ServerConfig, Timeline, Versus, narrate, system};
+use lesson_kit::{LocalServer, ServerConfig, Timeline, Versus, narrate, system};
 use reqwest::{Client, StatusCode};
 use tokio::time::Instant;
 
@@ -45,8 +45,7 @@ async fn fetch_one(
 }
 // ANCHOR_END: fetch_all
 
-pub async fn demo(settings: &Settings) -> LessonResult {
-    narrate::section(4, "Async HTTP: many requests in flight on one thread");
+pub async fn demo(settings: &Settings) -> Result<()> {
     narrate::claim(
         "One shared client on a single-threaded runtime keeps hundreds of requests in flight \
          at once, and finishes N requests in about ceil(N / concurrency) × latency.",
@@ -62,7 +61,7 @@ pub async fn demo(settings: &Settings) -> LessonResult {
     }
 }
 
-async fn against_the_local_server(settings: &Settings) -> LessonResult {
+async fn against_the_local_server(settings: &Settings) -> Result<()> {
     let concurrency = affordable_concurrency(settings.concurrency)?;
     let server = LocalServer::start(ServerConfig::default())?;
     let url = server.url(&format!("/delay/{}", settings.delay.as_millis()));
@@ -108,13 +107,13 @@ async fn against_the_local_server(settings: &Settings) -> LessonResult {
     Ok(())
 }
 
-async fn against_a_real_server(settings: &Settings, url: &str) -> LessonResult {
+async fn against_a_real_server(settings: &Settings, url: &str) -> Result<()> {
     let client = Client::new();
     // One request first: it tells us whether the server is reachable, and how slow it is.
     let started = Instant::now();
     let probe = fetch_one(&client, &Timeline::new(), 0, url.to_string()).await;
     let latency = started.elapsed();
-    let status = probe.map_err(|error| format!("cannot reach {url}: {}", error_chain(&error)))?;
+    let status = probe.with_context(|| format!("cannot reach {url}"))?;
     narrate::say(&format!(
         "{url} answered {status} in {}. Now {} GETs, {} at a time \
          (be kind to servers you don't own):",
@@ -144,8 +143,9 @@ async fn against_a_real_server(settings: &Settings, url: &str) -> LessonResult {
 /// Every request in flight holds two sockets in this process (the client's and the local
 /// server's), and sockets count against the open-file limit, which is often 1024. The kit raises
 /// the limit if it may; otherwise lower the concurrency, and say so rather than fail half-way.
-fn affordable_concurrency(wanted: usize) -> LessonResult<usize> {
-    let affordable = system::affordable_in_flight(wanted)?;
+fn affordable_concurrency(wanted: usize) -> Result<usize> {
+    let affordable = system::affordable_in_flight(wanted)
+        .context("cannot read or raise this process's open-file limit")?;
     if affordable < wanted {
         narrate::say(&format!(
             "This process may not open enough files for {wanted} requests in flight, so \

@@ -1,4 +1,4 @@
-//! Section 2: sequential versus concurrent.
+//! Sequential versus concurrent.
 //!
 //! `.await` on one future at a time runs them one after another, however independent they are:
 //! three one-second waits take three seconds. `tokio::join!` polls several futures together on the
@@ -7,6 +7,7 @@
 
 use std::time::Duration;
 
+use anyhow::Result;
 use lesson_kit::measure::{format_duration, ideal_io_time};
 use lesson_kit::{Timeline, Versus, narrate};
 use tokio::time::Instant;
@@ -37,8 +38,7 @@ pub async fn together(timeline: &Timeline, duration: Duration) {
 }
 // ANCHOR_END: together
 
-pub async fn demo(wait_for: Duration) {
-    narrate::section(2, "Sequential versus concurrent");
+pub async fn demo(wait_for: Duration) -> Result<()> {
     narrate::claim(&format!(
         "Three waits of {wait} take {three_waits} awaited one by one, and {wait} awaited \
          together with join!.",
@@ -67,6 +67,7 @@ pub async fn demo(wait_for: Duration) {
         "join! ran all three on this one thread: each sleep registered a timer and \
          handed the thread back, so the waits overlapped.",
     );
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! Section 1: futures are lazy.
+//! Futures are lazy.
 //!
 //! Calling an `async fn` runs none of its body. It returns a *future*: a value that describes the
 //! work and does it only when something polls it, which is what `.await` does. Until then the
@@ -7,6 +7,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use anyhow::Result;
 use lesson_kit::narrate;
 
 // ANCHOR: record_visit
@@ -44,8 +45,7 @@ pub async fn call_then_await() -> Visits {
     }
 }
 
-pub async fn demo() {
-    narrate::section(1, "Futures are lazy");
+pub async fn demo() -> Result<()> {
     narrate::claim(
         "Calling an async fn does nothing until the future it returns is awaited; \
          a future dropped without being awaited never runs at all.",
@@ -66,6 +66,7 @@ pub async fn demo() {
         "Rust's compiler warns about a future you create and forget (`unused_must_use`), \
          because forgetting the .await is the most common async bug there is.",
     );
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! Section 5: tasks versus threads.
+//! Tasks versus threads.
 //!
 //! A tokio task is a future the runtime keeps in a queue: a few hundred bytes, created without
 //! asking the operating system for anything. An OS thread gets a kernel thread, a stack (2 MiB of
@@ -10,9 +10,10 @@ use std::sync::{Arc, PoisonError, RwLock, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use anyhow::Result;
 use lesson_kit::measure::{format_duration, ratio};
 use lesson_kit::memory::{MemoryGrowth, MemoryProbe};
-use lesson_kit::{LessonResult, narrate};
+use lesson_kit::narrate;
 use tokio::sync::watch;
 
 /// What it cost to have `started` tasks or threads all waiting at once.
@@ -109,8 +110,7 @@ pub fn crowd_of_threads(count: usize) -> Crowd {
 }
 // ANCHOR_END: threads
 
-pub async fn demo(count: usize) -> LessonResult {
-    narrate::section(5, "Tasks versus threads");
+pub async fn demo(count: usize) -> Result<()> {
     narrate::claim(&format!(
         "{count} waiting tokio tasks cost next to nothing to start and to keep; \
          {count} waiting OS threads cost far more time and memory."
@@ -151,7 +151,7 @@ pub async fn demo(count: usize) -> LessonResult {
     Ok(())
 }
 
-/// Waits (a second at most) until no task is left on this runtime. Section 4's connections close in
+/// Waits (a second at most) until no task is left on this runtime. The HTTP section's connections close in
 /// the background after its client is dropped; if they did so while the crowd of tasks is measured,
 /// the memory they free would be subtracted from the crowd's and hide it.
 async fn let_earlier_tasks_finish() {

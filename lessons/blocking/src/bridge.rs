@@ -1,4 +1,4 @@
-//! Section 4: the other direction, async code called from sync code.
+//! The other direction, async code called from sync code.
 //!
 //! Sync code (a `main` without a runtime, a callback from a sync library, a thread of your own) can
 //! wait for a future by *blocking* on it: `Runtime::block_on` runs the future on the calling thread
@@ -14,12 +14,14 @@
 
 use std::io;
 use std::sync::Once;
+use std::thread;
 use std::time::Duration;
 
+use anyhow::{Context, Result};
 use lesson_kit::http::get_status;
 use lesson_kit::measure::{format_duration, ideal_io_time, median};
 use lesson_kit::narrate::panic_message;
-use lesson_kit::{LessonResult, LocalServer, ServerConfig, Versus, narrate, system};
+use lesson_kit::{LocalServer, ServerConfig, Versus, narrate, system};
 use reqwest::{Client, StatusCode};
 use tokio::runtime::{Handle, Runtime};
 use tokio::time::Instant;
@@ -78,7 +80,7 @@ pub fn get_from_plain_threads(
 
 // ANCHOR: nested
 /// Async code calling the sync client: `block_on` on a thread that is running a runtime.
-pub async fn sync_client_inside_async(url: &str) -> LessonResult<StatusCode> {
+pub async fn sync_client_inside_async(url: &str) -> Result<StatusCode> {
     let client = SyncClient::new()?; // building a runtime is allowed anywhere...
     Ok(client.get_status(url)?) // ...blocking on it here is not: this panics
 }
@@ -92,8 +94,8 @@ pub async fn drop_sync_client_inside_async(client: SyncClient) {
 // ANCHOR: fix
 /// The fix when the sync helper is all you have: call it on the blocking pool, whose threads run
 /// no runtime, so blocking there (and dropping a runtime there) is allowed.
-pub async fn sync_client_in_spawn_blocking(url: String) -> LessonResult<StatusCode> {
-    let status = tokio::task::spawn_blocking(move || -> LessonResult<StatusCode> {
+pub async fn sync_client_in_spawn_blocking(url: String) -> Result<StatusCode> {
+    let status = tokio::task::spawn_blocking(move || -> Result<StatusCode> {
         let client = SyncClient::new()?;
         Ok(client.get_status(&url)?)
     })
@@ -102,18 +104,19 @@ pub async fn sync_client_in_spawn_blocking(url: String) -> LessonResult<StatusCo
 }
 // ANCHOR_END: fix
 
-/// Runs `f` on a thread of its own and returns its result, or the message it panicked with.
+/// Runs `f` on a thread of its own and returns what joining it gives: its result, or what it
+/// panicked with (read it with `narrate::panic_message`).
 ///
 /// The lesson expects these panics and prints their messages itself, so the thread gets a name
 /// that tells our panic hook to keep quiet; every other panic is reported as usual.
-pub fn catch_panic<T: Send>(f: impl FnOnce() -> T + Send) -> Result<T, String> {
+pub fn catch_panic<T: Send>(f: impl FnOnce() -> T + Send) -> Result<thread::Result<T>> {
     keep_expected_panics_quiet();
-    std::thread::scope(|scope| {
-        let thread = std::thread::Builder::new()
+    thread::scope(|scope| {
+        let thread = thread::Builder::new()
             .name(EXPECTED_PANIC_THREAD.to_string())
             .spawn_scoped(scope, f)
-            .map_err(|error| format!("cannot start a thread: {error}"))?;
-        thread.join().map_err(|payload| panic_message(&*payload))
+            .context("cannot start a thread")?;
+        Ok(thread.join())
     })
 }
 
@@ -124,7 +127,7 @@ fn keep_expected_panics_quiet() {
     INSTALL.call_once(|| {
         let report = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            if std::thread::current().name() != Some(EXPECTED_PANIC_THREAD) {
+            if thread::current().name() != Some(EXPECTED_PANIC_THREAD) {
                 report(info);
             }
         }));
@@ -143,8 +146,7 @@ fn build_time(samples: usize, build: impl Fn() -> io::Result<Runtime>) -> io::Re
     Ok(median(&times))
 }
 
-pub fn demo(settings: &Settings) -> LessonResult {
-    narrate::section(4, "The other direction: async called from sync code");
+pub fn demo(settings: &Settings) -> Result<()> {
     narrate::claim(
         "Sync code waits for async code with block_on: on a runtime it owns, or through a \
          Handle from plain threads. Doing the same inside async code panics, twice over; \
@@ -161,7 +163,7 @@ pub fn demo(settings: &Settings) -> LessonResult {
     runtimes_inside_runtimes(&server)
 }
 
-fn calls_from_sync_code(server: &LocalServer) -> LessonResult {
+fn calls_from_sync_code(server: &LocalServer) -> Result<()> {
     narrate::code(include_str!("bridge.rs"), "sync_client");
     let client = SyncClient::new()?;
     let url = server.url("/delay/0");
@@ -193,7 +195,7 @@ fn calls_from_sync_code(server: &LocalServer) -> LessonResult {
     Ok(())
 }
 
-fn calls_from_plain_threads(server: &LocalServer, settings: &Settings) -> LessonResult {
+fn calls_from_plain_threads(server: &LocalServer, settings: &Settings) -> Result<()> {
     narrate::code(include_str!("bridge.rs"), "handle");
     // A multi-thread runtime: its own workers drive the sockets and timers while the plain threads
     // block. (A current-thread runtime drives them only inside its own `Runtime::block_on`.)
@@ -220,21 +222,21 @@ fn calls_from_plain_threads(server: &LocalServer, settings: &Settings) -> Lesson
     Ok(())
 }
 
-fn runtimes_inside_runtimes(server: &LocalServer) -> LessonResult {
+fn runtimes_inside_runtimes(server: &LocalServer) -> Result<()> {
     narrate::say("Now the same sync client, used from async code:");
     narrate::code(include_str!("bridge.rs"), "nested");
     let url = server.url("/delay/0");
 
-    let nested = catch_panic(|| -> LessonResult<StatusCode> {
+    let nested = catch_panic(|| -> Result<StatusCode> {
         current_thread_runtime()?.block_on(sync_client_inside_async(&url))
-    });
+    })?;
     print_outcome("block_on inside async code", nested);
 
-    let dropped = catch_panic(|| -> LessonResult {
+    let dropped = catch_panic(|| -> Result<()> {
         let client = SyncClient::new()?;
         current_thread_runtime()?.block_on(drop_sync_client_inside_async(client));
         Ok(())
-    });
+    })?;
     print_outcome("dropping a runtime inside async code", dropped);
 
     narrate::say(
@@ -244,18 +246,18 @@ fn runtimes_inside_runtimes(server: &LocalServer) -> LessonResult {
          spawn_blocking:",
     );
     narrate::code(include_str!("bridge.rs"), "fix");
-    let fixed = catch_panic(|| -> LessonResult<StatusCode> {
+    let fixed = catch_panic(|| -> Result<StatusCode> {
         current_thread_runtime()?.block_on(sync_client_in_spawn_blocking(url.clone()))
-    });
+    })?;
     print_outcome("the sync client in spawn_blocking", fixed);
     Ok(())
 }
 
-fn print_outcome<T: std::fmt::Debug>(label: &str, outcome: Result<LessonResult<T>, String>) {
+fn print_outcome<T: std::fmt::Debug>(label: &str, outcome: thread::Result<Result<T>>) {
     match outcome {
         Ok(Ok(value)) => narrate::result(label, format!("no panic, returned {value:?}")),
         Ok(Err(error)) => narrate::result(label, format!("no panic, failed: {error}")),
-        Err(message) => narrate::result(&format!("{label}: caught panic"), message),
+        Err(panic) => narrate::result(&format!("{label}: caught panic"), panic_message(&*panic)),
     }
 }
 
@@ -297,7 +299,7 @@ mod tests {
             let runtime = current_thread_runtime().expect("runtime");
             runtime.block_on(sync_client_inside_async(&url)).is_ok()
         });
-        let message = outcome.expect_err("it panics");
+        let message = panic_message(&*outcome.expect("a thread").expect_err("it panics"));
         assert!(
             message.starts_with("Cannot start a runtime from within a runtime"),
             "{message}"
@@ -312,7 +314,7 @@ mod tests {
             let runtime = current_thread_runtime().expect("runtime");
             runtime.block_on(drop_sync_client_inside_async(client));
         });
-        let message = outcome.expect_err("it panics");
+        let message = panic_message(&*outcome.expect("a thread").expect_err("it panics"));
         assert!(
             message.starts_with("Cannot drop a runtime in a context where blocking is not allowed"),
             "{message}"
@@ -329,14 +331,12 @@ mod tests {
 
     #[test]
     fn a_caught_panic_keeps_its_message_and_other_results_pass_through() {
-        assert_eq!(catch_panic(|| 42), Ok(42));
-        assert_eq!(
-            catch_panic(|| panic!("at {}", "the disco")),
-            Err::<(), _>("at the disco".to_string())
-        );
-        assert_eq!(
-            catch_panic(|| panic!("plain")),
-            Err::<(), _>("plain".to_string())
-        );
+        let caught = |f: fn()| {
+            let panic = catch_panic(f).expect("a thread").expect_err("a panic");
+            panic_message(&*panic)
+        };
+        assert_eq!(catch_panic(|| 42).expect("a thread").ok(), Some(42));
+        assert_eq!(caught(|| panic!("at {}", "the disco")), "at the disco");
+        assert_eq!(caught(|| panic!("plain")), "plain");
     }
 }

@@ -1,4 +1,4 @@
-//! Section 3: CPU-heavy work belongs on rayon; await it over a oneshot channel.
+//! CPU-heavy work belongs on rayon; await it over a oneshot channel.
 //!
 //! `spawn_blocking` is built for *waiting*: its pool starts a new thread for every job that finds
 //! no idle one, up to 512, because a waiting thread costs little. CPU work is different: two cores
@@ -24,9 +24,10 @@ use std::sync::Arc;
 use std::thread::ThreadId;
 use std::time::Duration;
 
+use anyhow::Result;
 use futures::future::try_join_all;
 use lesson_kit::measure::{format_duration, ideal_cpu_time, median, timed};
-use lesson_kit::{LessonResult, Timeline, Versus, narrate, system};
+use lesson_kit::{Timeline, Versus, narrate, system};
 use tokio::sync::oneshot::{self, error::RecvError};
 
 use crate::current_thread_runtime;
@@ -71,7 +72,7 @@ pub async fn jobs_on_spawn_blocking(
     rounds: usize,
     jobs: usize,
     timeline: &Timeline,
-) -> LessonResult<Vec<JobDone>> {
+) -> Result<Vec<JobDone>> {
     let running = (0..jobs).map(|index| {
         let (buffer, timeline) = (Arc::clone(buffer), timeline.clone());
         tokio::task::spawn_blocking(move || hash_job(&buffer, rounds, index, &timeline))
@@ -84,7 +85,7 @@ pub async fn jobs_on_rayon(
     rounds: usize,
     jobs: usize,
     timeline: &Timeline,
-) -> LessonResult<Vec<JobDone>> {
+) -> Result<Vec<JobDone>> {
     let running = (0..jobs).map(|index| {
         let (buffer, timeline) = (Arc::clone(buffer), timeline.clone());
         on_rayon(move || hash_job(&buffer, rounds, index, &timeline))
@@ -113,9 +114,8 @@ pub fn first_result_after(timeline: &Timeline) -> Duration {
     }
 }
 
-pub fn demo(settings: &Settings, buffer: &Arc<Vec<u8>>) -> LessonResult {
+pub fn demo(settings: &Settings, buffer: &Arc<Vec<u8>>) -> Result<()> {
     let (jobs, cores) = (settings.jobs, system::available_cores());
-    narrate::section(3, "CPU-heavy work: rayon, and a oneshot back to async");
     narrate::claim(&claim(jobs, cores));
     narrate::python(
         "loop.run_in_executor(ProcessPoolExecutor(), ...): Python needs processes for CPU \
@@ -187,10 +187,10 @@ fn claim(jobs: usize, cores: usize) -> String {
 /// Prints how one pool ran the jobs, and its chart.
 fn report(
     way: &str,
-    watched: Watched<LessonResult<Vec<JobDone>>>,
+    watched: Watched<Result<Vec<JobDone>>>,
     timeline: &Timeline,
     ideal: Duration,
-) -> LessonResult {
+) -> Result<()> {
     let done = watched.output?;
     narrate::result(
         &format!("{way}: wall time"),

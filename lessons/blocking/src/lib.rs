@@ -1,13 +1,14 @@
 //! Lesson: blocking work inside async code.
 //!
 //! Run it with `cargo run -p lesson-blocking` (add `-- --help` for the flags). Each module is one
-//! section of the lesson and one page of the book's chapter; read them in this order, after the
-//! two tools every section uses: [`watch`] (work run beside the kit's heartbeat) and [`work`].
+//! section of the lesson and one page of the book's chapter; [`SECTIONS`] lists them in the order
+//! they run, which is the order to read them in, after the two tools every section uses:
+//! [`watch`] (work run beside the kit's heartbeat) and [`work`].
 //!
-//! 1. [`stall`]: blocking code inside async code stops every task on its thread.
-//! 2. [`offload`]: `spawn_blocking` moves blocking work off the runtime.
-//! 3. [`cpu`]: CPU-heavy work belongs on rayon, awaited over a oneshot channel.
-//! 4. [`bridge`]: the other direction, async code called from sync code.
+//! - [`stall`]: blocking code inside async code stops every task on its thread.
+//! - [`offload`]: `spawn_blocking` moves blocking work off the runtime.
+//! - [`cpu`]: CPU-heavy work belongs on rayon, awaited over a oneshot channel.
+//! - [`bridge`]: the other direction, async code called from sync code.
 
 pub mod watch;
 pub mod work;
@@ -19,11 +20,41 @@ pub mod stall;
 
 pub mod settings;
 
-pub use settings::Settings;
+pub use settings::{Flags, Settings};
 
 use std::io;
+use std::sync::Arc;
 
+use lesson_kit::lesson::Section;
 use tokio::runtime::{Builder, Runtime};
+
+/// What every section is given.
+pub struct Lesson {
+    pub settings: Settings,
+    /// The "file" every CPU job hashes, shared by all of them (an Arc, since jobs run on other
+    /// threads that may outlive any one borrow).
+    pub buffer: Arc<Vec<u8>>,
+}
+
+/// The lesson's sections, in order: the heading of each, and what runs under it.
+pub const SECTIONS: &[Section<Lesson>] = &[
+    Section {
+        title: "The stall: blocking code inside async code",
+        run: |lesson| stall::demo(&lesson.settings, &lesson.buffer),
+    },
+    Section {
+        title: "spawn_blocking moves blocking work off the runtime",
+        run: |lesson| offload::demo(&lesson.settings, &lesson.buffer),
+    },
+    Section {
+        title: "CPU-heavy work: rayon, and a oneshot back to async",
+        run: |lesson| cpu::demo(&lesson.settings, &lesson.buffer),
+    },
+    Section {
+        title: "The other direction: async called from sync code",
+        run: |lesson| bridge::demo(&lesson.settings),
+    },
+];
 
 // ANCHOR: runtimes
 /// One thread runs every task: a task that blocks it stops everything else.

@@ -1,4 +1,4 @@
-//! Section 2: `spawn_blocking` moves blocking work off the runtime.
+//! `spawn_blocking` moves blocking work off the runtime.
 //!
 //! `tokio::task::spawn_blocking(closure)` runs the closure on a thread of tokio's *blocking pool*,
 //! a second set of threads kept apart from the workers that run tasks, and returns a `JoinHandle`
@@ -13,8 +13,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use anyhow::Result;
 use lesson_kit::measure::{format_duration, median};
-use lesson_kit::{LessonResult, narrate};
+use lesson_kit::narrate;
 use tokio::task::JoinError;
 use tokio::time::Instant;
 
@@ -24,12 +25,12 @@ use crate::watch::watch;
 use crate::work::{blocking_wait, sha256_rounds};
 
 // ANCHOR: offload
-/// The blocking wait of section 1, moved to the blocking pool; this task awaits it.
+/// The stall's blocking wait, moved to the blocking pool; this task awaits it.
 pub async fn wait_off_the_runtime(duration: Duration) -> Result<(), JoinError> {
     tokio::task::spawn_blocking(move || blocking_wait(duration)).await
 }
 
-/// The hash of section 1, moved too. The closure owns its data: an `Arc` of the buffer.
+/// The stall's hash, moved too. The closure owns its data: an `Arc` of the buffer.
 pub async fn hash_off_the_runtime(
     buffer: Arc<Vec<u8>>,
     rounds: usize,
@@ -49,8 +50,7 @@ pub async fn spawn_blocking_round_trip(samples: usize) -> Result<Duration, JoinE
     Ok(median(&times))
 }
 
-pub fn demo(settings: &Settings, buffer: &Arc<Vec<u8>>) -> LessonResult {
-    narrate::section(2, "spawn_blocking moves blocking work off the runtime");
+pub fn demo(settings: &Settings, buffer: &Arc<Vec<u8>>) -> Result<()> {
     narrate::claim(
         "The same blocking wait and the same hash, handed to spawn_blocking, run on another \
          thread: the heartbeat keeps its rhythm, and the task still gets the result by awaiting.",
@@ -78,7 +78,7 @@ pub fn demo(settings: &Settings, buffer: &Arc<Vec<u8>>) -> LessonResult {
             "one spawn_blocking round trip (median of 200)",
             format_duration(round_trip),
         );
-        LessonResult::Ok(())
+        Ok::<(), anyhow::Error>(())
     })?;
     narrate::say(
         "A round trip to the blocking pool costs microseconds: worth it for anything that \

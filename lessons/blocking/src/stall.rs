@@ -1,4 +1,4 @@
-//! Section 1: the stall.
+//! The stall.
 //!
 //! An `async fn` that calls blocking code does not become asynchronous: `std::thread::sleep`, a
 //! blocking read or a long computation runs to the end without an `.await`, and until it returns,
@@ -9,8 +9,9 @@
 
 use std::time::Duration;
 
+use anyhow::Result;
 use lesson_kit::measure::format_duration;
-use lesson_kit::{LessonResult, narrate, system};
+use lesson_kit::{narrate, system};
 
 use crate::settings::Settings;
 use crate::watch::watch;
@@ -48,8 +49,7 @@ pub async fn block_every_worker(workers: usize, duration: Duration) {
 }
 // ANCHOR_END: every_worker
 
-pub fn demo(settings: &Settings, buffer: &[u8]) -> LessonResult {
-    narrate::section(1, "The stall: blocking code inside async code");
+pub fn demo(settings: &Settings, buffer: &[u8]) -> Result<()> {
     narrate::claim(
         "A blocking call inside an async task holds its thread. On a current-thread runtime a \
          heartbeat task stops ticking for exactly as long; an async wait of the same length \

@@ -16,7 +16,6 @@ use std::io;
 use reqwest::StatusCode;
 use serde::{Deserialize, Serialize};
 
-use crate::LessonResult;
 use crate::narrate::{self, error_chain};
 
 // ANCHOR: get_status
@@ -108,12 +107,12 @@ impl Tally {
 
     /// Ok if every request succeeded; otherwise an error saying how they went. For lessons whose
     /// figures mean nothing once requests are lost.
-    pub fn check(&self) -> LessonResult {
+    pub fn check(&self) -> anyhow::Result<()> {
         let failed = self.total() - self.succeeded();
-        if failed == 0 {
-            return Ok(());
+        if failed > 0 {
+            anyhow::bail!("{failed} of {} requests failed: {self}", self.total());
         }
-        Err(format!("{failed} of {} requests failed: {self}", self.total()).into())
+        Ok(())
     }
 
     /// Prints one result line per kind of outcome, and the first failure.

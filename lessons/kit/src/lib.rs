@@ -11,6 +11,8 @@
 //! - [`memory`]: how much memory some work took, on the heap and in RAM.
 //! - [`data`]: deterministic bytes to hash, identical on every machine; their SHA-256; and
 //!   deterministic random numbers.
+//! - [`lesson`]: the shape of a lesson: its sections as a list (title and function), the flags
+//!   every lesson takes, and the loop that runs the sections under numbered headings.
 //! - [`narrate`]: the look of a lesson: section headings, claims, code listings, results.
 //! - [`smoke`]: for the lessons' smoke tests: run a lesson, check every section measured something.
 //! - [`system`]: what the machine offers: cores, resident memory, open-file limits, sockets,
@@ -19,6 +21,7 @@
 pub mod data;
 pub mod heartbeat;
 pub mod http;
+pub mod lesson;
 pub mod measure;
 pub mod memory;
 pub mod narrate;
@@ -26,9 +29,6 @@ pub mod server;
 pub mod smoke;
 pub mod system;
 pub mod timeline;
-
-/// What a lesson's steps return: success, or an error with a message worth printing.
-pub type LessonResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
 pub use measure::Versus;
 pub use server::{LocalServer, ServerConfig, ServerStats};

@@ -69,13 +69,26 @@ pub fn result(label: &str, value: impl Display) {
     println!("  {} {label}: {value}", style.green("→"));
 }
 
-/// How a lesson's `main` ends: success, or the error printed as `error: ...` and a failing exit code
-/// (clap already exits with 2 for bad flags, so 1 means "the lesson itself could not go on").
-pub fn finish(result: crate::LessonResult) -> ExitCode {
+/// The lesson's last words: its exercises, then the lesson to run next, if there is one
+/// (`lesson-semaphores`).
+pub fn next(next_lesson: Option<&str>) {
+    println!();
+    match next_lesson {
+        Some(lesson) => say(&format!(
+            "Next: the exercises of this lesson (`cargo xtask list`), then `cargo run -p {lesson}`."
+        )),
+        None => say("Next: the exercises of this lesson (`cargo xtask list`)."),
+    }
+}
+
+/// How a lesson's `main` ends: success, or the error and every cause under it printed as
+/// `error: cannot reach http://...: error sending request: Connection refused`, and a failing exit
+/// code (clap already exits with 2 for bad flags, so 1 means "the lesson itself could not go on").
+pub fn finish(result: anyhow::Result<()>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error}");
+            eprintln!("error: {}", error_chain(error.as_ref()));
             ExitCode::FAILURE
         }
     }
@@ -282,6 +295,16 @@ fn outer() {
             "error sending request: connection refused"
         );
         assert_eq!(error_chain(&std::io::Error::other("plain")), "plain");
+    }
+
+    #[test]
+    fn an_error_with_context_names_every_cause() {
+        let error = anyhow::Error::new(Wrapped(std::io::Error::other("connection refused")))
+            .context("cannot reach http://127.0.0.1:1/");
+        assert_eq!(
+            error_chain(error.as_ref()),
+            "cannot reach http://127.0.0.1:1/: error sending request: connection refused"
+        );
     }
 
     #[test]

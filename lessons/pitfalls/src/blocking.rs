@@ -1,4 +1,4 @@
-//! Section 2: blocking the runtime without noticing.
+//! Blocking the runtime without noticing.
 //!
 //! A tokio worker thread runs one task at a time, and switches to another only at an `.await` that
 //! has to wait. Code that keeps the thread busy between two `.await`s, whether it sleeps, waits on
@@ -20,9 +20,10 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 use std::time::Duration;
 
+use anyhow::Result;
 use lesson_kit::heartbeat::Heartbeat;
 use lesson_kit::measure::{format_bytes, format_duration};
-use lesson_kit::{LessonResult, Versus, narrate};
+use lesson_kit::{Versus, narrate};
 use serde_json::Value;
 use tokio::time::Instant;
 
@@ -63,15 +64,14 @@ pub async fn handle_upload_blocking(body: &[u8]) -> Result<usize, serde_json::Er
 
 // ANCHOR: offloaded
 /// The same work on tokio's blocking pool: this thread is free meanwhile.
-pub async fn handle_upload(body: Arc<[u8]>) -> LessonResult<usize> {
+pub async fn handle_upload(body: Arc<[u8]>) -> Result<usize> {
     let counting = tokio::task::spawn_blocking(move || count_readings(&body));
     let count = counting.await??; // first `?`: the task panicked; second: the JSON was bad
     Ok(count)
 }
 // ANCHOR_END: offloaded
 
-pub async fn demo(readings: usize, period: Duration) -> LessonResult {
-    narrate::section(2, "Blocking the runtime without noticing");
+pub async fn demo(readings: usize, period: Duration) -> Result<()> {
     narrate::claim(
         "A long stretch of work with no .await in it (here, parsing a big JSON upload) freezes \
          every other task on its thread; spawn_blocking moves it off and the freeze disappears.",

@@ -1,4 +1,4 @@
-//! Section 6: a `select!` loop that loses data.
+//! A `select!` loop that loses data.
 //!
 //! `tokio::select!` drops every branch that didn't win, and a loop around it builds them afresh
 //! each time round. That is harmless for a future that holds nothing yet, and a data-loss bug for a
@@ -19,7 +19,8 @@
 
 use std::time::Duration;
 
-use lesson_kit::{LessonResult, narrate};
+use anyhow::Result;
+use lesson_kit::narrate;
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWriteExt, BufReader, DuplexStream};
 use tokio::time::{Instant, interval_at, sleep_until};
 
@@ -108,7 +109,7 @@ pub async fn send_in_pieces(mut sensor: DuplexStream, lines: Vec<String>, tick: 
 }
 
 /// Runs a reading loop against the sensor, connected by an in-memory pipe.
-pub async fn run<F, Fut>(read: F, count: usize, tick: Duration) -> LessonResult<Received>
+pub async fn run<F, Fut>(read: F, count: usize, tick: Duration) -> Result<Received>
 where
     F: FnOnce(DuplexStream, Duration) -> Fut,
     Fut: Future<Output = std::io::Result<Received>>,
@@ -126,8 +127,7 @@ pub fn bytes_lost(sent: &[String], received: &[String]) -> usize {
     total(sent).saturating_sub(total(received))
 }
 
-pub async fn demo(count: usize, tick: Duration) -> LessonResult {
-    narrate::section(6, "A select! loop that loses data");
+pub async fn demo(count: usize, tick: Duration) -> Result<()> {
     narrate::claim(
         "A future that is half-way through reading, dropped by select! when another branch \
          wins, takes what it read with it. Lines::next_line keeps partial data between calls, \

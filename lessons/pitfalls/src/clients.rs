@@ -1,10 +1,10 @@
-//! Section 4: an HTTP client per request, and a client used after its runtime is gone.
+//! An HTTP client per request, and a client used after its runtime is gone.
 //!
 //! A `reqwest::Client` is a connection pool: it keeps connections open and reuses them, so only
 //! the first request to a server pays for connecting (and, over HTTPS, for the TLS handshake,
 //! which costs far more than the request itself). A client created for each request throws that
 //! away: one new connection per request, and a socket left behind in TIME_WAIT for each.
-//! lesson-semaphores (section 4) measures what that costs; here is the symptom, counted by the
+//! lesson-semaphores measures what that costs, in its section on clients; here is the symptom, counted by the
 //! server. Create one client and share it (it is cheap to clone: clones share the pool).
 //!
 //! The pool's connections are driven by tasks spawned on the runtime that opened them. Share one
@@ -16,10 +16,11 @@
 
 use std::time::Duration;
 
+use anyhow::{Result, anyhow, bail};
 use lesson_kit::http::{Tally, get_status};
 use lesson_kit::measure::format_duration;
 use lesson_kit::narrate::error_chain;
-use lesson_kit::{LessonResult, LocalServer, ServerConfig, narrate};
+use lesson_kit::{LocalServer, ServerConfig, narrate};
 use reqwest::{Client, StatusCode};
 use tokio::sync::oneshot;
 use tokio::time::Instant;
@@ -60,12 +61,12 @@ pub async fn two_runtimes(
     here: &Client,
     there: Client,
     server: &LocalServer,
-) -> LessonResult<reqwest::Result<StatusCode>> {
+) -> Result<reqwest::Result<StatusCode>> {
     // ANCHOR: other_runtime
     let (connected, connected_rx) = oneshot::channel();
     let (finish, finish_rx) = oneshot::channel::<()>();
     let url = server.url("/delay/0");
-    let other_test = std::thread::spawn(move || -> LessonResult {
+    let other_test = std::thread::spawn(move || -> Result<()> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()?;
@@ -81,11 +82,11 @@ pub async fn two_runtimes(
     let other_test_ended = || {
         other_test
             .join()
-            .unwrap_or_else(|_| Err("the other runtime's thread panicked".into()))
+            .unwrap_or_else(|_| Err(anyhow!("the other runtime's thread panicked")))
     };
     if connected_rx.await.is_err() {
         other_test_ended()?;
-        return Err("the other runtime stopped before connecting".into());
+        bail!("the other runtime stopped before connecting");
     }
 
     // ANCHOR: reuse
@@ -101,11 +102,7 @@ pub async fn two_runtimes(
     Ok(result)
 }
 
-pub async fn demo(requests: usize) -> LessonResult {
-    narrate::section(
-        4,
-        "A client per request; a client that outlives its runtime",
-    );
+pub async fn demo(requests: usize) -> Result<()> {
     narrate::claim(
         "A client created per request opens a connection per request, where one shared client \
          reuses one. And a client whose connections belong to a runtime that shuts down fails \

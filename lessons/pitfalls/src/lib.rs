@@ -1,15 +1,16 @@
 //! Lesson: async pitfalls, each shown live and then fixed.
 //!
 //! Run it with `cargo run -p lesson-pitfalls` (add `-- --help` for the flags). Each module is one
-//! section of the lesson and one page of the book's chapter; read them in this order:
+//! section of the lesson and one page of the book's chapter; [`SECTIONS`] lists them in the order
+//! they run, which is the order to read them in:
 //!
-//! 1. [`never_awaited`]: a future that is never awaited does nothing.
-//! 2. [`blocking`]: blocking the runtime without noticing.
-//! 3. [`mutex_guard`]: a `std::sync::MutexGuard` held across `.await`.
-//! 4. [`clients`]: a client per request; a client that outlives its runtime.
-//! 5. [`swallowed`]: failures that vanish.
-//! 6. [`cancel_safety`]: a `select!` loop that loses data.
-//! 7. [`paused_clock`]: a testing pitfall: the paused clock and real sockets.
+//! - [`never_awaited`]: a future that is never awaited does nothing.
+//! - [`blocking`]: blocking the runtime without noticing.
+//! - [`mutex_guard`]: a `std::sync::MutexGuard` held across `.await`.
+//! - [`clients`]: a client per request; a client that outlives its runtime.
+//! - [`swallowed`]: failures that vanish.
+//! - [`cancel_safety`]: a `select!` loop that loses data.
+//! - [`paused_clock`]: a testing pitfall: the paused clock and real sockets.
 
 pub mod blocking;
 pub mod cancel_safety;
@@ -21,4 +22,64 @@ pub mod swallowed;
 
 pub mod settings;
 
-pub use settings::Settings;
+pub use settings::{Flags, Settings};
+
+use lesson_kit::lesson::Section;
+use tokio::runtime::Runtime;
+
+/// What every section is given: the runtime the whole lesson runs on, and its sizes.
+pub struct Lesson {
+    pub runtime: Runtime,
+    pub settings: Settings,
+}
+
+/// The lesson's sections, in order: the heading of each, and what runs under it. Each section is
+/// async code, run to its end on the lesson's runtime by `block_on`.
+pub const SECTIONS: &[Section<Lesson>] = &[
+    Section {
+        title: "A future that is never awaited does nothing",
+        run: |lesson| lesson.runtime.block_on(never_awaited::demo()),
+    },
+    Section {
+        title: "Blocking the runtime without noticing",
+        run: |lesson| {
+            let settings = &lesson.settings;
+            let demo = blocking::demo(settings.readings, settings.heartbeat);
+            lesson.runtime.block_on(demo)
+        },
+    },
+    Section {
+        title: "A std::sync::MutexGuard held across .await",
+        run: |lesson| {
+            let settings = &lesson.settings;
+            let demo = mutex_guard::demo(settings.tasks, settings.latency);
+            lesson.runtime.block_on(demo)
+        },
+    },
+    Section {
+        title: "A client per request; a client that outlives its runtime",
+        run: |lesson| {
+            let demo = clients::demo(lesson.settings.requests);
+            lesson.runtime.block_on(demo)
+        },
+    },
+    Section {
+        title: "Failures that vanish",
+        run: |lesson| lesson.runtime.block_on(swallowed::demo()),
+    },
+    Section {
+        title: "A select! loop that loses data",
+        run: |lesson| {
+            let settings = &lesson.settings;
+            let demo = cancel_safety::demo(settings.lines, settings.tick);
+            lesson.runtime.block_on(demo)
+        },
+    },
+    Section {
+        title: "A testing pitfall: the paused clock and real sockets",
+        run: |lesson| {
+            let demo = paused_clock::demo(lesson.settings.answer_after);
+            lesson.runtime.block_on(demo)
+        },
+    },
+];

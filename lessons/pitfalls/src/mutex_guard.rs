@@ -1,4 +1,4 @@
-//! Section 3: holding a `std::sync::MutexGuard` across an `.await`.
+//! Holding a `std::sync::MutexGuard` across an `.await`.
 //!
 //! A spawned task may be moved to another thread at any `.await`, so everything it holds across an
 //! `.await` must be `Send`. A `std::sync::MutexGuard` is not (the lock must be released by the
@@ -18,9 +18,10 @@
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use anyhow::Result;
 use futures::future::join_all;
 use lesson_kit::measure::{format_duration, ideal_io_time};
-use lesson_kit::{LessonResult, Timeline, Versus, narrate};
+use lesson_kit::{Timeline, Versus, narrate};
 use tokio::time::Instant;
 
 /// Stands in for a slow call (a request, a query) that returns some points to add to a total.
@@ -66,7 +67,7 @@ pub async fn run_tasks<F>(
     tasks: usize,
     timeline: &Timeline,
     add: impl Fn() -> F,
-) -> LessonResult<Duration>
+) -> Result<Duration>
 where
     F: std::future::Future<Output = ()> + Send + 'static,
 {
@@ -82,7 +83,7 @@ where
         })
         .collect();
     for outcome in join_all(handles).await {
-        outcome?; // a task that panicked is an error (section 5)
+        outcome?; // a task that panicked is an error (see swallowed.rs)
     }
     Ok(started.elapsed())
 }
@@ -103,7 +104,7 @@ pub struct Runs {
     pub locked: Run,
 }
 
-pub async fn compare(tasks: usize, latency: Duration) -> LessonResult<Runs> {
+pub async fn compare(tasks: usize, latency: Duration) -> Result<Runs> {
     let (total, timeline) = (Arc::new(Mutex::new(0)), Timeline::new());
     let took = run_tasks(tasks, &timeline, || {
         add_points_scoped(Arc::clone(&total), latency)
@@ -146,8 +147,7 @@ pub async fn compare(tasks: usize, latency: Duration) -> LessonResult<Runs> {
 const CASE: &str = include_str!("../tests/ui/std_mutex_guard_across_await.rs");
 const COMPILER_SAYS: &str = include_str!("../tests/ui/std_mutex_guard_across_await.stderr");
 
-pub async fn demo(tasks: usize, latency: Duration) -> LessonResult {
-    narrate::section(3, "A std::sync::MutexGuard held across .await");
+pub async fn demo(tasks: usize, latency: Duration) -> Result<()> {
     narrate::claim(
         "tokio::spawn refuses a task that holds a std MutexGuard across an .await. Fix 1 (lock \
          only around the update) keeps the tasks concurrent; fix 2 (tokio::sync::Mutex) is \

@@ -1,4 +1,4 @@
-//! Section 1: a future that is never awaited does nothing.
+//! A future that is never awaited does nothing.
 //!
 //! Calling an `async fn` only builds a future; its body runs when the future is polled, which is
 //! what `.await` does. Forget the `.await` and the work silently never happens: no error, no
@@ -12,6 +12,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use anyhow::Result;
 use lesson_kit::narrate;
 
 // ANCHOR: send_reminder
@@ -39,8 +40,7 @@ pub async fn remind(sent: &AtomicUsize) {
 const COMPILER_SAYS: &str = include_str!("../tests/ui/future_never_awaited.stderr");
 const CASE: &str = include_str!("../tests/ui/future_never_awaited.rs");
 
-pub async fn demo() {
-    narrate::section(1, "A future that is never awaited does nothing");
+pub async fn demo() -> Result<()> {
     narrate::claim(
         "Without .await an async call does nothing at all, silently. The compiler warns about \
          the plain mistake (unused_must_use), but not when the future is bound to `_`.",
@@ -75,6 +75,7 @@ pub async fn demo() {
         "caught by the compiler",
         "the plain statement (unused_must_use); `let _ =` only by clippy::let_underscore_future",
     );
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! Section 7: a testing pitfall: tokio's paused clock and real sockets.
+//! A testing pitfall: tokio's paused clock and real sockets.
 //!
 //! `#[tokio::test(start_paused = true)]` (or `tokio::time::pause()`) makes timing tests exact and
 //! instant: whenever every task is waiting, tokio jumps its clock straight to the next timer. This
@@ -8,13 +8,15 @@
 //! virtual time, while the server is still preparing its answer in real time.
 //!
 //! The fix is to keep the two apart: the paused clock for logic that only waits on timers (with
-//! sleeps standing in for I/O, as sections 3 and 6 do), real time for anything that touches a
-//! socket, checked by what the server counted rather than by how long it took.
+//! sleeps standing in for I/O, as [`crate::mutex_guard`] and [`crate::cancel_safety`] do), real
+//! time for anything that touches a socket, checked by what the server counted rather than by how
+//! long it took.
 
 use std::time::Duration;
 
+use anyhow::Result;
 use lesson_kit::measure::format_duration;
-use lesson_kit::{LessonResult, LocalServer, ServerConfig, narrate};
+use lesson_kit::{LocalServer, ServerConfig, narrate};
 use reqwest::Client;
 use tokio::time::{Instant, timeout};
 
@@ -43,7 +45,7 @@ pub async fn request_with_timeout(url: &str, limit: Duration) -> Clocks {
 // ANCHOR_END: request
 
 /// Runs the request on a runtime of its own, its clock paused or not, as a test would.
-pub fn on_a_test_runtime(paused: bool, url: String, limit: Duration) -> LessonResult<Clocks> {
+pub fn on_a_test_runtime(paused: bool, url: String, limit: Duration) -> Result<Clocks> {
     // ANCHOR: runtimes
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -53,8 +55,7 @@ pub fn on_a_test_runtime(paused: bool, url: String, limit: Duration) -> LessonRe
     Ok(runtime.block_on(request_with_timeout(&url, limit)))
 }
 
-pub async fn demo(answer_after: Duration) -> LessonResult {
-    narrate::section(7, "A testing pitfall: the paused clock and real sockets");
+pub async fn demo(answer_after: Duration) -> Result<()> {
     narrate::claim(
         "On a paused clock a request to a real server times out at once, however generous its \
          limit, because the runtime skips ahead to the time-out while it waits for the socket.",

@@ -2,6 +2,9 @@
 
 use std::time::Duration;
 
+use clap::Args;
+use lesson_kit::lesson::count;
+
 /// Everything a section needs to know about its size.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -50,5 +53,52 @@ impl Settings {
             tick: Duration::from_millis(40),
             answer_after: Duration::from_millis(200),
         }
+    }
+}
+
+/// The learner's own sizes: each flag, when given, replaces one setting of the full or quick run.
+#[derive(Args, Debug, Clone, Default)]
+pub struct Flags {
+    /// Section 2: how many readings the JSON upload holds [default: 100000, quick: 50000].
+    #[arg(long, value_parser = count(1..=5_000_000))]
+    pub readings: Option<usize>,
+    /// Section 3: how many tasks add to the shared total [default: 10].
+    #[arg(long, value_parser = count(1..=1000))]
+    pub tasks: Option<usize>,
+    /// Section 4: how many GET requests each client sends [default: 500, quick: 100].
+    #[arg(long, value_parser = count(1..=10_000))]
+    pub requests: Option<usize>,
+}
+
+impl Flags {
+    /// The full lesson, or the quick one, with these flags' sizes instead of its own.
+    pub fn settings(&self, quick: bool) -> Settings {
+        let base = if quick {
+            Settings::quick()
+        } else {
+            Settings::full()
+        };
+        Settings {
+            readings: self.readings.unwrap_or(base.readings),
+            tasks: self.tasks.unwrap_or(base.tasks),
+            requests: self.requests.unwrap_or(base.requests),
+            ..base
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_override_the_sizes() {
+        let flags = Flags {
+            tasks: Some(3),
+            ..Flags::default()
+        };
+        let settings = flags.settings(true);
+        assert_eq!(settings.tasks, 3);
+        assert_eq!(settings.heartbeat, Duration::from_millis(10));
     }
 }

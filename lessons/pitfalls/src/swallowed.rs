@@ -1,4 +1,4 @@
-//! Section 5: failures that vanish.
+//! Failures that vanish.
 //!
 //! Concurrency gives errors more places to hide. Two common ones:
 //! - A spawned task that panics does not take the program down: tokio catches the panic, prints
@@ -14,9 +14,10 @@
 //! report failures instead of filtering them away; `try_join_all` when one failure should stop
 //! the lot (it cancels the rest by dropping them).
 
+use anyhow::{Result, bail};
 use futures::future::join_all;
 use lesson_kit::narrate::panic_message;
-use lesson_kit::{LessonResult, LocalServer, ServerConfig, narrate};
+use lesson_kit::{LocalServer, ServerConfig, narrate};
 use reqwest::Client;
 use tokio::task::JoinSet;
 
@@ -46,7 +47,7 @@ pub async fn total_ignoring_panics(prices: &[&'static str]) -> u64 {
 
 // ANCHOR: checked
 /// The same, but a task that panicked is an error, with the panic's message.
-pub async fn total_checked(prices: &[&'static str]) -> Result<u64, String> {
+pub async fn total_checked(prices: &[&'static str]) -> Result<u64> {
     let mut tasks = JoinSet::new();
     for &price in prices {
         tasks.spawn(async move { parse_price(price) });
@@ -57,9 +58,9 @@ pub async fn total_checked(prices: &[&'static str]) -> Result<u64, String> {
             Ok(cents) => total += cents,
             Err(error) if error.is_panic() => {
                 let message = panic_message(&*error.into_panic());
-                return Err(format!("a task panicked: {message}")); // dropping `tasks` aborts the rest
+                bail!("a task panicked: {message}"); // dropping `tasks` aborts the rest
             }
-            Err(error) => return Err(format!("a task was cancelled: {error}")),
+            Err(error) => bail!("a task was cancelled: {error}"),
         }
     }
     Ok(total)
@@ -121,8 +122,7 @@ pub fn mixed_urls(server: &LocalServer, refused: &str) -> Vec<String> {
 
 pub const PRICES: [&str; 6] = ["1250", "399", "12.50", "800", "1999", "45"];
 
-pub async fn demo() -> LessonResult {
-    narrate::section(5, "Failures that vanish");
+pub async fn demo() -> Result<()> {
     narrate::claim(
         "A panicking task whose JoinError is ignored leaves only a line on stderr and a wrong \
          answer; errors flattened out of join_all (and 500s, which are not errors until you say \
@@ -193,10 +193,12 @@ mod tests {
     async fn a_checked_panic_is_an_error_with_its_message() {
         let error = total_checked(&PRICES).await.expect_err("one price is bad");
         assert!(
-            error.contains("prices are whole numbers of cents"),
+            error
+                .to_string()
+                .contains("prices are whole numbers of cents"),
             "{error}"
         );
-        assert_eq!(total_checked(&["1", "2"]).await, Ok(3));
+        assert_eq!(total_checked(&["1", "2"]).await.ok(), Some(3));
     }
 
     #[tokio::test]

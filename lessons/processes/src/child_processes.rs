@@ -1,4 +1,4 @@
-//! Section 2: child processes with `std::process::Command`.
+//! Child processes with `std::process::Command`.
 //!
 //! The lesson starts its own binary again as a worker (`std::env::current_exe()` finds it; the
 //! hidden `--worker` flag makes it serve one job, see [`crate::worker`]). The parent writes the job
@@ -8,7 +8,7 @@
 //! twice: code to serialise (serde makes it short, but you must decide the format), and time to
 //! copy. A job that *describes* its data ("build buffer 3 and hash it") costs a few bytes; a job
 //! that *carries* its data copies all of it through a pipe before the work can start. rayon's
-//! threads (section 1) copied nothing: they borrowed.
+//! threads ([`crate::parallel_hashing`]) copied nothing: they borrowed.
 
 use std::io::{self, Write};
 use std::path::Path;
@@ -16,12 +16,12 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::thread;
 use std::time::Duration;
 
+use anyhow::{Context, Result, bail};
 use lesson_kit::data::{deterministic_bytes, hex, sha256};
 use lesson_kit::measure::{format_bytes, format_duration, format_rate, ideal_cpu_time, timed};
-use lesson_kit::{LessonResult, Timeline, Versus, narrate, system};
+use lesson_kit::{Timeline, Versus, narrate, system};
 
-use crate::isolation::explain;
-use crate::worker::{Job, Reply, WORKER_FLAG};
+use crate::worker::{Job, Reply, WORKER_FLAG, explain};
 
 // ANCHOR: start_worker
 /// Starts `program --worker` and writes `job` to its stdin, then `payload` (often empty).
@@ -72,31 +72,30 @@ pub fn finish_worker(child: Child) -> io::Result<Finished> {
 
 impl Finished {
     /// The reply of a worker that succeeded, or an error that says how it failed.
-    pub fn reply(&self) -> LessonResult<Reply> {
+    pub fn reply(&self) -> Result<Reply> {
         if !self.status.success() {
             let said = self.stderr.lines().next().unwrap_or("nothing");
-            return Err(format!(
+            bail!(
                 "the worker failed ({}); it said: {said}",
                 explain(self.status)
-            )
-            .into());
+            );
         }
         serde_json::from_str(&self.stdout)
-            .map_err(|error| format!("the worker's reply {:?}: {error}", self.stdout).into())
+            .with_context(|| format!("the worker's reply {:?}", self.stdout))
     }
 }
 // ANCHOR_END: finish_worker
 
 /// Starts a worker, gives it `job` and `payload`, and returns its reply.
-pub fn run_worker(program: &Path, job: &Job, payload: &[u8]) -> LessonResult<Reply> {
+pub fn run_worker(program: &Path, job: &Job, payload: &[u8]) -> Result<Reply> {
     finish_worker(start_worker(program, job, payload)?)?.reply()
 }
 
 /// The SHA-256 digest a worker reported, or an error if it answered something else.
-pub fn digest_in(reply: &Reply) -> LessonResult<&str> {
+pub fn digest_in(reply: &Reply) -> Result<&str> {
     match reply {
         Reply::Digest { sha256, .. } => Ok(sha256),
-        other => Err(format!("expected a digest, got {other:?}").into()),
+        other => bail!("expected a digest, got {other:?}"),
     }
 }
 
@@ -108,7 +107,7 @@ pub fn hash_in_workers(
     jobs: usize,
     len: usize,
     timeline: &Timeline,
-) -> LessonResult<Vec<String>> {
+) -> Result<Vec<String>> {
     thread::scope(|scope| {
         let waiting: Vec<_> = (0..jobs as u64)
             .map(|seed| {
@@ -138,9 +137,8 @@ pub fn hash_here(jobs: usize, len: usize) -> Vec<String> {
         .collect()
 }
 
-pub fn demo(program: &Path, megabytes: usize, workers: usize) -> LessonResult {
+pub fn demo(program: &Path, megabytes: usize, workers: usize) -> Result<()> {
     let cores = system::available_cores();
-    narrate::section(2, "Child processes: everything crosses as bytes");
     narrate::claim(
         "A worker process gets its job and returns its result only as bytes you serialise. \
          Jobs that describe their data scale over the cores like threads; jobs that carry their \
@@ -176,7 +174,7 @@ pub fn demo(program: &Path, megabytes: usize, workers: usize) -> LessonResult {
     Ok(())
 }
 
-fn one_round_trip(program: &Path) -> LessonResult {
+fn one_round_trip(program: &Path) -> Result<()> {
     let job = Job::HashGenerated {
         seed: 0,
         len: 1024 * 1024,
@@ -204,7 +202,7 @@ fn one_round_trip(program: &Path) -> LessonResult {
     Ok(())
 }
 
-fn describing_jobs(program: &Path, workers: usize, len: usize, cores: usize) -> LessonResult {
+fn describing_jobs(program: &Path, workers: usize, len: usize, cores: usize) -> Result<()> {
     narrate::say(&format!(
         "{workers} jobs that describe their data (build {} from a seed, hash it): here, one \
          after another, then in {workers} worker processes at once:",
@@ -228,7 +226,7 @@ fn describing_jobs(program: &Path, workers: usize, len: usize, cores: usize) -> 
     Ok(())
 }
 
-fn carrying_jobs(program: &Path, len: usize) -> LessonResult {
+fn carrying_jobs(program: &Path, len: usize) -> Result<()> {
     let data = deterministic_bytes(1, len);
     narrate::say(&format!(
         "A job that carries its data: {} written to the worker's stdin after the job line.",

@@ -6,11 +6,11 @@
 use std::io;
 use std::process::ExitCode;
 
+use anyhow::{Context, Result};
 use clap::Parser;
-use lesson_kit::{LessonResult, narrate};
-use lesson_processes::{
-    Settings, child_processes, isolation, parallel_hashing, start_cost, worker,
-};
+use lesson_kit::lesson::{self, CommonFlags};
+use lesson_kit::narrate;
+use lesson_processes::{Flags, Lesson, SECTIONS, worker};
 
 /// Processes: rayon for CPU work, child processes, what they cost and what they buy.
 ///
@@ -18,53 +18,17 @@ use lesson_processes::{
 #[derive(Parser, Debug)]
 #[command(name = "lesson-processes")]
 struct Cli {
-    /// A small version of every section: a few seconds in all.
-    #[arg(long)]
-    quick: bool,
-    /// Run only this section (1 to 4).
-    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=4))]
-    section: Option<u8>,
-    /// Sections 1 and 2: how much data to hash, in MiB [default: 256, quick: 32].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=4_096))]
-    megabytes: Option<u64>,
-    /// Section 2: how many worker processes to run at once [default: the number of cores].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=64))]
-    workers: Option<u64>,
-    /// Section 3: how many processes, threads and tasks to start [default: 200, quick: 30].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000))]
-    starts: Option<u64>,
+    #[command(flatten)]
+    common: CommonFlags,
+    #[command(flatten)]
+    flags: Flags,
     /// Serve one job from stdin as a worker process (the lesson starts itself this way).
     #[arg(long, hide = true)]
     worker: bool,
 }
 
-impl Cli {
-    fn settings(&self) -> Settings {
-        let mut settings = if self.quick {
-            Settings::quick()
-        } else {
-            Settings::full()
-        };
-        // The ranges above were checked by clap, so these conversions cannot truncate.
-        if let Some(megabytes) = self.megabytes {
-            settings.megabytes = megabytes as usize;
-        }
-        if let Some(workers) = self.workers {
-            settings.workers = workers as usize;
-        }
-        if let Some(starts) = self.starts {
-            settings.starts = starts as usize;
-        }
-        settings
-    }
-
-    fn runs(&self, section: u8) -> bool {
-        self.section.is_none_or(|only| only == section)
-    }
-}
-
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli: Cli = lesson::parse(SECTIONS);
     let result = if cli.worker {
         // ANCHOR: worker_mode
         // A worker: one job in on stdin, one reply out on stdout, and nothing else on stdout.
@@ -76,12 +40,10 @@ fn main() -> ExitCode {
     narrate::finish(result)
 }
 
-fn run(cli: &Cli) -> LessonResult {
-    let settings = cli.settings();
+fn run(cli: &Cli) -> Result<()> {
     // ANCHOR: current_exe
     // The path of the program running now: the lesson starts copies of itself as workers.
-    let program = std::env::current_exe()
-        .map_err(|error| format!("cannot find this program's own path: {error}"))?;
+    let program = std::env::current_exe().context("cannot find this program's own path")?;
     // ANCHOR_END: current_exe
     narrate::title(
         "Lesson: processes",
@@ -89,22 +51,8 @@ fn run(cli: &Cli) -> LessonResult {
          for isolation. Measured on this machine. `--quick` for a short run, `--section N` for \
          one section, `--help` for more.",
     );
-    if cli.runs(1) {
-        parallel_hashing::demo(settings.megabytes);
-    }
-    if cli.runs(2) {
-        child_processes::demo(&program, settings.megabytes, settings.workers)?;
-    }
-    if cli.runs(3) {
-        start_cost::demo(&program, settings.starts)?;
-    }
-    if cli.runs(4) {
-        isolation::demo(&program)?;
-    }
-    println!();
-    narrate::say(
-        "Next: the exercises of this lesson (`cargo xtask list`), \
-         then `cargo run -p lesson-async`.",
-    );
+    let settings = cli.flags.settings(cli.common.quick);
+    lesson::run_sections(SECTIONS, &cli.common, &Lesson { program, settings })?;
+    narrate::next(Some("lesson-async"));
     Ok(())
 }

@@ -1,4 +1,4 @@
-//! Section 1: CPU-bound work in Rust needs threads, not processes. rayon's `par_iter`.
+//! CPU-bound work in Rust needs threads, not processes. rayon's `par_iter`.
 //!
 //! Python reaches for processes (`ProcessPoolExecutor`) to put CPU work on every core, because its
 //! threads take turns under the GIL. Rust's threads already run in parallel (lesson-threads), and
@@ -7,8 +7,10 @@
 //! takes some from a busier one ("work stealing"), so uneven items still keep every core busy.
 //!
 //! The items are *borrowed*: every thread reads the same buffers in place. A process pool would
-//! copy each buffer into the worker that hashes it (section 2 measures what that costs).
+//! copy each buffer into the worker that hashes it ([`crate::child_processes`] measures what that
+//! costs).
 
+use anyhow::Result;
 use lesson_kit::data::deterministic_buffers;
 use lesson_kit::measure::{
     format_bytes, format_duration, format_rate, ideal_cpu_time, ratio, timed,
@@ -50,9 +52,8 @@ pub fn buffer_count(cores: usize) -> usize {
     8 * cores.max(1)
 }
 
-pub fn demo(megabytes: usize) {
+pub fn demo(megabytes: usize) -> Result<()> {
     let cores = system::available_cores();
-    narrate::section(1, "CPU-bound work: rayon's par_iter");
     narrate::claim(&format!(
         "Hashing with `par_iter` instead of `iter` runs at {cores} × the single-core rate \
          on this {cores}-core machine: no processes needed."
@@ -116,6 +117,7 @@ pub fn demo(megabytes: usize) {
     let timeline = Timeline::new();
     hash_in_parallel_traced(&buffers, &timeline);
     timeline.print();
+    Ok(())
 }
 
 #[cfg(test)]

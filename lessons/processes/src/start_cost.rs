@@ -1,4 +1,4 @@
-//! Section 3: what it costs to start a process, a thread, a task.
+//! What it costs to start a process, a thread, a task.
 //!
 //! A process needs the operating system to copy the parent's page tables (fork) or build fresh
 //! ones, load the program (exec), link its libraries and run its start-up code, set up its pipes,
@@ -12,15 +12,16 @@ use std::path::Path;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use anyhow::{Context, Result};
 use lesson_kit::measure::{format_duration, median, ratio};
-use lesson_kit::{LessonResult, narrate};
+use lesson_kit::narrate;
 
 use crate::child_processes::run_worker;
 use crate::worker::Job;
 
 // ANCHOR: process
 /// Starts a worker process that answers a ping and exits.
-pub fn start_a_process(program: &Path) -> LessonResult<Duration> {
+pub fn start_a_process(program: &Path) -> Result<Duration> {
     let started = Instant::now();
     run_worker(program, &Job::Ping, &[])?;
     Ok(started.elapsed())
@@ -57,13 +58,15 @@ pub struct StartCosts {
     pub task: Duration,
 }
 
-pub fn measure(program: &Path, count: usize) -> LessonResult<StartCosts> {
+pub fn measure(program: &Path, count: usize) -> Result<StartCosts> {
     let processes: Vec<Duration> = (0..count)
         .map(|_| start_a_process(program))
-        .collect::<LessonResult<_>>()?;
+        .collect::<Result<_>>()?;
     let threads: Vec<Duration> = (0..count).map(|_| start_a_thread()).collect();
     // One thread runs the tasks, as in lesson-async: no other thread is involved.
-    let runtime = tokio::runtime::Builder::new_current_thread().build()?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .context("cannot start tokio's runtime")?;
     let tasks: Vec<Duration> = runtime.block_on(async {
         let mut tasks = Vec::with_capacity(count);
         for _ in 0..count {
@@ -78,8 +81,7 @@ pub fn measure(program: &Path, count: usize) -> LessonResult<StartCosts> {
     })
 }
 
-pub fn demo(program: &Path, count: usize) -> LessonResult {
-    narrate::section(3, "The cost: starting a process, a thread, a task");
+pub fn demo(program: &Path, count: usize) -> Result<()> {
     narrate::claim(
         "Starting a process costs far more than starting a thread, and a thread far more than \
          a task: pay for a process only when it buys something.",

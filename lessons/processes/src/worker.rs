@@ -7,10 +7,14 @@
 //! picklable arguments": a lambda, an open socket or a lock can't become bytes. In Rust you pick
 //! the format yourself. Here it is one line of JSON on stdin saying what to do (serde writes and
 //! reads it), sometimes followed by raw bytes to work on, and one line of JSON on stdout in reply.
+//!
+//! A worker's last word is its exit status, which the parent reads when the reply is missing:
+//! [`explain`] says in words how a worker ended, for both sides of the pipe to share.
 
 use std::io::{BufRead, Write};
+use std::process::ExitStatus;
 
-use lesson_kit::LessonResult;
+use anyhow::{Context, Result};
 use lesson_kit::data::{deterministic_bytes, hex, sha256};
 use serde::{Deserialize, Serialize};
 
@@ -53,11 +57,11 @@ pub enum Reply {
 
 // ANCHOR: serve
 /// Reads one job from `input`, does it, and writes the reply to `output`.
-pub fn serve(mut input: impl BufRead, mut output: impl Write) -> LessonResult {
+pub fn serve(mut input: impl BufRead, mut output: impl Write) -> Result<()> {
     let mut line = String::new();
     input.read_line(&mut line)?;
-    let job: Job = serde_json::from_str(&line)
-        .map_err(|error| format!("not a job: {:?}: {error}", line.trim_end()))?;
+    let job: Job =
+        serde_json::from_str(&line).with_context(|| format!("not a job: {:?}", line.trim_end()))?;
     let reply = match job {
         Job::HashGenerated { seed, len } => digest_of(&deterministic_bytes(seed, len)),
         Job::HashFollowing { len } => {
@@ -105,6 +109,45 @@ fn abort_without_a_core_file() -> ! {
     std::process::abort()
 }
 
+// ANCHOR: explain
+/// What an exit status says about how a process ended.
+pub fn explain(status: ExitStatus) -> String {
+    if let Some(code) = status.code() {
+        return match code {
+            0 => "exit code 0: success".to_string(),
+            101 => "exit code 101: a Rust program whose main thread panicked; it unwound, \
+                    ran its destructors and printed the panic on stderr"
+                .to_string(),
+            code => format!("exit code {code}: the program ended itself, reporting a failure"),
+        };
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(signal) = status.signal() {
+            return format!(
+                "killed by signal {signal} ({}): no exit code, no unwinding, no destructors",
+                signal_name(signal)
+            );
+        }
+    }
+    format!("ended without an exit code ({status})")
+}
+// ANCHOR_END: explain
+
+/// The usual name of a few signals a worker may die of.
+#[cfg(unix)]
+fn signal_name(signal: i32) -> &'static str {
+    match signal {
+        libc::SIGABRT => "SIGABRT, it aborted",
+        libc::SIGKILL => "SIGKILL, killed outright, as the out-of-memory killer does",
+        libc::SIGSEGV => "SIGSEGV, it touched memory it may not",
+        libc::SIGTERM => "SIGTERM, asked to stop",
+        libc::SIGPIPE => "SIGPIPE, it wrote to a closed pipe",
+        _ => "see `man 7 signal`",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     //! The worker's side, in this process: `serve` reads from and writes to memory here, exactly
@@ -112,7 +155,7 @@ mod tests {
     //! processes, in tests/workers.rs.)
     use super::*;
 
-    fn serve_bytes(input: &[u8]) -> LessonResult<Reply> {
+    fn serve_bytes(input: &[u8]) -> Result<Reply> {
         let mut output = Vec::new();
         serve(input, &mut output)?;
         assert_eq!(output.last(), Some(&b'\n'), "a reply is one line");
@@ -191,5 +234,39 @@ mod tests {
             error.to_string().starts_with("not a job: \"hello\""),
             "{error}"
         );
+    }
+}
+
+#[cfg(all(test, unix))]
+mod exit_status_tests {
+    use std::os::unix::process::ExitStatusExt;
+
+    use super::*;
+
+    // A raw wait status, as the system reports it: the exit code sits in the second byte,
+    // a signal in the low bits.
+    fn exited_with(code: i32) -> ExitStatus {
+        ExitStatus::from_raw(code << 8)
+    }
+
+    fn killed_by(signal: i32) -> ExitStatus {
+        ExitStatus::from_raw(signal)
+    }
+
+    #[test]
+    fn exit_codes_are_explained() {
+        assert_eq!(explain(exited_with(0)), "exit code 0: success");
+        assert!(explain(exited_with(101)).contains("panicked"));
+        assert!(explain(exited_with(3)).starts_with("exit code 3: "));
+    }
+
+    #[test]
+    fn signals_are_named() {
+        assert_eq!(
+            explain(killed_by(libc::SIGABRT)),
+            "killed by signal 6 (SIGABRT, it aborted): no exit code, no unwinding, no destructors"
+        );
+        assert!(explain(killed_by(libc::SIGKILL)).contains("SIGKILL"));
+        assert!(explain(killed_by(64)).contains("man 7 signal"));
     }
 }

@@ -2,37 +2,32 @@
 
 use std::process::Command;
 
-use lesson_kit::smoke::{self, assert_every_section_measured, assert_refused};
+use lesson_kit::smoke::{self, assert_refused};
+use lesson_processes::SECTIONS;
 
 const LESSON: &str = env!("CARGO_BIN_EXE_lesson-processes");
 
 #[test]
 fn quick_run_measures_every_section() {
-    let output = smoke::run(LESSON, &["--quick"]);
-    let stdout = output.stdout.clone();
-    assert!(
-        output.status.success(),
-        "{stdout}\n{}",
-        output.stderr.clone()
-    );
-    assert_every_section_measured(&stdout, &["1", "2", "3", "4"]);
-    for claim in [
-        "→ par_iter: measured",
-        "→ same digests both ways: yes",
-        "→ the same digest as this process computes: yes",
-        "→ hashed in a worker, data piped in: measured",
-        "→ a process (start, ping, exit), median of 30",
-        "→ a task (spawn, await), median of 30",
-        "→ a worker that panics: exit code 101",
-        "→ then a healthy one: exit code 0: success",
-        "→ this process: still running",
-    ] {
-        assert!(stdout.contains(claim), "missing {claim:?}:\n{stdout}");
-    }
+    let run = smoke::run(LESSON, &["--quick"]);
+    run.assert_success()
+        .assert_every_section_measured(SECTIONS)
+        .assert_printed(&[
+            "→ par_iter: measured",
+            "→ same digests both ways: yes",
+            "→ the same digest as this process computes: yes",
+            "→ hashed in a worker, data piped in: measured",
+            "→ a process (start, ping, exit), median of 30",
+            "→ a task (spawn, await), median of 30",
+            "→ a worker that panics: exit code 101",
+            "→ then a healthy one: exit code 0: success",
+            "→ this process: still running",
+        ]);
     for disagreement in ["both ways: NO", "computes: NO"] {
         assert!(
-            !stdout.contains(disagreement),
-            "a digest disagreed:\n{stdout}"
+            !run.stdout.contains(disagreement),
+            "a digest disagreed:\n{}",
+            run.stdout
         );
     }
 }
@@ -40,29 +35,29 @@ fn quick_run_measures_every_section() {
 #[cfg(unix)]
 #[test]
 fn the_aborting_worker_is_explained() {
-    let output = smoke::run(LESSON, &["--quick", "--section", "4"]);
-    let stdout = output.stdout.clone();
-    assert!(output.status.success(), "{}", output.stderr.clone());
-    assert_eq!(smoke::sections(&stdout).len(), 1, "{stdout}");
-    assert!(
-        stdout.contains("→ a worker that aborts: killed by signal 6 (SIGABRT"),
-        "{stdout}"
-    );
+    let title = "What processes buy: isolation";
+    smoke::run_section(LESSON, SECTIONS, title, &["--quick"])
+        .assert_printed(&["→ a worker that aborts: killed by signal 6 (SIGABRT"]);
 }
 
 #[test]
 fn sizing_flags_change_the_work() {
-    let output = smoke::run(
+    let title = "Child processes: everything crosses as bytes";
+    smoke::run_section(
         LESSON,
-        &["--section", "2", "--megabytes", "3", "--workers", "3"],
-    );
-    let stdout = output.stdout.clone();
-    assert!(output.status.success(), "{}", output.stderr.clone());
-    assert!(
-        stdout.contains("3 jobs that describe their data (build 1.00 MiB"),
-        "{stdout}"
-    );
-    assert!(stdout.contains("→ in 3 processes: measured"), "{stdout}");
+        SECTIONS,
+        title,
+        &["--megabytes", "3", "--workers", "3"],
+    )
+    .assert_printed(&[
+        "3 jobs that describe their data (build 1.00 MiB",
+        "→ in 3 processes: measured",
+    ]);
+}
+
+#[test]
+fn the_section_flags_follow_the_list_of_sections() {
+    smoke::assert_section_flags(LESSON, SECTIONS);
 }
 
 #[test]
@@ -94,7 +89,6 @@ fn the_hidden_worker_flag_serves_one_job() {
 #[test]
 fn bad_flags_are_refused_clearly() {
     for (args, expected) in [
-        (&["--section", "0"][..], "0 is not in 1..=4"),
         (&["--workers", "65"][..], "65 is not in 1..=64"),
         (&["--megabytes", "lots"][..], "invalid digit"),
         (&["--starts", "0"][..], "0 is not in 1..=10000"),

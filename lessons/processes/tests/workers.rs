@@ -5,9 +5,9 @@ use std::path::Path;
 
 use lesson_kit::data::{deterministic_bytes, hex, sha256};
 use lesson_processes::child_processes::{finish_worker, run_worker, start_worker};
-use lesson_processes::isolation::{explain, run_and_report};
+use lesson_processes::isolation::run_and_report;
 use lesson_processes::start_cost::start_a_process;
-use lesson_processes::worker::{Job, Reply};
+use lesson_processes::worker::{Job, Reply, explain};
 
 fn lesson_binary() -> &'static Path {
     Path::new(env!("CARGO_BIN_EXE_lesson-processes"))

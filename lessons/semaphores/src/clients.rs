@@ -1,4 +1,4 @@
-//! Section 4: one shared client, or a client per request?
+//! One shared client, or a client per request?
 //!
 //! A `reqwest::Client` is a pool of open connections plus settings. Shared by every request (it is
 //! cheap to clone: clones share the pool), it opens one connection per request *in flight* and
@@ -10,11 +10,12 @@
 
 use std::time::Duration;
 
+use anyhow::Result;
 use futures::future::join_all;
 use lesson_kit::http::{Tally, get_status};
 use lesson_kit::measure::{format_duration, ideal_io_time, median};
 use lesson_kit::system::{local_port_count, sockets_in_time_wait};
-use lesson_kit::{LessonResult, LocalServer, ServerConfig, Versus, narrate};
+use lesson_kit::{LocalServer, ServerConfig, Versus, narrate};
 use reqwest::{Client, StatusCode};
 use tokio::sync::Semaphore;
 use tokio::time::Instant;
@@ -79,8 +80,7 @@ pub fn client_build_time(samples: usize) -> std::time::Duration {
     median(&times)
 }
 
-pub async fn demo(settings: &Settings) -> LessonResult {
-    narrate::section(4, "One shared client, or a client per request");
+pub async fn demo(settings: &Settings) -> Result<()> {
     narrate::claim(
         "Inside the same semaphore, a client per request opens a connection per request; one \
          shared client opens one per permit and reuses them. The server counts the difference, \

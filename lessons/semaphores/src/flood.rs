@@ -1,4 +1,4 @@
-//! Section 1: the flood.
+//! The flood.
 //!
 //! `join_all` over fifty thousand requests starts all fifty thousand at once. Nothing in that line
 //! says "at most so many", and reqwest does not queue on your behalf: a request that finds no idle
@@ -16,10 +16,11 @@
 
 use std::time::Duration;
 
+use anyhow::{Context, Result, bail};
 use futures::future::join_all;
 use lesson_kit::http::{Tally, get_status};
 use lesson_kit::measure::format_duration;
-use lesson_kit::{LessonResult, LocalServer, ServerConfig, narrate, system};
+use lesson_kit::{LocalServer, ServerConfig, narrate, system};
 use reqwest::{Client, StatusCode};
 use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
@@ -53,7 +54,7 @@ pub struct FloodReport {
 
 // ANCHOR: worker
 /// The child process's whole job: lower its own open-file limit, flood, report.
-pub fn run_flood_worker(url: &str, requests: usize, open_files: u64) -> LessonResult<FloodReport> {
+pub fn run_flood_worker(url: &str, requests: usize, open_files: u64) -> Result<FloodReport> {
     // This limit binds this process alone; the lesson's process, and the server in it, keep theirs.
     system::set_open_file_limit(open_files)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -68,13 +69,17 @@ pub fn run_flood_worker(url: &str, requests: usize, open_files: u64) -> LessonRe
 }
 // ANCHOR_END: worker
 
+/// What this program does when started as the flooding child process: flood, then print the
+/// report on stdout, where [`flood_in_a_child`] reads it.
+pub fn report_as_worker(url: &str, settings: &Settings) -> Result<()> {
+    let report = run_flood_worker(url, settings.flood, settings.open_files)?;
+    println!("{}", serde_json::to_string(&report)?);
+    Ok(())
+}
+
 /// Starts this program again as a flooding worker and reads its report.
-pub async fn flood_in_a_child(
-    url: &str,
-    requests: usize,
-    open_files: u64,
-) -> LessonResult<FloodReport> {
-    let program = std::env::current_exe()?;
+pub async fn flood_in_a_child(url: &str, requests: usize, open_files: u64) -> Result<FloodReport> {
+    let program = std::env::current_exe().context("cannot find this program's own path")?;
     // tokio's Command, not std's: waiting for a child must not block the runtime's thread.
     let output = tokio::process::Command::new(&program)
         .arg(FLOOD_WORKER_FLAG)
@@ -83,19 +88,18 @@ pub async fn flood_in_a_child(
         .args(["--open-files", &open_files.to_string()])
         .output()
         .await
-        .map_err(|error| format!("cannot start {}: {error}", program.display()))?;
+        .with_context(|| format!("cannot start {}", program.display()))?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
-        return Err(format!("the flooding process failed ({}): {stderr}", output.status).into());
+        bail!("the flooding process failed ({}): {stderr}", output.status);
     }
-    serde_json::from_slice(&output.stdout).map_err(|error| {
+    serde_json::from_slice(&output.stdout).with_context(|| {
         let report = String::from_utf8_lossy(&output.stdout);
-        format!("the flooding process sent a report we cannot read ({error}): {report:?}").into()
+        format!("the flooding process sent a report we cannot read: {report:?}")
     })
 }
 
-pub async fn demo(settings: &Settings) -> LessonResult {
-    narrate::section(1, "The flood: every request at once");
+pub async fn demo(settings: &Settings) -> Result<()> {
     narrate::claim(&format!(
         "join_all over {} requests starts them all at once. The client opens a connection per \
          request until the process runs out of file descriptors, and the server turns away \
@@ -113,14 +117,16 @@ pub async fn demo(settings: &Settings) -> LessonResult {
     turned_away_by_the_server(&server, settings).await
 }
 
-async fn out_of_file_descriptors(server: &LocalServer, settings: &Settings) -> LessonResult {
+async fn out_of_file_descriptors(server: &LocalServer, settings: &Settings) -> Result<()> {
     narrate::say(&format!(
         "Every socket is a file descriptor, and a process may hold only so many. To reach that \
          wall quickly and safely, the lesson starts a copy of itself whose limit is {} (this \
          process may hold {}); the server stays in this process, with room to spare, because \
          the limit is per process:",
         settings.open_files,
-        system::open_file_limit()?.0
+        system::open_file_limit()
+            .context("cannot read this process's open-file limit")?
+            .0
     ));
     narrate::code(include_str!("flood.rs"), "worker");
     let url = server.url(&format!("/delay/{}", settings.delay.as_millis()));
@@ -145,7 +151,7 @@ async fn out_of_file_descriptors(server: &LocalServer, settings: &Settings) -> L
     Ok(())
 }
 
-async fn turned_away_by_the_server(server: &LocalServer, settings: &Settings) -> LessonResult {
+async fn turned_away_by_the_server(server: &LocalServer, settings: &Settings) -> Result<()> {
     let requests = affordable_requests(settings.requests)?;
     server.set_concurrency_limit(Some(settings.concurrency));
     server.reset_stats();

@@ -5,25 +5,25 @@
 //! allows ([`lesson_kit::system::affordable_in_flight`]); these say what the lesson does when it
 //! still falls short.
 
-use lesson_kit::{LessonResult, narrate, system};
+use anyhow::{Context, Result, bail};
+use lesson_kit::{narrate, system};
 
 /// Makes sure this process may hold `in_flight` requests open at once, or says what to do.
-pub fn ensure_room_for(in_flight: usize) -> LessonResult {
-    let affordable = system::affordable_in_flight(in_flight)?;
+pub fn ensure_room_for(in_flight: usize) -> Result<()> {
+    let affordable = system::affordable_in_flight(in_flight).context(OPEN_FILE_LIMIT)?;
     if affordable < in_flight {
-        return Err(format!(
+        bail!(
             "{in_flight} requests in flight need more open files than this process may open \
              (`ulimit -n`); choose --concurrency {affordable} or less"
-        )
-        .into());
+        );
     }
     Ok(())
 }
 
 /// How many requests an unbounded flood from this process may start: `wanted`, or as many as fit
 /// in its open files, saying so.
-pub fn affordable_requests(wanted: usize) -> LessonResult<usize> {
-    let affordable = system::affordable_in_flight(wanted)?;
+pub fn affordable_requests(wanted: usize) -> Result<usize> {
+    let affordable = system::affordable_in_flight(wanted).context(OPEN_FILE_LIMIT)?;
     if affordable < wanted {
         narrate::say(&format!(
             "This process may not open enough files for {wanted} requests at once, so this flood \
@@ -32,3 +32,5 @@ pub fn affordable_requests(wanted: usize) -> LessonResult<usize> {
     }
     Ok(affordable)
 }
+
+const OPEN_FILE_LIMIT: &str = "cannot read or raise this process's open-file limit";

@@ -1,8 +1,9 @@
-//! Section 5: retry with backoff on 429.
+//! Retry with backoff on 429.
 //!
-//! Sections 2 to 4 stay under the server's limit because the client knows it. Often it doesn't:
-//! the limit is not published, or other clients share it. Then the server's `429 Too Many
-//! Requests` is the only news of it, and the polite answer is to wait and try again.
+//! The semaphore, the stream and the shared client stay under the server's limit because the
+//! client knows it. Often it doesn't: the limit is not published, or other clients share it. Then
+//! the server's `429 Too Many Requests` is the only news of it, and the polite answer is to wait
+//! and try again.
 //!
 //! Three choices make a retry loop polite rather than a second flood:
 //! - **Exponential backoff.** Each wait is longer than the one before (here twice as long, up to
@@ -17,18 +18,22 @@
 
 use std::time::Duration;
 
+use anyhow::Result;
 use futures::future::join_all;
 use lesson_kit::data::random_fraction;
 use lesson_kit::http::{Tally, get_status};
 use lesson_kit::measure::{format_duration, ideal_io_time};
-use lesson_kit::{LessonResult, LocalServer, ServerConfig, Timeline, Versus, narrate};
+use lesson_kit::{LocalServer, ServerConfig, Timeline, Versus, narrate};
 use reqwest::{Client, StatusCode};
 use tokio::time::{Instant, sleep};
 
 use crate::flood::flood;
 use crate::open_files::affordable_requests;
-use crate::retry_tally::RetryTally;
 use crate::settings::Settings;
+
+// Counting a batch of retried requests belongs to this section alone, so it is a module inside it.
+mod tally;
+pub use tally::RetryTally;
 
 // ANCHOR: policy
 /// How patiently to retry a request that the server turned away with 429.
@@ -79,6 +84,21 @@ impl RetryPolicy {
     }
 }
 // ANCHOR_END: policy
+
+// Apart from the listing above: how this lesson picks its policy, not how a policy works.
+impl RetryPolicy {
+    /// The lesson's patience, from its settings. The cap on a single wait is a fixed multiple of
+    /// the first, so that `--first-wait-ms` alone scales the whole schedule.
+    pub fn for_lesson(settings: &Settings) -> RetryPolicy {
+        const DOUBLINGS_BEFORE_THE_CAP: u32 = 3;
+        RetryPolicy {
+            max_attempts: settings.max_attempts,
+            first_wait: settings.first_wait,
+            longest_wait: settings.first_wait * 2_u32.pow(DOUBLINGS_BEFORE_THE_CAP),
+            jitter: true,
+        }
+    }
+}
 
 // ANCHOR: retry
 /// What became of a request that may have been sent several times.
@@ -161,8 +181,7 @@ async fn get_on_timeline(
     result
 }
 
-pub async fn demo(settings: &Settings) -> LessonResult {
-    narrate::section(5, "Retry with backoff on 429");
+pub async fn demo(settings: &Settings) -> Result<()> {
     narrate::claim(&format!(
         "An unbounded flood against a server that allows {limit} requests in flight gets 429s. \
          Retrying each 429 after a wait drawn at random below a limit that doubles each time \
@@ -206,7 +225,7 @@ pub async fn demo(settings: &Settings) -> LessonResult {
     Tally::of(&results).print();
     narrate::result("no retry: wall time", format_duration(elapsed));
 
-    let jittered = settings.retry_policy();
+    let jittered = RetryPolicy::for_lesson(settings);
     narrate::say(&format!(
         "Now each request retries its 429s: at most {} attempts, waits limited to {} at first, \
          doubling up to {}. Patience must outlast the queue, or the last requests give up \

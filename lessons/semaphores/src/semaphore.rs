@@ -1,4 +1,4 @@
-//! Section 2: a semaphore bounds the flood.
+//! A semaphore bounds the flood.
 //!
 //! A `tokio::sync::Semaphore` holds a fixed number of permits. Each request waits for a permit
 //! before it starts and hands it back when it is done (when the permit is dropped), so no more than
@@ -6,14 +6,15 @@
 //! task without a permit sleeps until one is returned, and the semaphore wakes waiters in the order
 //! they arrived, so no request starves.
 //!
-//! The flood of section 1 becomes a steady stream: as many connections as permits, no 429s from a
-//! server whose limit is the same number, and the whole batch finishes in ceil(N / permits)
+//! The flood of [`crate::flood`] becomes a steady stream: as many connections as permits, no 429s
+//! from a server whose limit is the same number, and the whole batch finishes in ceil(N / permits)
 //! round trips.
 
+use anyhow::Result;
 use futures::future::join_all;
 use lesson_kit::http::{Tally, get_status};
 use lesson_kit::measure::{format_duration, ideal_io_time};
-use lesson_kit::{LessonResult, LocalServer, ServerConfig, Timeline, Versus, narrate};
+use lesson_kit::{LocalServer, ServerConfig, Timeline, Versus, narrate};
 use reqwest::{Client, StatusCode};
 use tokio::sync::Semaphore;
 use tokio::time::Instant;
@@ -52,8 +53,7 @@ async fn get_with_permit(
 }
 // ANCHOR_END: bounded
 
-pub async fn demo(settings: &Settings) -> LessonResult {
-    narrate::section(2, "A semaphore bounds the flood");
+pub async fn demo(settings: &Settings) -> Result<()> {
     narrate::claim(&format!(
         "With a Semaphore of {limit} permits, no more than {limit} requests are ever in \
          flight: every request succeeds, even against a server that answers 429 above {limit}, \

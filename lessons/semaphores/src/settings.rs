@@ -2,7 +2,8 @@
 
 use std::time::Duration;
 
-use crate::retry::RetryPolicy;
+use clap::Args;
+use lesson_kit::lesson::{count, millis};
 
 /// Everything a section needs to know about its size.
 #[derive(Debug, Clone)]
@@ -50,16 +51,74 @@ impl Settings {
             ..Settings::full()
         }
     }
+}
 
-    /// Section 5's patience. The cap on a single wait is a fixed multiple of the first, so that
-    /// `--first-wait-ms` alone scales the whole schedule.
-    pub fn retry_policy(&self) -> RetryPolicy {
-        const DOUBLINGS_BEFORE_THE_CAP: u32 = 3;
-        RetryPolicy {
-            max_attempts: self.max_attempts,
-            first_wait: self.first_wait,
-            longest_wait: self.first_wait * 2_u32.pow(DOUBLINGS_BEFORE_THE_CAP),
-            jitter: true,
+/// The learner's own sizes: each flag, when given, replaces one setting of the full or quick run.
+#[derive(Args, Debug, Clone, Default)]
+pub struct Flags {
+    /// Section 1: how many requests the flood starts at once [default: 50000, quick: 10000].
+    #[arg(long, value_parser = count(1..=200_000))]
+    pub flood: Option<usize>,
+    /// Section 1: the open-file limit of the process that floods [default: 256].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(16..=65_536))]
+    pub open_files: Option<u64>,
+    /// Sections 1 to 5: how many GET requests each batch sends [default: 1000, quick: 200].
+    #[arg(long, value_parser = count(1..=20_000))]
+    pub requests: Option<usize>,
+    /// Sections 1 to 5: the most requests in flight at once, and the server's 429 limit
+    /// [default: 50].
+    #[arg(long, value_parser = count(1..=1000))]
+    pub concurrency: Option<usize>,
+    /// Sections 1 to 5: how long the local server takes to answer, in ms [default: 100].
+    #[arg(long, value_parser = millis(0..=10_000))]
+    pub delay_ms: Option<Duration>,
+    /// Section 5: the most times one request is sent, retries included [default: 20].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=30))]
+    pub max_attempts: Option<u32>,
+    /// Section 5: the limit on the first wait after a 429, in ms; it doubles after each later
+    /// 429, up to 8 times this [default: 50].
+    #[arg(long, value_parser = millis(1..=10_000))]
+    pub first_wait_ms: Option<Duration>,
+}
+
+impl Flags {
+    /// The full lesson, or the quick one, with these flags' sizes instead of its own.
+    pub fn settings(&self, quick: bool) -> Settings {
+        let base = if quick {
+            Settings::quick()
+        } else {
+            Settings::full()
+        };
+        Settings {
+            flood: self.flood.unwrap_or(base.flood),
+            open_files: self.open_files.unwrap_or(base.open_files),
+            requests: self.requests.unwrap_or(base.requests),
+            concurrency: self.concurrency.unwrap_or(base.concurrency),
+            delay: self.delay_ms.unwrap_or(base.delay),
+            max_attempts: self.max_attempts.unwrap_or(base.max_attempts),
+            first_wait: self.first_wait_ms.unwrap_or(base.first_wait),
+            ..base
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_replace_only_the_sizes_they_name() {
+        let flags = Flags {
+            flood: Some(3),
+            first_wait_ms: Some(Duration::from_millis(10)),
+            ..Flags::default()
+        };
+        let settings = flags.settings(false);
+        assert_eq!(
+            (settings.flood, settings.first_wait),
+            (3, Duration::from_millis(10))
+        );
+        assert_eq!(settings.requests, Settings::full().requests);
+        assert!(settings.show_lockstep, "no flag for it: the full run's");
     }
 }

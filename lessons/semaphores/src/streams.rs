@@ -1,4 +1,4 @@
-//! Section 3: the stream form, `buffer_unordered` and `buffered`.
+//! The stream form, `buffer_unordered` and `buffered`.
 //!
 //! A stream of futures with `.buffer_unordered(n)` runs up to `n` of them at once and yields each
 //! result as soon as it is ready: a bounded flood in one line, with no semaphore. It is also lazier
@@ -13,10 +13,11 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::time::Duration;
 
+use anyhow::Result;
 use futures::stream::{self, StreamExt};
 use lesson_kit::http::get_status;
 use lesson_kit::measure::{format_duration, ratio};
-use lesson_kit::{LessonResult, LocalServer, ServerConfig, Timeline, Versus, narrate};
+use lesson_kit::{LocalServer, ServerConfig, Timeline, Versus, narrate};
 use reqwest::{Client, StatusCode};
 use tokio::time::Instant;
 
@@ -96,8 +97,7 @@ pub fn mean_in_flight(timeline: &Timeline, wall: Duration) -> f64 {
     ratio(busy, wall)
 }
 
-pub async fn demo(settings: &Settings) -> LessonResult {
-    narrate::section(3, "The stream form: buffer_unordered and buffered");
+pub async fn demo(settings: &Settings) -> Result<()> {
     narrate::claim(&format!(
         "buffer_unordered({n}) bounds a batch like the semaphore does, in one line, and yields \
          results as they finish. buffered({n}) yields them in input order, and when some \

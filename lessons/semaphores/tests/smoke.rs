@@ -1,72 +1,73 @@
 //! Runs the lesson as a learner would, quickly, and checks that every section printed its results.
 
-use lesson_kit::smoke::{self, assert_every_section_measured, assert_refused, number_after};
+use lesson_kit::smoke::{self, assert_refused, number_after};
+use lesson_semaphores::SECTIONS;
 use lesson_semaphores::flood::FloodReport;
 
 const LESSON: &str = env!("CARGO_BIN_EXE_lesson-semaphores");
 
 #[test]
 fn quick_run_measures_every_section() {
-    let output = smoke::run(LESSON, &["--quick"]);
-    let stdout = output.stdout.clone();
-    assert!(
-        output.status.success(),
-        "{stdout}\n{}",
-        output.stderr.clone()
-    );
-    assert_every_section_measured(&stdout, &["1", "2", "3", "4", "5"]);
-    for claim in [
-        // Section 1: the child process ran out of file descriptors, and said so.
-        "→ never sent: this process ran out of file descriptors: ",
-        "Too many open files",
-        "→ answered 429 Too Many Requests: ",
-        // Section 2: nothing was turned away (the bound itself is checked below).
-        "→ turned away with 429: 0\n",
-        "→ wall time: measured",
-        // Section 3: buffered keeps input order.
-        "→ buffered: first results: #0 #1 #2 #3 #4 #5 #6 #7 #8 #9 #10 #11 ...",
-        "→ buffer_unordered: succeeded: 200 of 200",
-        // Section 4: a new client is a new connection, every time.
-        "→ client per request: connections opened: 200\n",
-        // Section 5: retrying with jitter turns every 429 into a success. This leans on real
-        // time, with a wide margin: the quick run's 200 requests need the server for 4 rounds of
-        // 100 ms, while each request's patience lasts up to 20 attempts whose waits are limited
-        // to 6.75 s in all (half that on average, with jitter), eight times more than needed.
-        "→ jitter: succeeded: 200 of 200\n",
-        "→ jitter: gave up, still 429 after 20 attempts: 0\n",
-    ] {
-        assert!(stdout.contains(claim), "missing {claim:?}:\n{stdout}");
-    }
+    let run = smoke::run(LESSON, &["--quick"]);
+    run.assert_success()
+        .assert_every_section_measured(SECTIONS)
+        .assert_printed(&[
+            // The flood: the child process ran out of file descriptors, and said so.
+            "→ never sent: this process ran out of file descriptors: ",
+            "Too many open files",
+            "→ answered 429 Too Many Requests: ",
+            // The semaphore: nothing was turned away (the bound itself is checked below).
+            "→ turned away with 429: 0\n",
+            "→ wall time: measured",
+            // The stream form: buffered keeps input order.
+            "→ buffered: first results: #0 #1 #2 #3 #4 #5 #6 #7 #8 #9 #10 #11 ...",
+            "→ buffer_unordered: succeeded: 200 of 200",
+            // Clients: a new client is a new connection, every time.
+            "→ client per request: connections opened: 200\n",
+            // Retry: retrying with jitter turns every 429 into a success. This leans on real
+            // time, with a wide margin: the quick run's 200 requests need the server for 4 rounds
+            // of 100 ms, while each request's patience lasts up to 20 attempts whose waits are
+            // limited to 6.75 s in all (half that on average, with jitter), eight times more than
+            // needed.
+            "→ jitter: succeeded: 200 of 200\n",
+            "→ jitter: gave up, still 429 after 20 attempts: 0\n",
+        ]);
+    let stdout = &run.stdout;
     // Bounds, not exact figures: how many of the 50 permits are in use at the busiest instant
     // depends on how fast this machine sends, but never more than 50.
-    let sections = smoke::sections(&stdout);
-    let section_2 = &sections[1].body;
-    let peak = number_after(section_2, "→ peak in flight, seen by the server: ");
-    assert!((1..=50).contains(&peak), "{section_2}");
-    let shared = number_after(&stdout, "→ one shared client: connections opened: ");
+    let semaphore = smoke::section(stdout, "A semaphore bounds the flood").body;
+    let peak = number_after(&semaphore, "→ peak in flight, seen by the server: ");
+    assert!((1..=50).contains(&peak), "{semaphore}");
+    let shared = number_after(stdout, "→ one shared client: connections opened: ");
     assert!((1..=50).contains(&shared), "{stdout}");
-    // Section 5: the flood without retries was turned away in part, and the server's count of
-    // 429s during the retried flood is every attempt but the 200 that were served.
-    let section_5 = &sections[4].body;
-    let turned_away = number_after(section_5, "→ answered 429 Too Many Requests: ");
-    assert!((1..200).contains(&turned_away), "{section_5}");
-    let attempts = number_after(section_5, "→ jitter: attempts: ");
-    let rejected = number_after(section_5, "→ jitter: 429s the server sent: ");
-    assert_eq!(attempts - 200, rejected, "{section_5}");
+    // Retry: the flood without retries was turned away in part, and the server's count of 429s
+    // during the retried flood is every attempt but the 200 that were served.
+    let retry = smoke::section(stdout, "Retry with backoff on 429").body;
+    let turned_away = number_after(&retry, "→ answered 429 Too Many Requests: ");
+    assert!((1..200).contains(&turned_away), "{retry}");
+    let attempts = number_after(&retry, "→ jitter: attempts: ");
+    let rejected = number_after(&retry, "→ jitter: 429s the server sent: ");
+    assert_eq!(attempts - 200, rejected, "{retry}");
 }
 
 #[test]
 fn one_section_runs_alone() {
-    let output = smoke::run(LESSON, &["--quick", "--section", "2"]);
-    let stdout = output.stdout.clone();
-    assert!(output.status.success(), "{}", output.stderr.clone());
-    assert_eq!(smoke::sections(&stdout).len(), 1, "{stdout}");
+    smoke::run_section(
+        LESSON,
+        SECTIONS,
+        "A semaphore bounds the flood",
+        &["--quick"],
+    );
+}
+
+#[test]
+fn the_section_flags_follow_the_list_of_sections() {
+    smoke::assert_section_flags(LESSON, SECTIONS);
 }
 
 #[test]
 fn bad_flags_are_refused_clearly() {
     for (args, expected) in [
-        (&["--section", "6"][..], "6 is not in 1..=5"),
         (&["--max-attempts", "0"][..], "0 is not in 1..=30"),
         (&["--concurrency", "0"][..], "0 is not in 1..=1000"),
         (&["--open-files", "3"][..], "3 is not in 16..=65536"),
@@ -80,13 +81,13 @@ fn bad_flags_are_refused_clearly() {
 fn the_flood_worker_reports_an_unreachable_server_as_failures() {
     // The hidden flag the lesson uses for its child process. Nothing listens on port 1, so every
     // request is refused: counted, reported, and no crash.
-    let output = smoke::run(
+    let run = smoke::run(
         LESSON,
         &["--flood-worker", "http://127.0.0.1:1/", "--flood", "3"],
     );
-    assert!(output.status.success(), "{}", output.stderr.clone());
-    let report: FloodReport = serde_json::from_str(&output.stdout)
-        .unwrap_or_else(|error| panic!("not a report ({error}): {}", output.stdout));
+    run.assert_success();
+    let report: FloodReport = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|error| panic!("not a report ({error}): {}", run.stdout));
     assert_eq!(report.tally.no_answer, 3, "{report:?}");
     assert_eq!(report.tally.total(), 3, "{report:?}");
 }

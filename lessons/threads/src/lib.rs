@@ -1,12 +1,13 @@
 //! Lesson: threads.
 //!
 //! Run it with `cargo run -p lesson-threads` (add `-- --help` for the flags). Each module is one
-//! section of the lesson and one page of the book's chapter; read them in this order:
+//! section of the lesson and one page of the book's chapter; [`SECTIONS`] lists them in the order
+//! they run, which is the order to read them in:
 //!
-//! 1. [`spawn`]: `thread::spawn`, `join` and `thread::scope`.
-//! 2. [`worker_pool`]: a pool of threads for blocking I/O, built from crossbeam channels.
-//! 3. [`no_gil`]: CPU-bound hashing on every core.
-//! 4. [`shared_state`]: `Arc<Mutex<_>>`, channels, and why `Rc` stays on its thread.
+//! - [`spawn`]: `thread::spawn`, `join` and `thread::scope`.
+//! - [`worker_pool`]: a pool of threads for blocking I/O, built from crossbeam channels.
+//! - [`no_gil`]: CPU-bound hashing on every core.
+//! - [`shared_state`]: `Arc<Mutex<_>>`, channels, and why `Rc` stays on its thread.
 
 pub mod no_gil;
 pub mod shared_state;
@@ -15,7 +16,30 @@ pub mod worker_pool;
 
 pub mod settings;
 
-pub use settings::Settings;
+pub use settings::{Flags, Settings};
+
+use lesson_kit::lesson::Section;
+
+/// The lesson's sections, in order: the heading of each, and what runs under it. No async runtime
+/// anywhere: each section gets only the settings.
+pub const SECTIONS: &[Section<Settings>] = &[
+    Section {
+        title: "Threads: spawn, join, scope",
+        run: |settings| spawn::demo(settings.wait, settings.threads),
+    },
+    Section {
+        title: "A worker pool for blocking I/O",
+        run: worker_pool::demo,
+    },
+    Section {
+        title: "No GIL: CPU-bound work on every core",
+        run: |settings| no_gil::demo(settings.megabytes, settings.threads),
+    },
+    Section {
+        title: "Shared state: Arc<Mutex<_>> and channels",
+        run: |settings| shared_state::demo(settings.threads, settings.increments),
+    },
+];
 
 /// "1 thread", "4 threads": for sentences that print a thread count.
 pub(crate) fn threads(count: usize) -> String {

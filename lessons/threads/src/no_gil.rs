@@ -1,10 +1,11 @@
-//! Section 3: no GIL. CPU-bound work spreads over every core.
+//! No GIL. CPU-bound work spreads over every core.
 //!
-//! CPython runs Python code on one thread at a time: a thread must hold the global interpreter
-//! lock (the GIL) to run bytecode. Python's threads help a program *wait* (section 2) but not
-//! *compute*, unless the computing happens in C code that lets go of the lock. `hashlib` does let
-//! go while it hashes a large buffer, which makes hashing one of the few CPU jobs Python threads
-//! speed up; the same loop written in Python would not. Hence `ProcessPoolExecutor` for CPU work.
+//! CPython runs Python code on one thread at a time: a thread must hold the global interpreter lock
+//! (the GIL) to run bytecode. Python's threads help a program *wait* ([`crate::worker_pool`]) but
+//! not *compute*, unless the computing happens in C code that lets go of the lock. `hashlib` does
+//! let go while it hashes a large buffer, which makes hashing one of the few CPU jobs Python
+//! threads speed up; the same loop written in Python would not. Hence `ProcessPoolExecutor` for CPU
+//! work.
 //!
 //! Rust has no such lock. Each thread runs compiled code on a core of its own, so independent
 //! pieces of CPU work split over T threads finish in about single-core time / min(T, cores).
@@ -13,6 +14,7 @@
 use std::thread;
 use std::time::{Duration, Instant};
 
+use anyhow::Result;
 use lesson_kit::data::{Digest, deterministic_buffers, sha256};
 use lesson_kit::measure::{format_bytes, format_duration, format_rate, ideal_cpu_time, ratio};
 use lesson_kit::{Timeline, Versus, narrate, system};
@@ -74,9 +76,8 @@ pub fn measure_scaling(buffers: &[Vec<u8>], threads: usize, timeline: &Timeline)
     }
 }
 
-pub fn demo(megabytes: usize, threads: usize) {
+pub fn demo(megabytes: usize, threads: usize) -> Result<()> {
     let cores = system::available_cores();
-    narrate::section(3, "No GIL: CPU-bound work on every core");
     narrate::claim(&format!(
         "Hashing split over {} runs about {} times as fast as on one thread, on this \
          {cores}-core machine: Rust threads compute in parallel.",
@@ -140,6 +141,7 @@ pub fn demo(megabytes: usize, threads: usize) {
          memory bus the cores share. Try `--threads` above the core count: no faster, since \
          there are no more cores to run on.",
     );
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! Section 4: shared state. `Arc<Mutex<_>>`, channels, and why `Rc` may not cross threads.
+//! Shared state. `Arc<Mutex<_>>`, channels, and why `Rc` may not cross threads.
 //!
 //! Threads that build one result together can combine their work in two ways:
 //! - *share* it: `Arc<Mutex<T>>`. `Arc` (an atomically reference-counted pointer) lets several
@@ -17,6 +17,7 @@ use std::sync::{Arc, Mutex, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use anyhow::Result;
 use lesson_kit::measure::{format_duration, ratio};
 use lesson_kit::narrate;
 
@@ -113,8 +114,7 @@ fn measure(label: &str, expected: u64, count: impl FnOnce() -> u64) -> Duration 
     elapsed
 }
 
-pub fn demo(threads: usize, per_thread: u64) {
-    narrate::section(4, "Shared state: Arc<Mutex<_>> and channels");
+pub fn demo(threads: usize, per_thread: u64) -> Result<()> {
     let expected = threads as u64 * per_thread;
     narrate::claim(&format!(
         "{} adding 1 {per_thread} times each reach exactly {expected}, whether \
@@ -155,6 +155,7 @@ pub fn demo(threads: usize, per_thread: u64) {
     let error = include_str!("../tests/ui/rc_across_threads.stderr");
     narrate::compiler_output(error);
     narrate::result("Rc across threads", compiler_verdict(error));
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! Section 1: starting threads and getting their results back.
+//! Starting threads and getting their results back.
 //!
 //! `std::thread::spawn` runs a closure on a new OS thread and returns a `JoinHandle`. `join` waits
 //! for the thread to finish and hands back whatever the closure returned, or `Err` if it panicked.
@@ -13,6 +13,7 @@
 use std::thread;
 use std::time::{Duration, Instant};
 
+use anyhow::Result;
 use lesson_kit::measure::{format_duration, ideal_io_time};
 use lesson_kit::{Timeline, Versus, narrate};
 
@@ -62,8 +63,7 @@ pub fn count_words(lines: &[&str]) -> usize {
         .sum()
 }
 
-pub fn demo(wait: Duration, threads: usize) {
-    narrate::section(1, "Threads: spawn, join, scope");
+pub fn demo(wait: Duration, threads: usize) -> Result<()> {
     narrate::claim(
         "Three blocking waits on three threads overlap: they take as long as one. `join` hands \
          back each thread's result, and `thread::scope` lets threads borrow local data.",
@@ -108,9 +108,10 @@ pub fn demo(wait: Duration, threads: usize) {
         ),
         format!("{scoped} (one thread alone counts {one_thread})"),
     );
+    Ok(())
 }
 
-/// "refused at compile time: error[E0373]: ..." from the first error line of saved compiler output.
+/// `refused at compile time: error[E0373]: ...` from the first error line of saved compiler output.
 pub fn compiler_verdict(stderr: &str) -> String {
     let error = stderr
         .lines()

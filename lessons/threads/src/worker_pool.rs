@@ -1,4 +1,4 @@
-//! Section 2: a worker pool for blocking I/O.
+//! A worker pool for blocking I/O.
 //!
 //! Plenty of libraries block: reqwest's blocking client, most database drivers, `std::fs`,
 //! anything written before async. One thread making N blocking requests makes them one after
@@ -18,11 +18,12 @@
 use std::thread;
 use std::time::{Duration, Instant};
 
+use anyhow::{Context, Result, bail};
 use lesson_kit::http::{Tally, get_status_blocking};
 use lesson_kit::measure::{format_duration, ideal_io_time};
 use lesson_kit::narrate::error_chain;
 use lesson_kit::timeline::RenderOptions;
-use lesson_kit::{LessonResult, LocalServer, ServerConfig, Timeline, Versus, narrate, system};
+use lesson_kit::{LocalServer, ServerConfig, Timeline, Versus, narrate, system};
 use reqwest::StatusCode;
 use reqwest::blocking::Client;
 
@@ -136,8 +137,7 @@ pub fn fetch_one_by_one(client: &Client, urls: &[String], timeline: &Timeline) -
 }
 // ANCHOR_END: one_by_one
 
-pub fn demo(settings: &Settings) -> LessonResult {
-    narrate::section(2, "A worker pool for blocking I/O");
+pub fn demo(settings: &Settings) -> Result<()> {
     narrate::claim(&format!(
         "Blocking requests made one by one take N × latency; a pool of W threads takes about \
          ceil(N / W) × latency, so {} workers are {} times faster than one, and {} faster still.",
@@ -176,7 +176,7 @@ pub fn demo(settings: &Settings) -> LessonResult {
     Ok(())
 }
 
-fn one_by_one(client: &Client, urls: &[String], settings: &Settings) -> LessonResult {
+fn one_by_one(client: &Client, urls: &[String], settings: &Settings) -> Result<()> {
     // Only a sample: all of them one by one would take minutes at the full size.
     let sample = &urls[..settings.sequential_sample.min(urls.len())];
     narrate::say(&format!(
@@ -209,7 +209,7 @@ fn with_a_pool(
     workers: usize,
     delay: Duration,
     server: &LocalServer,
-) -> LessonResult {
+) -> Result<()> {
     narrate::say(&format!(
         "{} requests on a pool of {workers} threads; the first results, as they arrive:",
         urls.len()
@@ -257,14 +257,14 @@ fn with_a_pool(
 /// Each request in flight holds two sockets in this process (the client's and the local
 /// server's), and sockets count against the open-file limit, often 1024. The kit raises it if it
 /// may; if not, say what would fit.
-fn ensure_sockets_for(workers: usize) -> LessonResult {
-    let affordable = system::affordable_in_flight(workers)?;
+fn ensure_sockets_for(workers: usize) -> Result<()> {
+    let affordable = system::affordable_in_flight(workers)
+        .context("cannot read this process's open-file limit")?;
     if affordable < workers {
-        return Err(format!(
+        bail!(
             "{workers} workers need more open files than this process may open (`ulimit -n`); \
              try --workers {affordable}"
-        )
-        .into());
+        );
     }
     Ok(())
 }

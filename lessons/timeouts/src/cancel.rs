@@ -1,4 +1,4 @@
-//! Section 2: cancelling is dropping the future, and cleanup lives in `Drop`.
+//! Cancelling is dropping the future, and cleanup lives in `Drop`.
 //!
 //! A future makes progress only while something polls it. To cancel it, stop polling it and drop
 //! it: that is all `timeout` does when the limit passes, all `select!` does to the branches that
@@ -18,9 +18,10 @@
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use anyhow::{Context, Result, bail};
 use lesson_kit::http::get_status;
 use lesson_kit::measure::format_duration;
-use lesson_kit::{LessonResult, LocalServer, ServerConfig, Versus, narrate};
+use lesson_kit::{LocalServer, ServerConfig, Versus, narrate};
 use reqwest::Client;
 use tokio::time::{Instant, timeout};
 
@@ -149,8 +150,7 @@ pub async fn upload_then_abort(log: &EventLog, parts: u32, part_time: Duration, 
     // ANCHOR_END: cancel_by_abort
 }
 
-pub async fn demo(settings: &Settings) -> LessonResult {
-    narrate::section(2, "Cancelling is dropping; cleanup goes in Drop");
+pub async fn demo(settings: &Settings) -> Result<()> {
     narrate::claim(
         "A cancelled future stops at the .await it was waiting on and never runs another line, \
          but everything it held is dropped, so a Drop guard's cleanup always runs.",
@@ -181,8 +181,8 @@ pub async fn demo(settings: &Settings) -> LessonResult {
     let log = EventLog::new();
     upload_then_abort(&log, parts, part, stop_after).await;
     log.print();
-    let aborted = log.when("abort").ok_or("the abort was not logged")?;
-    let cleaned = log.when("cleanup").ok_or("the cleanup did not run")?;
+    let aborted = log.when("abort").context("the abort was not logged")?;
+    let cleaned = log.when("cleanup").context("the cleanup did not run")?;
     narrate::result(
         "from abort() to cleanup",
         format_duration(cleaned.saturating_sub(aborted)),
@@ -197,15 +197,15 @@ pub async fn demo(settings: &Settings) -> LessonResult {
 }
 
 /// When the cleanup ran, beside when it should have: the moment the work was stopped.
-fn cleanup_time(log: &EventLog, prefix: &str, expected: Duration) -> LessonResult<Versus> {
+fn cleanup_time(log: &EventLog, prefix: &str, expected: Duration) -> Result<Versus> {
     let at = log
         .when(prefix)
-        .ok_or("the cleanup did not run: a bug in this lesson")?;
+        .context("the cleanup did not run: a bug in this lesson")?;
     Ok(Versus::new(at, expected))
 }
 
 /// Times out a slow request and asks the server when the request left it.
-async fn dropping_reaches_the_server(settings: &Settings) -> LessonResult {
+async fn dropping_reaches_the_server(settings: &Settings) -> Result<()> {
     let server = LocalServer::start(ServerConfig::default())?;
     let client = Client::new();
     let answer_due = settings.step * 20;
@@ -220,7 +220,7 @@ async fn dropping_reaches_the_server(settings: &Settings) -> LessonResult {
     let started = Instant::now();
     let outcome = timeout(limit, get_status(&client, &url)).await;
     if outcome.is_ok() {
-        return Err("the slow request answered before its time-out: a bug in this lesson".into());
+        bail!("the slow request answered before its time-out: a bug in this lesson");
     }
     // Waits for the server to notice; bounded so a server that never notices cannot hang us.
     let noticed = timeout(answer_due, server.wait_until(|stats| stats.in_flight == 0)).await;

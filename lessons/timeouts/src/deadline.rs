@@ -1,10 +1,10 @@
-//! Section 1: a time limit around one call, and around a whole batch.
+//! A time limit around one call, and around a whole batch.
 //!
 //! `tokio::time::timeout(limit, future)` runs `future` until it finishes or `limit` has passed,
 //! whichever comes first, and says which: `Ok(output)` or `Err(Elapsed)`. It is Python's
-//! `asyncio.timeout` (or `asyncio.wait_for`), with one difference worth knowing at once: on time-out
-//! nothing is *raised inside* the future. The future is simply dropped, mid-way, and never polled
-//! again (section 2 shows what that means for cleanup).
+//! `asyncio.timeout` (or `asyncio.wait_for`), with one difference worth knowing at once: on
+//! time-out nothing is *raised inside* the future. The future is simply dropped, mid-way, and never
+//! polled again ([`crate::cancel`] shows what that means for cleanup).
 //!
 //! Around a batch there are two places to put the limit, and they keep different things:
 //! - one limit around the whole batch (`timeout(limit, join_all(calls))`) is all or nothing:
@@ -18,10 +18,11 @@
 use std::future::Future;
 use std::time::Duration;
 
+use anyhow::{Result, bail};
 use futures::future::join_all;
 use lesson_kit::http::get_status;
 use lesson_kit::measure::format_duration;
-use lesson_kit::{LessonResult, LocalServer, ServerConfig, Timeline, Versus, narrate};
+use lesson_kit::{LocalServer, ServerConfig, Timeline, Versus, narrate};
 use reqwest::{Client, StatusCode};
 use tokio::time::error::Elapsed;
 use tokio::time::{Instant, timeout};
@@ -83,8 +84,7 @@ pub fn batch_delays(count: usize, limit: Duration) -> Vec<Duration> {
         .collect()
 }
 
-pub async fn demo(settings: &Settings) -> LessonResult {
-    narrate::section(1, "A time limit around one call, and around a batch");
+pub async fn demo(settings: &Settings) -> Result<()> {
     narrate::claim(
         "timeout(limit, call) gives up on the call once limit has passed, so nothing waits \
          longer than limit. Around a batch, one limit for all is all-or-nothing; a limit for \
@@ -117,7 +117,7 @@ pub async fn demo(settings: &Settings) -> LessonResult {
                 &label,
                 format!("timed out: {}", Versus::new(elapsed, limit)),
             ),
-            Answer::Failed(error) => return Err(format!("the local server failed: {error}").into()),
+            Answer::Failed(error) => bail!("the local server failed: {error}"),
         }
     }
 

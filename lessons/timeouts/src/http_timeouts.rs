@@ -1,4 +1,4 @@
-//! Section 4: the HTTP client's own time limits: connecting versus the whole request.
+//! The HTTP client's own time limits: connecting versus the whole request.
 //!
 //! A `reqwest::Client` can be given two limits, and they answer different questions:
 //! - `connect_timeout(limit)`: how long to wait for the TCP connection to be set up. A host that is
@@ -21,10 +21,11 @@
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
+use anyhow::{Context, Result};
 use lesson_kit::http::get_status;
 use lesson_kit::measure::format_duration;
 use lesson_kit::narrate::error_chain;
-use lesson_kit::{LessonResult, LocalServer, ServerConfig, Versus, narrate};
+use lesson_kit::{LocalServer, ServerConfig, Versus, narrate};
 use reqwest::Client;
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::time::{Instant, timeout};
@@ -110,11 +111,7 @@ pub fn clients(connect_limit: Duration, request_limit: Duration) -> reqwest::Res
     Ok([connect_limited, request_limited])
 }
 
-pub async fn demo(settings: &Settings) -> LessonResult {
-    narrate::section(
-        4,
-        "The HTTP client's limits: connecting versus the whole request",
-    );
+pub async fn demo(settings: &Settings) -> Result<()> {
     narrate::claim(
         "connect_timeout bounds only the setting up of a connection, so it fails fast on a \
          host that never answers but lets a slow server take its time; timeout bounds the whole \
@@ -133,7 +130,9 @@ pub async fn demo(settings: &Settings) -> LessonResult {
 
     let server = LocalServer::start(ServerConfig::default())?;
     let slow_url = server.url(&format!("/delay/{}", slow.as_millis()));
-    let unanswered = Unanswered::start().await?;
+    let unanswered = Unanswered::start()
+        .await
+        .context("cannot stage a server that never answers")?;
     let unanswered_url = unanswered
         .as_ref()
         .map(|socket| format!("http://{}/", socket.addr()));

@@ -1,11 +1,12 @@
 //! `cargo run -p lesson-timeouts`: timeouts and cancellation, narrated and measured on this machine.
 
 use std::process::ExitCode;
-use std::time::Duration;
 
+use anyhow::{Context, Result};
 use clap::Parser;
-use lesson_kit::{LessonResult, narrate};
-use lesson_timeouts::{Settings, cancel, deadline, http_timeouts, shutdown};
+use lesson_kit::lesson::{self, CommonFlags};
+use lesson_kit::narrate;
+use lesson_timeouts::{Flags, Lesson, SECTIONS};
 
 /// Timeouts and cancellation: timeout, Drop as cleanup, abort, select!, graceful shutdown, and
 /// the HTTP client's own limits.
@@ -15,91 +16,31 @@ use lesson_timeouts::{Settings, cancel, deadline, http_timeouts, shutdown};
 #[derive(Parser, Debug)]
 #[command(name = "lesson-timeouts")]
 struct Cli {
-    /// A small version of every section: a few seconds in all.
-    #[arg(long)]
-    quick: bool,
-    /// Run only this section (1 to 4).
-    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=4))]
-    section: Option<u8>,
-    /// Sections 1 and 4: the time limit on requests, in ms [default: 500, quick: 200].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(20..=10_000))]
-    timeout_ms: Option<u64>,
-    /// Section 1: how many requests the batch sends [default: 10].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1000))]
-    requests: Option<u64>,
-    /// Section 3: how many workers share the jobs [default: 4].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=16))]
-    workers: Option<u64>,
-    /// Section 3: the grace period for jobs in hand at shutdown, in ms [default: 250, quick: 60].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=10_000))]
-    grace_ms: Option<u64>,
-}
-
-impl Cli {
-    fn settings(&self) -> Settings {
-        let mut settings = if self.quick {
-            Settings::quick()
-        } else {
-            Settings::full()
-        };
-        // The ranges above were checked by clap, so these conversions cannot truncate.
-        if let Some(timeout_ms) = self.timeout_ms {
-            settings.limit = Duration::from_millis(timeout_ms);
-        }
-        if let Some(requests) = self.requests {
-            settings.requests = requests as usize;
-        }
-        if let Some(workers) = self.workers {
-            settings.workers = workers as usize;
-        }
-        if let Some(grace_ms) = self.grace_ms {
-            settings.grace = Duration::from_millis(grace_ms);
-        }
-        settings
-    }
-
-    fn runs(&self, section: u8) -> bool {
-        self.section.is_none_or(|only| only == section)
-    }
+    #[command(flatten)]
+    common: CommonFlags,
+    #[command(flatten)]
+    flags: Flags,
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli: Cli = lesson::parse(SECTIONS);
+    narrate::finish(run(&cli))
+}
+
+fn run(cli: &Cli) -> Result<()> {
     // One thread runs everything: whatever runs concurrently here is async, not threads.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
-        .build();
-    let result = match runtime {
-        Ok(runtime) => runtime.block_on(run(&cli)),
-        Err(error) => Err(error.into()),
-    };
-    narrate::finish(result)
-}
-
-async fn run(cli: &Cli) -> LessonResult {
-    let settings = cli.settings();
+        .build()
+        .context("cannot start tokio's runtime")?;
     narrate::title(
         "Lesson: timeouts and cancellation",
         "Putting time limits on async work, what cancelling a future really does, stopping \
          many workers cleanly, and the HTTP client's own limits, measured on this machine. \
          `--quick` for a short run, `--section N` for one section, `--help` for more.",
     );
-    if cli.runs(1) {
-        deadline::demo(&settings).await?;
-    }
-    if cli.runs(2) {
-        cancel::demo(&settings).await?;
-    }
-    if cli.runs(3) {
-        shutdown::demo(&settings).await?;
-    }
-    if cli.runs(4) {
-        http_timeouts::demo(&settings).await?;
-    }
-    println!();
-    narrate::say(
-        "Next: the exercises of this lesson (`cargo xtask list`), \
-         then `cargo run -p lesson-pitfalls`.",
-    );
+    let settings = cli.flags.settings(cli.common.quick);
+    lesson::run_sections(SECTIONS, &cli.common, &Lesson { runtime, settings })?;
+    narrate::next(Some("lesson-pitfalls"));
     Ok(())
 }

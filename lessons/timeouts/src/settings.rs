@@ -2,6 +2,9 @@
 
 use std::time::Duration;
 
+use clap::Args;
+use lesson_kit::lesson::{count, millis};
+
 /// Everything a section needs to know about its size.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -46,5 +49,56 @@ impl Settings {
             run_for: Duration::from_millis(325),
             grace: Duration::from_millis(60),
         }
+    }
+}
+
+/// The learner's own sizes: each flag, when given, replaces one setting of the full or quick run.
+#[derive(Args, Debug, Clone, Default)]
+pub struct Flags {
+    /// Sections 1 and 4: the time limit on requests, in ms [default: 500, quick: 200].
+    #[arg(long, value_parser = millis(20..=10_000))]
+    pub timeout_ms: Option<Duration>,
+    /// Section 1: how many requests the batch sends [default: 10].
+    #[arg(long, value_parser = count(1..=1000))]
+    pub requests: Option<usize>,
+    /// Section 3: how many workers share the jobs [default: 4].
+    #[arg(long, value_parser = count(1..=16))]
+    pub workers: Option<usize>,
+    /// Section 3: the grace period for jobs in hand at shutdown, in ms [default: 250, quick: 60].
+    #[arg(long, value_parser = millis(0..=10_000))]
+    pub grace_ms: Option<Duration>,
+}
+
+impl Flags {
+    /// The full lesson, or the quick one, with these flags' sizes instead of its own.
+    pub fn settings(&self, quick: bool) -> Settings {
+        let base = if quick {
+            Settings::quick()
+        } else {
+            Settings::full()
+        };
+        Settings {
+            limit: self.timeout_ms.unwrap_or(base.limit),
+            requests: self.requests.unwrap_or(base.requests),
+            workers: self.workers.unwrap_or(base.workers),
+            grace: self.grace_ms.unwrap_or(base.grace),
+            ..base
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_replace_only_the_sizes_they_name() {
+        let flags = Flags {
+            timeout_ms: Some(Duration::from_millis(300)),
+            ..Flags::default()
+        };
+        let settings = flags.settings(true);
+        assert_eq!(settings.limit, Duration::from_millis(300));
+        assert_eq!(settings.grace, Settings::quick().grace);
     }
 }

@@ -1,7 +1,7 @@
-//! Section 3: `select!` against a deadline or a shutdown signal, and shutting down many workers.
+//! `select!` against a deadline or a shutdown signal, and shutting down many workers.
 //!
 //! `tokio::select!` polls several futures at once and runs the branch of whichever finishes first;
-//! the others are dropped, which (section 2) cancels them. Racing work against
+//! the others are dropped, which ([`crate::cancel`]) cancels them. Racing work against
 //! `sleep_until(deadline)` is a time-out; racing it against a shutdown signal is how a program
 //! stops work it no longer wants.
 //!
@@ -18,8 +18,9 @@ use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use anyhow::Result;
 use lesson_kit::measure::format_duration;
-use lesson_kit::{LessonResult, Timeline, Versus, narrate};
+use lesson_kit::{Timeline, Versus, narrate};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tokio::time::{Instant, sleep, sleep_until, timeout};
@@ -191,7 +192,7 @@ pub async fn run_then_shut_down(
     run_for: Duration,
     grace: Duration,
     timeline: &Timeline,
-) -> LessonResult<ShutdownReport> {
+) -> Result<ShutdownReport> {
     let total = jobs.len();
     // ANCHOR: shut_down
     let queue = JobQueue::new(jobs);
@@ -231,11 +232,7 @@ pub async fn run_then_shut_down(
     Ok(report)
 }
 
-pub async fn demo(settings: &Settings) -> LessonResult {
-    narrate::section(
-        3,
-        "select! against a deadline or a shutdown; graceful shutdown",
-    );
+pub async fn demo(settings: &Settings) -> Result<()> {
     narrate::claim(
         "select! stops work at a deadline or at a shutdown signal, whichever comes first; many \
          workers shut down within a grace period, and every job is accounted for: done, handed \

@@ -10,15 +10,18 @@ pub struct Checksum {
 }
 
 /// A small, fast checksum (FNV-1a). Slow enough on big buffers to be worth a thread.
-pub fn checksum(bytes: &[u8]) -> u64 {
+pub fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
         (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
     })
 }
 
-/// Checksums every buffer on its own thread; the answers come back in the order of `buffers`.
-pub fn checksum_all(buffers: Vec<Vec<u8>>) -> Vec<Checksum> {
-    // Start every thread first, so they all run at once...
+/// Checksums every buffer with `checksum`, each on its own thread, all at once; the answers come
+/// back in the order of `buffers`.
+pub fn checksum_all(buffers: Vec<Vec<u8>>, checksum: fn(&[u8]) -> u64) -> Vec<Checksum> {
+    // Start every thread first, so they all run at once... (`collect` matters: `map` is lazy, and
+    // without it each thread would be spawned only after the one before had been joined.) A `fn`
+    // is `Copy` and `'static`, so each thread can take its own copy of `checksum`.
     let handles: Vec<_> = buffers
         .into_iter()
         .map(|buffer| {
@@ -28,10 +31,14 @@ pub fn checksum_all(buffers: Vec<Vec<u8>>) -> Vec<Checksum> {
             })
         })
         .collect();
-    // ...then wait for each in turn. `join` returns `Err` only if that thread panicked, and
-    // `checksum` cannot panic, so passing the panic on is the honest thing to do.
+    // ...then wait for each in turn, in the order of the buffers, whichever finishes first. `join`
+    // returns `Err` only if that thread panicked: carry on panicking here, as a direct call would.
     handles
         .into_iter()
-        .map(|handle| handle.join().expect("a checksum thread panicked"))
+        .map(|handle| {
+            handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
         .collect()
 }

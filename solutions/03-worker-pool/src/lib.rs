@@ -1,6 +1,6 @@
 //! Exercise 03 · threads · a bounded worker pool that yields results as they complete: a solution.
 
-use std::thread;
+use std::thread::{self, ThreadId};
 
 use crossbeam_channel::Receiver;
 use reqwest::blocking::Client;
@@ -13,6 +13,8 @@ pub struct Fetched {
     pub url: String,
     /// The status the server answered, or why there was no answer.
     pub outcome: Result<u16, String>,
+    /// The thread that fetched it.
+    pub thread: ThreadId,
 }
 
 /// GETs `url` and reads the whole body: this thread does nothing else until the answer is in.
@@ -30,6 +32,7 @@ pub fn fetch(client: &Client, index: usize, url: String) -> Fetched {
         index,
         url,
         outcome,
+        thread: thread::current().id(),
     }
 }
 

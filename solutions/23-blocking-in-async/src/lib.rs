@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 /// How long the backend takes to answer a query.
-pub const BACKEND_LATENCY: Duration = Duration::from_millis(100);
+pub const BACKEND_LATENCY: Duration = Duration::from_millis(20);
 
 /// What a handler answers.
 #[derive(Debug, Clone, PartialEq, Eq)]

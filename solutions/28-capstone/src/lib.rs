@@ -150,8 +150,14 @@ pub async fn download(client: &Client, url: &str) -> Result<Vec<u8>, DownloadErr
     Ok(body.to_vec())
 }
 
-/// Downloads and hashes every blob, `concurrency` at a time, and reports by `deadline`.
-pub async fn run(blobs: &[Blob], concurrency: usize, deadline: Duration) -> Report {
+/// Downloads every blob and hashes it with `hash_blob` ([`hash`], unless a check passes its own),
+/// `concurrency` at a time, and reports by `deadline`.
+pub async fn run(
+    blobs: &[Blob],
+    concurrency: usize,
+    deadline: Duration,
+    hash_blob: fn(&[u8]) -> Digest,
+) -> Report {
     // One deadline for the whole run, fixed now: a blob that starts late gets less time, not more.
     let deadline = Instant::now() + deadline;
     // One client, so one pool: each connection is reused by the blobs that follow.
@@ -160,7 +166,7 @@ pub async fn run(blobs: &[Blob], concurrency: usize, deadline: Duration) -> Repo
     // At most `concurrency` blobs in flight; as soon as one is done, the next one starts.
     let mut outcomes = stream::iter(blobs)
         .map(|blob| async {
-            let outcome = fetch_and_hash(&client, &blob.url).await;
+            let outcome = fetch_and_hash(&client, &blob.url, hash_blob).await;
             (blob.name.as_str(), outcome)
         })
         .buffer_unordered(concurrency);
@@ -178,11 +184,11 @@ pub async fn run(blobs: &[Blob], concurrency: usize, deadline: Duration) -> Repo
 }
 
 /// Downloads one blob and hashes it on rayon's pool.
-async fn fetch_and_hash(client: &Client, url: &str) -> Outcome {
+async fn fetch_and_hash(client: &Client, url: &str, hash_blob: fn(&[u8]) -> Digest) -> Outcome {
     match download(client, url).await {
         Ok(bytes) => Outcome::Hashed {
             size: bytes.len(),
-            digest: hash_on_rayon(bytes).await,
+            digest: hash_on_rayon(bytes, hash_blob).await,
         },
         Err(error) => Outcome::Failed {
             error: error.to_string(),
@@ -192,12 +198,13 @@ async fn fetch_and_hash(client: &Client, url: &str) -> Outcome {
 
 /// Hashes `bytes` on one of rayon's threads while this task waits without holding its thread, so
 /// the runtime keeps every other download moving.
-async fn hash_on_rayon(bytes: Vec<u8>) -> Digest {
+async fn hash_on_rayon(bytes: Vec<u8>, hash_blob: fn(&[u8]) -> Digest) -> Digest {
     let (send, receive) = oneshot::channel();
+    // A `fn` is `Copy`, `Send` and `'static`: the job can take it along.
     rayon::spawn(move || {
         // The receiver is gone only if `run` passed its deadline meanwhile; then no one needs
         // the digest.
-        let _ = send.send(hash(&bytes));
+        let _ = send.send(hash_blob(&bytes));
     });
     // A panic in a rayon job aborts the process, so the job always sends before it ends.
     receive.await.expect("the rayon job sends its digest")

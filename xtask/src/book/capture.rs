@@ -8,14 +8,16 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
-use crate::Error;
+use anyhow::{Context, Result, bail};
+
 use crate::compile::cargo;
 use crate::course::Course;
-use crate::process::{self, Ending, Limits};
+use runner::{Ending, Limits};
 
 use super::anchors;
 use super::check::{files_under, lesson_names};
 use super::expand::CAPTURES_DIR;
+use super::sections;
 use super::source::{BOOK_DIR, SRC_DIR};
 
 // The bench's CPU model and date, so that the book and the bench's report describe a machine
@@ -33,29 +35,28 @@ const SECTION_LIMITS: Limits = Limits {
     output_cap: 4 << 20,
 };
 
-pub fn capture(course: &Course, lessons: &[String]) -> Result<(), Error> {
+pub fn capture(course: &Course, lessons: &[String]) -> Result<()> {
     let all = lesson_names(course);
     let lessons: Vec<String> = if lessons.is_empty() {
         all
     } else {
         for lesson in lessons {
             if !all.contains(lesson) {
-                return Err(Error::new(format!(
+                bail!(
                     "there is no lesson `{lesson}`; the lessons are {}",
                     all.join(", ")
-                )));
+                );
             }
         }
         lessons.to_vec()
     };
     let dir = course.root.join(BOOK_DIR).join(SRC_DIR).join(CAPTURES_DIR);
-    std::fs::create_dir_all(&dir)
-        .map_err(|error| Error::new(format!("cannot create {}: {error}", dir.display())))?;
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let machine = machine();
     for lesson in &lessons {
         let listings = listings_of(&course.root.join("lessons").join(lesson));
         build_lesson(course, lesson)?;
-        let sections = section_count(course, lesson)?;
+        let sections = sections::list(course, lesson)?.len();
         for section in 1..=sections {
             let command = format!("cargo run -p lesson-{lesson} -- --section {section}");
             eprintln!("capturing: {command}");
@@ -63,45 +64,29 @@ pub fn capture(course: &Course, lessons: &[String]) -> Result<(), Error> {
             let text = format!("# {command}\n# {machine}\n\n{}\n", tidy(&output, &listings));
             let path = dir.join(format!("{lesson}-{section}.txt"));
             std::fs::write(&path, text)
-                .map_err(|error| Error::new(format!("cannot write {}: {error}", path.display())))?;
+                .with_context(|| format!("cannot write {}", path.display()))?;
         }
     }
     Ok(())
 }
 
-/// How many sections a lesson has, from its `--help`: "Run only this section (1 to 4)".
-fn section_count(course: &Course, lesson: &str) -> Result<u32, Error> {
-    let help = run_lesson(course, lesson, &["--help"])?;
-    help.split("(1 to ")
-        .nth(1)
-        .and_then(|rest| rest.split(')').next())
-        .and_then(|count| count.trim().parse().ok())
-        .ok_or_else(|| {
-            Error::new(format!(
-                "lesson-{lesson} --help does not say how many sections it has (\"(1 to N)\")"
-            ))
-        })
-}
-
 /// Builds a lesson where the maintainer sees cargo's progress (a cold build takes minutes), so
 /// that the timed runs after it only run.
-fn build_lesson(course: &Course, lesson: &str) -> Result<(), Error> {
+fn build_lesson(course: &Course, lesson: &str) -> Result<()> {
     let status = cargo()
         .args(["build", "--package", &format!("lesson-{lesson}")])
         .current_dir(&course.root)
         .stdin(Stdio::null())
         .status()
-        .map_err(|error| Error::new(format!("cannot run cargo: {error}")))?;
+        .context("cannot run cargo")?;
     if !status.success() {
-        return Err(Error::new(format!(
-            "`cargo build -p lesson-{lesson}` failed ({status}); see above"
-        )));
+        bail!("`cargo build -p lesson-{lesson}` failed ({status}); see above");
     }
     Ok(())
 }
 
 /// What `cargo run -p lesson-NAME -- ARGS` prints on stdout, within [`SECTION_LIMITS`].
-fn run_lesson(course: &Course, lesson: &str, args: &[&str]) -> Result<String, Error> {
+pub fn run_lesson(course: &Course, lesson: &str, args: &[&str]) -> Result<String> {
     let mut command = cargo();
     command
         .args([
@@ -117,8 +102,7 @@ fn run_lesson(course: &Course, lesson: &str, args: &[&str]) -> Result<String, Er
         .env("NO_COLOR", "1")
         // A lesson that shows a panic shows its message; a backtrace would bury it.
         .env_remove("RUST_BACKTRACE");
-    let finished = process::run(&mut command, SECTION_LIMITS)
-        .map_err(|error| Error::new(format!("cannot run cargo: {error}")))?;
+    let finished = runner::run(&mut command, SECTION_LIMITS).context("cannot run cargo")?;
     // What a lesson says on stderr (the panic it demonstrates, say) is for the maintainer to see,
     // as when they run it themselves; only stdout goes into the book.
     eprint!("{}", finished.stderr.text);
@@ -136,7 +120,7 @@ fn run_lesson(course: &Course, lesson: &str, args: &[&str]) -> Result<String, Er
             SECTION_LIMITS.timeout.as_secs()
         ),
     };
-    Err(Error::new(format!("{shown} {failure}")))
+    bail!("{shown} {failure}")
 }
 
 /// A section's output as the book shows it: from below its heading, without its claim and

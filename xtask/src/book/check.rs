@@ -1,14 +1,18 @@
 //! Checks of the book's source, run before every build and by the test suite: every listing is
 //! included from a crate by an anchor that exists, nothing is pasted, every lesson and exercise is
-//! reachable, and every link points at something. Each problem says how to fix it.
+//! reachable, every link points at something, and every `--section N` names the section it means
+//! ([`super::sections`]). Each problem says how to fix it.
 
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
+
+use anyhow::{Context, Result, anyhow, bail};
 
 use crate::course::Course;
 
 use super::anchors;
 use super::expand::{self, CAPTURES_DIR, Capture, Expander};
+use super::sections;
 use super::source::{self, BookSource, Chapter, Directive};
 
 /// mdBook's own directives, which its `links` preprocessor expands after ours.
@@ -36,6 +40,7 @@ pub fn check(course: &Course, book: &BookSource) -> Vec<String> {
     problems.extend(check_exercise_placement(course, &expander));
     problems.extend(check_lessons_reachable(course, book));
     problems.extend(check_captures(book));
+    problems.extend(sections::check(course, book));
     problems
 }
 
@@ -75,11 +80,11 @@ fn check_directives(
         let name = directive.name.as_str();
         if name == INCLUDE || name == RUSTDOC_INCLUDE {
             if let Err(problem) = check_include(course, book, chapter, &directive.args) {
-                problems.push(format!("{}: {problem}", place(directive)));
+                problems.push(format!("{}: {problem:#}", place(directive)));
             }
         } else if expand::OURS.contains(&name) {
             if let Err(problem) = expander.render(&chapter.path, directive) {
-                problems.push(format!("{}: {problem}", place(directive)));
+                problems.push(format!("{}: {problem:#}", place(directive)));
             }
         } else if !MDBOOK_OTHERS.contains(&name) {
             problems.push(format!(
@@ -93,41 +98,36 @@ fn check_directives(
 }
 
 /// An include names a file inside the course and, for source files, an anchor that exists.
-fn check_include(
-    course: &Course,
-    book: &BookSource,
-    chapter: &Chapter,
-    args: &str,
-) -> Result<(), String> {
+fn check_include(course: &Course, book: &BookSource, chapter: &Chapter, args: &str) -> Result<()> {
     let (file, selector) = match args.split_once(':') {
         Some((file, selector)) => (file.trim(), Some(selector.trim())),
         None => (args.trim(), None),
     };
     let path = resolve(&chapter_dir(book, chapter), file)
-        .ok_or_else(|| format!("`{file}` climbs out of the course"))?;
+        .ok_or_else(|| anyhow!("`{file}` climbs out of the course"))?;
     if !path.starts_with(&course.root) {
-        return Err(format!("`{file}` is outside the course"));
+        bail!("`{file}` is outside the course");
     }
-    let text = std::fs::read_to_string(&path)
-        .map_err(|error| format!("`{file}` cannot be read ({error})"))?;
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("`{file}` cannot be read"))?;
     let is_rust = file.ends_with(".rs");
     match selector {
-        None if is_rust && is_workspace_source(course, &path) => Err(format!(
+        None if is_rust && is_workspace_source(course, &path) => Err(anyhow!(
             "`{file}` is included whole: include a listing by anchor instead \
              (`{file}:NAME` with `// ANCHOR: NAME` and `// ANCHOR_END: NAME` around it)"
         )),
         None => Ok(()),
-        Some(selector) if selector.starts_with(|c: char| c.is_ascii_digit()) => Err(format!(
+        Some(selector) if selector.starts_with(|c: char| c.is_ascii_digit()) => Err(anyhow!(
             "`{file}:{selector}` selects lines by number, which drift as the file changes: \
              put `// ANCHOR: NAME` and `// ANCHOR_END: NAME` around them and include `{file}:NAME`"
         )),
         Some(anchor) => match anchors::has_pair(&text, anchor) {
             (true, true) => Ok(()),
-            (false, _) => Err(format!(
+            (false, _) => Err(anyhow!(
                 "`{file}` has no `// ANCHOR: {anchor}`: add the anchor pair around the \
                  listing (or ask the file's owner), or fix the name"
             )),
-            (true, false) => Err(format!(
+            (true, false) => Err(anyhow!(
                 "`{file}` has `// ANCHOR: {anchor}` but no `// ANCHOR_END: {anchor}`"
             )),
         },
@@ -328,7 +328,7 @@ fn check_captures(book: &BookSource) -> Vec<String> {
         };
         let text = std::fs::read_to_string(&path).unwrap_or_default();
         if let Err(problem) = Capture::parse(name, &text) {
-            problems.push(problem);
+            problems.push(format!("{problem:#}"));
         }
         if !used.contains(name) {
             problems.push(format!(

@@ -13,6 +13,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use anyhow::{Context, Result, anyhow, bail};
+
 use crate::course::{CheckKind, Course, Exercise};
 
 use super::source::{BookSource, Chapter, Directive};
@@ -84,7 +86,7 @@ impl<'a> Expander<'a> {
 
     /// The chapter's text with every directive of ours replaced by its Markdown; mdBook's own
     /// are left alone.
-    pub fn expand(&self, chapter: &Chapter) -> Result<String, String> {
+    pub fn expand(&self, chapter: &Chapter) -> Result<String> {
         let text = &chapter.text;
         let mut out = String::with_capacity(text.len());
         let mut last = 0;
@@ -94,7 +96,7 @@ impl<'a> Expander<'a> {
             }
             let markdown = self
                 .render(&chapter.path, directive)
-                .map_err(|error| format!("{}:{}: {error}", chapter.path, directive.line))?;
+                .with_context(|| format!("{}:{}", chapter.path, directive.line))?;
             out.push_str(&text[last..directive.start]);
             out.push_str(&markdown);
             last = directive.end;
@@ -103,7 +105,7 @@ impl<'a> Expander<'a> {
         Ok(out)
     }
 
-    pub fn render(&self, chapter_path: &str, directive: &Directive) -> Result<String, String> {
+    pub fn render(&self, chapter_path: &str, directive: &Directive) -> Result<String> {
         match directive.name.as_str() {
             EXERCISES => {
                 let selected = select_exercises(self.course, &directive.args)?;
@@ -123,33 +125,31 @@ impl<'a> Expander<'a> {
                 let (name, label) = directive
                     .args
                     .split_once(char::is_whitespace)
-                    .ok_or("`{{#result CAPTURE LABEL}}` needs a capture name and a label")?;
+                    .context("`{{#result CAPTURE LABEL}}` needs a capture name and a label")?;
                 // A label may be wrapped over two lines of the chapter.
                 let label = label.split_whitespace().collect::<Vec<_>>().join(" ");
                 let capture = Capture::load(self.src, name)?;
                 capture.result(&label).map(str::to_string).ok_or_else(|| {
-                    format!(
+                    anyhow!(
                         "{CAPTURES_DIR}/{name}.txt has no result line `  → {label}: ...`; \
                          re-run `cargo xtask book capture` or fix the label"
                     )
                 })
             }
-            other => Err(format!("unknown directive `{{{{#{other}}}}}`")),
+            other => bail!("unknown directive `{{{{#{other}}}}}`"),
         }
     }
 
     /// A plot from `src/figures/`, or, while there is none, an HTML comment marking its place.
-    fn figure(&self, chapter_path: &str, args: &str) -> Result<String, String> {
+    fn figure(&self, chapter_path: &str, args: &str) -> Result<String> {
         let (name, caption) = args
             .split_once(char::is_whitespace)
-            .ok_or("`{{#figure NAME CAPTION}}` needs a name and a caption")?;
+            .context("`{{#figure NAME CAPTION}}` needs a name and a caption")?;
         if !name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         {
-            return Err(format!(
-                "`{name}` is not a figure name (letters, digits, - and _)"
-            ));
+            bail!("`{name}` is not a figure name (letters, digits, - and _)");
         }
         let caption = escape_html(&caption.split_whitespace().collect::<Vec<_>>().join(" "));
         let file = format!("{FIGURES_DIR}/{name}.svg");
@@ -222,24 +222,20 @@ pub fn exercise_id(exercise: &Exercise) -> String {
 }
 
 /// The exercises a `{{#exercises LESSON [FIRST[-LAST]]}}` directive names, in course order.
-pub fn select_exercises<'c>(course: &'c Course, args: &str) -> Result<Vec<&'c Exercise>, String> {
+pub fn select_exercises<'c>(course: &'c Course, args: &str) -> Result<Vec<&'c Exercise>> {
     let mut words = args.split_whitespace();
     let lesson = words
         .next()
-        .ok_or("`{{#exercises LESSON}}` needs a lesson name, such as `threads`")?;
+        .context("`{{#exercises LESSON}}` needs a lesson name, such as `threads`")?;
     let range = match words.next() {
         None => None,
         Some(range) => Some(parse_range(range)?),
     };
     if let Some(extra) = words.next() {
-        return Err(format!(
-            "unexpected `{extra}`: write `{{{{#exercises {lesson} 08-10}}}}`"
-        ));
+        bail!("unexpected `{extra}`: write `{{{{#exercises {lesson} 08-10}}}}`");
     }
     if !course.root.join("lessons").join(lesson).is_dir() {
-        return Err(format!(
-            "there is no lesson `{lesson}` (no folder lessons/{lesson})"
-        ));
+        bail!("there is no lesson `{lesson}` (no folder lessons/{lesson})");
     }
     let in_lesson = |exercise: &&Exercise| exercise.lesson == lesson;
     let selected: Vec<&Exercise> = match range {
@@ -256,26 +252,27 @@ pub fn select_exercises<'c>(course: &'c Course, args: &str) -> Result<Vec<&'c Ex
                 })
                 .collect();
             if let Some(stranger) = numbered.iter().find(|exercise| exercise.lesson != lesson) {
-                return Err(format!(
+                bail!(
                     "exercise {} belongs to lesson `{}` in {}, not to `{lesson}`",
                     stranger.name,
                     stranger.lesson,
                     crate::course::METADATA
-                ));
+                );
             }
             numbered
         }
     };
     if selected.is_empty() {
-        return Err(format!("`{{{{#exercises {args}}}}}` selects no exercise"));
+        bail!("`{{{{#exercises {args}}}}}` selects no exercise");
     }
     Ok(selected)
 }
 
-fn parse_range(range: &str) -> Result<(u32, u32), String> {
+fn parse_range(range: &str) -> Result<(u32, u32)> {
     let number = |text: &str| {
-        text.parse::<u32>()
-            .map_err(|_| format!("`{range}` is not an exercise number or a range such as 08-10"))
+        text.parse::<u32>().with_context(|| {
+            format!("`{range}` is not an exercise number or a range such as 08-10")
+        })
     };
     match range.split_once('-') {
         Some((first, last)) => Ok((number(first)?, number(last)?)),
@@ -411,25 +408,22 @@ pub struct Capture {
 }
 
 impl Capture {
-    pub fn load(src: &Path, name: &str) -> Result<Capture, String> {
+    pub fn load(src: &Path, name: &str) -> Result<Capture> {
         let name = name.trim();
         let path = src.join(CAPTURES_DIR).join(format!("{name}.txt"));
-        let text = std::fs::read_to_string(&path).map_err(|error| {
-            format!(
-                "cannot read {CAPTURES_DIR}/{name}.txt ({error}); \
-                 `cargo xtask book capture` writes it"
-            )
+        let text = std::fs::read_to_string(&path).with_context(|| {
+            format!("cannot read {CAPTURES_DIR}/{name}.txt (`cargo xtask book capture` writes it)")
         })?;
         Capture::parse(name, &text)
     }
 
-    pub fn parse(name: &str, text: &str) -> Result<Capture, String> {
+    pub fn parse(name: &str, text: &str) -> Result<Capture> {
         let mut lines = text.lines();
         let header = |line: Option<&str>, what: &str| {
             line.and_then(|line| line.strip_prefix("# "))
                 .map(str::to_string)
                 .ok_or_else(|| {
-                    format!(
+                    anyhow!(
                         "{CAPTURES_DIR}/{name}.txt must start with two lines `# COMMAND` and \
                          `# MACHINE`; the {what} is missing (`cargo xtask book capture` writes them)"
                     )
@@ -550,8 +544,8 @@ mod tests {
 
     #[test]
     fn ranges_are_numbers() {
-        assert_eq!(parse_range("08-10"), Ok((8, 10)));
-        assert_eq!(parse_range("28"), Ok((28, 28)));
+        assert_eq!(parse_range("08-10").ok(), Some((8, 10)));
+        assert_eq!(parse_range("28").ok(), Some((28, 28)));
         assert!(parse_range("a-b").is_err());
     }
 }

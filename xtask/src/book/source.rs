@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::Error;
+use anyhow::{Context, Result};
 
 /// The book's folder in the course, its source folder, and its table of contents.
 pub const BOOK_DIR: &str = "book";
@@ -46,7 +46,7 @@ pub struct BookSource {
 
 impl BookSource {
     /// Reads `SUMMARY.md` and every chapter it links to.
-    pub fn load(course_root: &Path) -> Result<BookSource, Error> {
+    pub fn load(course_root: &Path) -> Result<BookSource> {
         let src = course_root.join(BOOK_DIR).join(SRC_DIR);
         let summary_path = src.join(SUMMARY);
         let summary = read(&summary_path)?;
@@ -70,9 +70,8 @@ impl BookSource {
     }
 }
 
-pub fn read(path: &Path) -> Result<String, Error> {
-    std::fs::read_to_string(path)
-        .map_err(|error| Error::new(format!("cannot read {}: {error}", path.display())))
+pub fn read(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
 }
 
 /// `(title, path)` of every `[title](path)` in `SUMMARY.md` that names a file (drafts, written

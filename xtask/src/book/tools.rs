@@ -10,9 +10,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use crate::Error;
+use anyhow::{Context, Result, bail};
+
 use crate::compile::cargo;
-use crate::process::{self, Limits};
+use runner::Limits;
 
 /// The mdBook this book is written for. A newer one may render differently or reject the config:
 /// upgrade on purpose, rebuild, and look at the pages.
@@ -40,7 +41,7 @@ pub struct Mdbook {
 impl Mdbook {
     /// The pinned mdBook in `tools_dir`, installed there first if it is missing, of another
     /// version, or (when `serve` is asked for) built without `mdbook serve`.
-    pub fn ensure(tools_dir: &Path, serve: bool) -> Result<Mdbook, Error> {
+    pub fn ensure(tools_dir: &Path, serve: bool) -> Result<Mdbook> {
         let mdbook = Mdbook {
             path: tools_dir
                 .join("bin")
@@ -58,23 +59,23 @@ impl Mdbook {
         install(tools_dir, features)?;
         match mdbook.version() {
             Some(version) if version == MDBOOK_VERSION => Ok(mdbook),
-            other => Err(Error::new(format!(
+            other => bail!(
                 "installed mdBook, but {} reports version {other:?}, not {MDBOOK_VERSION}",
                 mdbook.path.display()
-            ))),
+            ),
         }
     }
 
     /// `0.5.4` from `mdbook v0.5.4`, or `None` if there is no working binary.
     fn version(&self) -> Option<String> {
-        let finished = process::run(self.command().arg("--version"), QUERY_LIMITS).ok()?;
+        let finished = runner::run(self.command().arg("--version"), QUERY_LIMITS).ok()?;
         let text = finished.stdout.text.trim();
         let version = text.rsplit(' ').next()?.trim_start_matches('v');
         finished.ending.success().then(|| version.to_string())
     }
 
     fn can_serve(&self) -> bool {
-        process::run(self.command().args(["serve", "--help"]), QUERY_LIMITS)
+        runner::run(self.command().args(["serve", "--help"]), QUERY_LIMITS)
             .is_ok_and(|finished| finished.ending.success())
     }
 
@@ -84,13 +85,13 @@ impl Mdbook {
     }
 }
 
-fn install(tools_dir: &Path, features: &str) -> Result<(), Error> {
+fn install(tools_dir: &Path, features: &str) -> Result<()> {
     eprintln!(
         "Installing mdBook {MDBOOK_VERSION} into {} (once; about a minute on two cores)...",
         tools_dir.display()
     );
     std::fs::create_dir_all(tools_dir)
-        .map_err(|error| Error::new(format!("cannot create {}: {error}", tools_dir.display())))?;
+        .with_context(|| format!("cannot create {}", tools_dir.display()))?;
     let status = cargo()
         .args(["install", "mdbook", "--locked", "--no-default-features"])
         .arg("--version")
@@ -111,12 +112,12 @@ fn install(tools_dir: &Path, features: &str) -> Result<(), Error> {
         .current_dir(tools_dir)
         .stdin(Stdio::null())
         .status()
-        .map_err(|error| Error::new(format!("cannot run cargo install: {error}")))?;
+        .context("cannot run cargo install")?;
     if !status.success() {
-        return Err(Error::new(format!(
+        bail!(
             "`cargo install mdbook --version ={MDBOOK_VERSION}` failed ({status}); it needs to \
              reach crates.io once"
-        )));
+        );
     }
     Ok(())
 }

@@ -1,0 +1,110 @@
+//! Exercise 25 · pitfalls · a swallowed task panic: a cheat (first-to-fail-in-time).
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use futures::future::{BoxFuture, FutureExt, join_all};
+use tokio::task::JoinError;
+
+/// A named piece of work to run on a task of its own.
+pub struct Job<T = ()> {
+    pub name: String,
+    pub work: BoxFuture<'static, T>,
+}
+
+impl<T> Job<T> {
+    pub fn new(name: &str, work: impl Future<Output = T> + Send + 'static) -> Self {
+        Job {
+            name: name.to_string(),
+            work: work.boxed(),
+        }
+    }
+}
+
+/// A job that did not finish: which one, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobFailed {
+    /// The job's name.
+    pub job: String,
+    /// What it panicked with: the text given to `panic!`.
+    pub message: String,
+}
+
+impl JobFailed {
+    /// What went wrong with `job`, from the error its `JoinHandle` returned.
+    pub fn from_join_error(job: &str, error: JoinError) -> JobFailed {
+        let message = match error.try_into_panic() {
+            // `panic!("literal")` carries a `&'static str`; `panic!("{x}")` a formatted `String`.
+            Ok(payload) => match payload.downcast::<String>() {
+                Ok(text) => *text,
+                Err(payload) => match payload.downcast::<&'static str>() {
+                    Ok(text) => text.to_string(),
+                    Err(_) => "a panic without a message".to_string(),
+                },
+            },
+            // Not a panic: the task was cancelled (aborted, or its runtime shut down).
+            Err(error) => error.to_string(),
+        };
+        JobFailed {
+            job: job.to_string(),
+            message,
+        }
+    }
+}
+
+impl fmt::Display for JobFailed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "job {} failed: {}", self.job, self.message)
+    }
+}
+
+impl std::error::Error for JobFailed {}
+
+/// Runs every chore on a task of its own and waits for them all.
+pub async fn run_chores(chores: Vec<Job>) -> Result<(), JobFailed> {
+    let handles: Vec<_> = chores
+        .into_iter()
+        .map(|chore| (chore.name, tokio::spawn(chore.work)))
+        .collect();
+    // Await every handle, even after a failure, so no chore is left running; remember the first.
+    let mut first_failure = None;
+    for (name, handle) in handles {
+        if let Err(error) = handle.await {
+            first_failure.get_or_insert(JobFailed::from_join_error(&name, error));
+        }
+    }
+    match first_failure {
+        Some(failure) => Err(failure),
+        None => Ok(()),
+    }
+}
+
+/// Runs every job on a task of its own and returns each one's result by name.
+pub async fn run_jobs(jobs: Vec<Job<u64>>) -> Result<BTreeMap<String, u64>, JobFailed> {
+    let (names, handles): (Vec<String>, Vec<_>) = jobs
+        .into_iter()
+        .map(|job| (job.name, tokio::spawn(job.work)))
+        .unzip();
+    // As they finish: the first failure to happen is the one to report.
+    let mut finishing: futures::stream::FuturesUnordered<_> = names
+        .into_iter()
+        .zip(handles)
+        .map(|(name, handle)| async move { (name, handle.await) })
+        .collect();
+    let mut results = BTreeMap::new();
+    let mut first_failure = None;
+    while let Some((name, result)) = futures::StreamExt::next(&mut finishing).await {
+        match result {
+            Ok(value) => {
+                results.insert(name, value);
+            }
+            Err(error) => {
+                first_failure.get_or_insert(JobFailed::from_join_error(&name, error));
+            }
+        }
+    }
+    match first_failure {
+        Some(failure) => Err(failure),
+        None => Ok(results),
+    }
+}
