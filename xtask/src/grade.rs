@@ -180,9 +180,11 @@ pub enum Progress {
 }
 
 /// The bounds of every check program but the time limit, which is each exercise's own. Data:
-/// the course's solutions need a few hundred megabytes at most; a learner's laptop keeps working
-/// with this much taken. Output: a check prints kilobytes; megabytes are a loop that prints.
-pub const MEMORY_LIMIT: u64 = 2 << 30;
+/// the course's solutions need a few hundred megabytes, but every thread reserves 2 MiB of stack,
+/// which counts: a learner's thread per item (a thousand threads, a wasteful answer the checks
+/// must name, not crash on) needs 2 GiB of it; a laptop keeps working with 4 GiB taken. Output: a
+/// check prints kilobytes; megabytes are a loop that prints.
+pub const MEMORY_LIMIT: u64 = 4 << 30;
 pub const FLOOD_LIMIT: u64 = 8 << 20;
 
 /// The check program of an exercise's compile-fail cases (`tests/compile_fail.rs`), which runs

@@ -144,10 +144,12 @@ impl Seen {
             .map(|(name, _)| name.as_str())
     }
 
-    /// What the failed test's own thread said when it panicked; else the first `Error:` a test
-    /// returned; else the first panic of all (a failure inside a thread the test started).
+    /// What the failed test's own thread said when it panicked (the last time: a test may catch a
+    /// panic of the learner's code first, and then fail with its own message); else the first
+    /// `Error:` a test returned; else the first panic of all (a failure inside a thread the test
+    /// started).
     pub fn failure_text(&self, test: &str) -> Option<String> {
-        let own = self.panics.iter().find(|panic| panic.thread == test);
+        let own = self.panics.iter().rev().find(|panic| panic.thread == test);
         own.map(|panic| panic.text.trim_end().to_string())
             .or_else(|| self.errors.first().map(|error| format!("Error: {error}")))
             .or_else(|| {
@@ -274,6 +276,22 @@ mod tests {
             )
         );
         assert_eq!(seen.panics.len(), 2);
+    }
+
+    #[test]
+    fn a_panic_the_test_caught_is_not_its_failure() {
+        let stderr = "thread 'refuses' panicked at src/lib.rs:95:13:\n\
+                      Cannot start a runtime from within a runtime.\n\
+                      thread 'refuses' panicked at tests/check.rs:40:5:\n\
+                      inside a runtime, ask Handle::try_current() first\n";
+        let seen = seen("test refuses ... FAILED\n", stderr);
+        assert_eq!(
+            seen.failure_text("refuses").as_deref(),
+            Some(
+                "thread 'refuses' panicked at tests/check.rs:40:5:\n\
+                 inside a runtime, ask Handle::try_current() first"
+            )
+        );
     }
 
     #[test]
