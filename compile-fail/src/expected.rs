@@ -74,8 +74,10 @@ impl Expected {
     /// The file's text, for the case called `case`.
     pub fn render(&self, case: &str) -> String {
         let mut text = format!(
-            "# The errors the compiler must give for {case}, in order: each one's code and main\n\
-             # message (spans, notes and help are left out: they change between compilers).\n\
+            "# The errors the compiler must give, in order, for\n\
+             #   {case}\n\
+             # each by its code and main message (spans, notes and help are left out: they change\n\
+             # between compilers). `COMPILE_FAIL=record cargo test` writes this file anew.\n\
              {RECORDED_WITH}{}\n",
             self.compiler
         );

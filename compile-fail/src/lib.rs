@@ -37,6 +37,7 @@ use crate::artifacts::Libraries;
 /// with the errors in its `.errors` file, and panics with what to do if not. The package is the
 /// one `cargo test` (or the course's grader) runs the check for: `CARGO_MANIFEST_DIR` and
 /// `CARGO_PKG_NAME` name it.
+#[track_caller]
 pub fn check(dir: &str) {
     let outcome = from_environment().and_then(|cases| cases.dir(dir).run());
     if let Err(failure) = outcome {

@@ -69,7 +69,8 @@ pub fn compile(case: &Path, libraries: &Libraries, dir: &Path) -> Result<Verdict
     ));
     let mut command = rustc(dir);
     command
-        .arg(case)
+        // Relative to the package, as the compiler's messages then name it.
+        .arg(case.strip_prefix(dir).unwrap_or(case))
         .args(["--edition", &libraries.edition])
         .args(["--crate-type", "bin", "--crate-name", "case"])
         .args(["--emit", "metadata", "--error-format", "json"])
