@@ -188,8 +188,9 @@ pub const MEMORY_LIMIT: u64 = 4 << 30;
 pub const FLOOD_LIMIT: u64 = 8 << 20;
 
 /// The check program of an exercise's compile-fail cases (`tests/compile_fail.rs`), which runs
-/// the compiler: the first time, it may build dependencies of its own for minutes. It cannot
-/// deadlock, so a long limit costs nothing; an exercise's other checks keep theirs.
+/// cargo and the compiler: it finds everything built, but after a change of toolchain, say, cargo
+/// may rebuild for minutes. It cannot deadlock, so a long limit costs nothing; an exercise's other
+/// checks keep theirs.
 const COMPILE_FAIL_CHECK: &str = "compile_fail";
 const COMPILE_FAIL_LIMIT: Duration = Duration::from_secs(600);
 

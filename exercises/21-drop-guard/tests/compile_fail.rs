@@ -1,10 +1,9 @@
-//! A `Reservation` that is dropped as soon as it is made must be flagged by the compiler (the
-//! `unused_must_use` lint, which the course's workspace denies). tests/ui holds a program that
-//! expects that lint on such a line, whatever the `#[must_use]` attribute says, and otherwise gives
-//! one fixed error: a second one, "this lint expectation is unfulfilled", means the compiler did
-//! not flag the unused reservation.
+//! A `Reservation` that is dropped as soon as it is made must be flagged by the compiler: the
+//! `unused_must_use` lint, which the course's workspace denies. Each file in tests/ui is a program
+//! that must *not* compile, and the `.errors` file beside it names the errors it must give: each
+//! one's code and main message, whatever the words of your `#[must_use]`.
 
 #[test]
 fn an_unused_reservation_is_flagged_by_the_compiler() {
-    trybuild::TestCases::new().compile_fail("tests/ui/*.rs");
+    compile_fail::check("tests/ui");
 }
