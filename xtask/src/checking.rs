@@ -96,6 +96,8 @@ pub struct Report {
     pub outcome: Outcome,
     /// The bounds it ran under.
     pub bounds: Bounds,
+    /// How long it ran.
+    pub elapsed: Duration,
     /// Tests that passed, and how many it has (when known).
     pub passed: usize,
     pub total: Option<usize>,
@@ -135,6 +137,7 @@ pub fn run_all(
                     name: check.name.clone(),
                     outcome: Outcome::NotRun("the grader's watcher panicked".to_string()),
                     bounds: bounds(check),
+                    elapsed: Duration::ZERO,
                     passed: 0,
                     total: None,
                 })
@@ -185,6 +188,7 @@ fn run_one(check: &Check, mut command: Command, bounds: Bounds, stops: &[Stop]) 
         name: check.name.clone(),
         outcome,
         bounds,
+        elapsed: started.elapsed(),
         passed: seen.passed(),
         total,
     }

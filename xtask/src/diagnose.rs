@@ -273,6 +273,7 @@ mod tests {
             name: "check".to_string(),
             outcome,
             bounds: BOUNDS,
+            elapsed: Duration::ZERO,
             passed: 0,
             total: Some(1),
         }

@@ -136,6 +136,10 @@ pub struct Verdict {
     pub graded_at: SystemTime,
     /// Whether it is the verdict of an earlier check, the exercise being unchanged since.
     pub reused: bool,
+    /// How long the slowest of its check programs under the exercise's time limit ran (not the
+    /// compile-fail one, which has a limit of its own), if they ran: what the limit is measured
+    /// from.
+    pub limited_time: Option<Duration>,
 }
 
 impl Verdict {
@@ -495,14 +499,15 @@ fn build_and_run(
                 fingerprints,
                 tests: last.tests,
                 reused: true,
+                limited_time: None,
             }
         } else {
             if let Some(surroundings) = &surroundings_now {
                 fingerprints.surroundings.clone_from(surroundings);
             }
             let started = Instant::now();
-            let (status, tests) = match triage.settled.remove(name) {
-                Some(status) => (status, None),
+            let (status, tests, limited_time) = match triage.settled.remove(name) {
+                Some(status) => (status, None, None),
                 None => {
                     let limit = course.time_limit(exercise);
                     run_checks(
@@ -523,6 +528,7 @@ fn build_and_run(
                 tests,
                 graded_at: SystemTime::now(),
                 reused: false,
+                limited_time,
             }
         };
         verdicts.push(verdict);
@@ -572,10 +578,11 @@ fn run_checks(
     location: &Location,
     built: &Built,
     time_limit: Duration,
-) -> (Status, Option<Tally>) {
+) -> (Status, Option<Tally>, Option<Duration>) {
     if let Some(errors) = built.errors.get(dir) {
         return (
             failed(FailureKind::Compile, diagnose::compile_errors(errors)),
+            None,
             None,
         );
     }
@@ -584,7 +591,7 @@ fn run_checks(
             .cargo_failure
             .clone()
             .unwrap_or_else(|| format!("no checks were built for {}", exercise.name));
-        return (failed(FailureKind::Setup, why), None);
+        return (failed(FailureKind::Setup, why), None, None);
     };
     // In the order of their files' names, so a learner sees the same first failure every time.
     let mut checks = checks.clone();
@@ -622,7 +629,12 @@ fn run_checks(
             })
         }
     };
-    (status, Some(tally))
+    let limited_time = reports
+        .iter()
+        .filter(|report| report.name != COMPILE_FAIL_CHECK)
+        .map(|report| report.elapsed)
+        .max();
+    (status, Some(tally), limited_time)
 }
 
 /// The command that runs one compiled check as `cargo test` would.

@@ -148,6 +148,7 @@ mod tests {
             }),
             graded_at: SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000),
             reused: false,
+            limited_time: None,
         }
     }
 

@@ -501,6 +501,7 @@ mod tests {
             tests: None,
             graded_at: std::time::SystemTime::UNIX_EPOCH,
             reused: false,
+            limited_time: None,
         }
     }
 

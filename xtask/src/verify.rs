@@ -124,6 +124,15 @@ pub fn verify(course: &Course, names: &[String], record_limits: bool) -> anyhow:
     Ok(ExitCode::SUCCESS)
 }
 
+/// How long a solution's checks under the time limit took: the slowest program but the
+/// compile-fail one, which has a limit of its own.
+fn limited_seconds(verdict: &Verdict) -> f64 {
+    verdict
+        .limited_time
+        .unwrap_or(verdict.duration)
+        .as_secs_f64()
+}
+
 /// The time limit a solution that takes `seconds` earns.
 pub fn limit_for(seconds: f64) -> u64 {
     let derived = (seconds * LIMIT_FACTOR).ceil();
@@ -137,7 +146,7 @@ fn record_time_limits(course: &Course, solutions: &[Verdict]) -> anyhow::Result<
     let path = course.root.join(course::TIME_LIMITS);
     let mut limits = course::read_time_limits(&path)?;
     for verdict in solutions.iter().filter(|verdict| verdict.passed()) {
-        let seconds = verdict.duration.as_secs_f64();
+        let seconds = limited_seconds(verdict);
         let limit = TimeLimit {
             limit_seconds: limit_for(seconds),
             solution_seconds: (seconds * 100.0).round() / 100.0,
@@ -171,7 +180,7 @@ fn check_time_limits(course: &Course, solutions: &[Verdict]) -> Vec<String> {
                 course::TIME_LIMITS
             )),
             Some(recorded) => {
-                let seconds = verdict.duration.as_secs_f64();
+                let seconds = limited_seconds(verdict);
                 if seconds * LIMIT_FACTOR > recorded.limit_seconds as f64 {
                     println!(
                         "verify: note: {}'s solution took {seconds:.2} s here, more than a tenth of \
