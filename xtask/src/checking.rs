@@ -172,6 +172,7 @@ fn run_one(check: &Check, mut command: Command, bounds: Bounds, stops: &[Stop]) 
         })
         .run(&mut command)
     };
+    let elapsed = started.elapsed();
     let seen = lock(&seen).clone();
     let outcome = match finished {
         Ok(finished) => outcome(check, &finished, &seen, at_time_up, &stops[0]),
@@ -188,7 +189,7 @@ fn run_one(check: &Check, mut command: Command, bounds: Bounds, stops: &[Stop]) 
         name: check.name.clone(),
         outcome,
         bounds,
-        elapsed: started.elapsed(),
+        elapsed,
         passed: seen.passed(),
         total,
     }
