@@ -172,7 +172,11 @@ name = "01-demo"
 lesson = "demo"
 checks = ["test"]
 timeout = 20
-hint = "Forty-two, as any reader of Douglas Adams knows."
+hints = [
+    "Look at the answer: the question is well known.",
+    "Any reader of Douglas Adams knows which number it is.",
+    "Forty-two: `pub fn answer() -> u32 { /* that number */ }`.",
+]
 "#;
 
 const EXERCISE_MANIFEST: &str = r#"[package]
