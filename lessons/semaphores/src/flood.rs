@@ -102,7 +102,8 @@ pub async fn flood_in_a_child(url: &str, requests: usize, open_files: u64) -> Re
 pub async fn demo(settings: &Settings) -> Result<()> {
     narrate::claim(&format!(
         "join_all over {} requests starts them all at once. The client opens a connection per \
-         request until the process runs out of file descriptors, and the server turns away \
+         request (HTTP/1.1 carries one request at a time on a connection) until the process \
+         runs out of file descriptors, and the server turns away \
          whatever exceeds its limit with 429.",
         settings.flood
     ));
