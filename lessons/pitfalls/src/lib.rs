@@ -1,7 +1,7 @@
 //! Lesson: async pitfalls, each shown live and then fixed.
 //!
 //! Run it with `cargo run -p lesson-pitfalls` (add `-- --help` for the flags). Each module is one
-//! section of the lesson and one page of the book's chapter; [`SECTIONS`] lists them in the order
+//! section of the lesson and one section of the book's chapter; [`SECTIONS`] lists them in the order
 //! they run, which is the order to read them in:
 //!
 //! - [`never_awaited`]: a future that is never awaited does nothing.
