@@ -136,8 +136,9 @@ pub async fn demo(count: usize) -> Result<()> {
     ));
     narrate::python(
         "asyncio.create_task versus threading.Thread: the same trade. Python's threads are OS \
-         threads too, with much the same memory cost; its tasks cost more than Rust's, a few KiB \
-         each for the coroutine and its frame rather than a few hundred bytes.",
+         threads too, with much the same memory cost; its tasks cost more than Rust's, for the \
+         task, its coroutine and the coroutine's frame (`python3 bench/python/crowd.py --kind \
+         tasks` measures them; the book quotes the bench's figures for both).",
     );
     narrate::code(include_str!("tasks_vs_threads.rs"), "tasks");
     let_earlier_tasks_finish().await;
