@@ -110,7 +110,9 @@ pub async fn demo(settings: &Settings) -> Result<()> {
     narrate::python(
         "await asyncio.gather(*(client.get(url) for _ in range(50_000))), the same flood. \
          httpx's pool caps connections at 100, so there the rest wait until they time out \
-         (PoolTimeout) instead.",
+         (PoolTimeout) instead, and while the event loop is busy with that waiting list even \
+         the first hundred can miss their own time-outs (bench/python/httpx_gather.py, which \
+         `cargo xtask bench` runs with --concurrency 0, counts what got through).",
     );
     narrate::code(include_str!("flood.rs"), "flood");
     let server = LocalServer::start(ServerConfig::default())?;
