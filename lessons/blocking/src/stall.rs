@@ -92,7 +92,7 @@ pub fn demo(settings: &Settings, buffer: &[u8]) -> Result<()> {
         "A blocking call inside an async task holds its thread. On a current-thread runtime a \
          heartbeat task stops ticking for exactly as long; an async wait of the same length \
          does not stop it. A multi-thread runtime stalls the same way once every worker is \
-         blocked.",
+         blocked, and one blocked worker already holds up the task it spawned last.",
     );
     narrate::python(
         "time.sleep() or hashlib.sha256(big_data) inside `async def` freezes the asyncio \
