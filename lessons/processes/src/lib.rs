@@ -1,7 +1,7 @@
 //! Lesson: processes, and when you still want them in Rust.
 //!
 //! Run it with `cargo run -p lesson-processes` (add `-- --help` for the flags). Each module is one
-//! section of the lesson and one page of the book's chapter; [`SECTIONS`] lists them in the order
+//! section of the lesson and one section of the book's chapter; [`SECTIONS`] lists them in the order
 //! they run, which is the order to read them in:
 //!
 //! - [`parallel_hashing`]: CPU-bound work on every core with rayon, no processes needed.

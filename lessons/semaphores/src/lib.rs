@@ -1,7 +1,7 @@
 //! Lesson: bounding concurrency.
 //!
 //! Run it with `cargo run -p lesson-semaphores` (add `-- --help` for the flags). Each module is one
-//! section of the lesson and one page of the book's chapter; [`SECTIONS`] lists them in the order
+//! section of the lesson and one section of the book's chapter; [`SECTIONS`] lists them in the order
 //! they run, which is the order to read them in:
 //!
 //! - [`flood`]: every request at once, until the process runs out of files and the server says 429.

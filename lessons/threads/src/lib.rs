@@ -1,7 +1,7 @@
 //! Lesson: threads.
 //!
 //! Run it with `cargo run -p lesson-threads` (add `-- --help` for the flags). Each module is one
-//! section of the lesson and one page of the book's chapter; [`SECTIONS`] lists them in the order
+//! section of the lesson and one section of the book's chapter; [`SECTIONS`] lists them in the order
 //! they run, which is the order to read them in:
 //!
 //! - [`spawn`]: `thread::spawn`, `join` and `thread::scope`.
