@@ -26,6 +26,15 @@ fn quick_run_measures_every_section() {
 }
 
 #[test]
+fn the_no_gil_section_cuts_several_pieces_per_thread() {
+    let title = "No GIL: CPU-bound work on every core";
+    smoke::run_section(LESSON, SECTIONS, title, &["--quick", "--threads", "3"]).assert_printed(&[
+        "24 buffers of ",
+        "→ same digests both ways: yes",
+    ]);
+}
+
+#[test]
 fn one_section_runs_alone() {
     let title = "Shared state: Arc<Mutex<_>> and channels";
     smoke::run_section(LESSON, SECTIONS, title, &["--quick", "--threads", "3"])
