@@ -9,7 +9,10 @@
 //!   (the worker's side is [`worker`]).
 //! - [`start_cost`]: what starting a process, a thread and a task costs.
 //! - [`isolation`]: a worker that panics or aborts, and the exit status its parent reads.
+//! - [`balance`]: enough pieces per thread to balance every core, against the machine's measured
+//!   capacity.
 
+pub mod balance;
 pub mod child_processes;
 pub mod isolation;
 pub mod parallel_hashing;
@@ -51,5 +54,9 @@ pub const SECTIONS: &[Section<Lesson>] = &[
     Section {
         title: "What processes buy: isolation",
         run: |lesson| isolation::demo(&lesson.program),
+    },
+    Section {
+        title: "Enough pieces to balance every core",
+        run: |lesson| balance::demo(lesson.settings.megabytes),
     },
 ];

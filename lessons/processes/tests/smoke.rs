@@ -23,7 +23,18 @@ fn quick_run_measures_every_section() {
             "→ then a healthy one: exit code 0: success",
             "→ this process: still running",
         ]);
-    for disagreement in ["both ways: NO", "computes: NO"] {
+    let stdout = &run.stdout;
+    // Enough pieces: the figures are this machine's; that they were measured is what is checked.
+    let balance = smoke::section(stdout, "Enough pieces to balance every core").body;
+    for label in [
+        "→ one core alone: ",
+        "→ measured capacity: every core at once: ",
+        "→ rayon, one piece per thread: ",
+        "→ rayon, 16 pieces per thread: ",
+    ] {
+        assert!(balance.contains(label), "missing {label:?}:\n{balance}");
+    }
+    for disagreement in ["both ways: NO", "computes: NO", "every core: NO"] {
         assert!(
             !run.stdout.contains(disagreement),
             "a digest disagreed:\n{}",
