@@ -11,9 +11,12 @@
 //! - [`isolation`]: a worker that panics or aborts, and the exit status its parent reads.
 //! - [`balance`]: enough pieces per thread to balance every core, against the machine's measured
 //!   capacity.
+//! - [`hash_files`]: the original's `hash_file`: files on disk, streamed into a hasher, rayon over
+//!   the paths.
 
 pub mod balance;
 pub mod child_processes;
+pub mod hash_files;
 pub mod isolation;
 pub mod parallel_hashing;
 pub mod start_cost;
@@ -58,5 +61,9 @@ pub const SECTIONS: &[Section<Lesson>] = &[
     Section {
         title: "Enough pieces to balance every core",
         run: |lesson| balance::demo(lesson.settings.megabytes),
+    },
+    Section {
+        title: "The original's hash_file: rayon over file paths",
+        run: |lesson| hash_files::demo(lesson.settings.megabytes),
     },
 ];
