@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use lesson_kit::data::{Digest, deterministic_bytes, sha256};
 use lesson_kit::measure::{format_bytes, format_duration, median, ratio};
-use lesson_kit::narrate;
+use lesson_kit::{narrate, system};
 use rayon::prelude::*;
 
 /// The sizes tried, in KiB: from a small message to a large file.
@@ -98,14 +98,28 @@ pub fn demo(quick: bool) -> Result<()> {
         );
         results.push((size, in_turn, split));
     }
+    if let Some(load) = system::load_average() {
+        narrate::result(
+            "load average over the last minute",
+            format!("{load:.2}, on {} cores", system::available_cores()),
+        );
+    }
     match smallest_worth_splitting(&results) {
-        Some(size) => narrate::result("smallest work worth splitting", format_bytes(size as u64)),
-        None => narrate::result("smallest work worth splitting", "none of the sizes tried"),
+        Some(size) => {
+            narrate::result("smallest work worth splitting", format_bytes(size as u64));
+            narrate::say("Above that size split; below it, keep the loop.");
+        }
+        None => {
+            narrate::result("smallest work worth splitting", "none of the sizes tried");
+            narrate::say(
+                "None paid here. A split gains only on cores that are free: when the load \
+                 average is above the cores, other programs hold them, and the pieces wait.",
+            );
+        }
     }
     narrate::say(
-        "Above that size split, below it keep the loop. A process pool's hand-over adds a \
-         copy of the data through a pipe, so its threshold is higher still; lesson-processes \
-         measures that copy.",
+        "A process pool's hand-over adds a copy of the data through a pipe, so its threshold \
+         is higher still; lesson-processes measures that copy.",
     );
     Ok(())
 }

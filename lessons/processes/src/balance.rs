@@ -19,7 +19,7 @@ use std::thread;
 use anyhow::Result;
 use lesson_kit::data::{Digest, deterministic_bytes, sha256};
 use lesson_kit::measure::{format_bytes, format_rate, timed};
-use lesson_kit::narrate;
+use lesson_kit::{narrate, system};
 use rayon::prelude::*;
 
 /// Pieces per thread for work that should balance: enough that a late thread leaves the others
@@ -177,6 +177,12 @@ pub fn demo(megabytes: usize) -> Result<()> {
             percent(median.many_pieces_each, median.capacity)
         ),
     );
+    if let Some(load) = system::load_average() {
+        narrate::result(
+            "load average over the last minute",
+            format!("{load:.2}, on {cores} cores"),
+        );
+    }
     narrate::say(
         "On a quiet machine with few cores the two splits come close; the more cores, and the \
          busier the machine, the more one piece per thread loses to its slowest thread.",

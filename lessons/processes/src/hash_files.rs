@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use lesson_kit::data::{Digest, deterministic_bytes, sha256};
 use lesson_kit::measure::{format_bytes, format_duration, timed};
-use lesson_kit::narrate;
+use lesson_kit::{narrate, system};
 use rayon::prelude::*;
 use sha2::{Digest as _, Sha256};
 
@@ -248,6 +248,12 @@ pub fn demo(megabytes: usize) -> Result<()> {
             percent(together, at_once)
         ),
     );
+    if let Some(load) = system::load_average() {
+        narrate::result(
+            "load average over the last minute",
+            format!("{load:.2}, on {cores} cores"),
+        );
+    }
     drop(folder); // removes the folder and every file in it
     narrate::say(
         "Each thread reads its own file, so no data crosses between threads: the path goes in, \
