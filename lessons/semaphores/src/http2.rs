@@ -128,13 +128,13 @@ pub async fn demo(settings: &Settings) -> Result<()> {
     let server = LocalServer::start(ServerConfig::default().http2_max_streams(streams))?;
     let url = server.url(&path);
     narrate::say(&format!(
-        "The server decides how many streams one connection may carry at once (this one says \
-         {streams}; hyper's default is {DEFAULT_HTTP2_MAX_STREAMS}). The same {requests} GETs \
+        "The server decides how many streams one connection may carry at once (hyper's \
+         default is {DEFAULT_HTTP2_MAX_STREAMS}); this one says {streams}. The same {requests} GETs \
          over HTTP/2:"
     ));
     let batch = measure(&server, all_at_once(&http2, &url, requests)).await;
     report(
-        &format!("{streams} streams"),
+        "stream limit",
         &batch,
         ideal_io_time(requests, delay, streams as usize),
     );

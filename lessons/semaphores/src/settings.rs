@@ -42,7 +42,7 @@ impl Settings {
             max_attempts: 20,
             first_wait: Duration::from_millis(50),
             show_lockstep: true,
-            http2_streams: 10,
+            http2_streams: 20,
         }
     }
 
@@ -84,7 +84,7 @@ pub struct Flags {
     #[arg(long, value_parser = millis(1..=10_000))]
     pub first_wait_ms: Option<Duration>,
     /// Section 6: how many requests the server lets one HTTP/2 connection carry at once
-    /// [default: 10].
+    /// [default: 20].
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub streams: Option<u32>,
 }
