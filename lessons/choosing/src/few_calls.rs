@@ -107,8 +107,8 @@ pub fn spread(times: &[Duration]) -> Duration {
 }
 
 /// How `concurrent` compares with `sequential` (medians, with the [`spread`] of both sets of
-/// rounds as the noise): `saved 98.1 ms (49 %)`, or `210 µs apart, within the rounds' spread of
-/// 1.30 ms`.
+/// rounds as the noise): `took 98.1 ms less (49 %)`, or `210 µs apart, within the rounds' spread
+/// of 1.30 ms`.
 pub fn compare(sequential: &[Duration], concurrent: &[Duration]) -> String {
     let (plain, other) = (median(sequential), median(concurrent));
     let noise = spread(sequential).max(spread(concurrent));
@@ -121,12 +121,12 @@ pub fn compare(sequential: &[Duration], concurrent: &[Duration]) -> String {
         )
     } else if other < plain {
         format!(
-            "saved {} ({:.0} %)",
+            "took {} less ({:.0} %)",
             format_duration(apart),
             100.0 * apart.as_secs_f64() / plain.as_secs_f64()
         )
     } else {
-        format!("cost {} more", format_duration(apart))
+        format!("took {} more", format_duration(apart))
     }
 }
 
@@ -207,9 +207,9 @@ mod tests {
         );
         assert_eq!(
             compare(&[200 * MS, 201 * MS], &[100 * MS, 101 * MS]),
-            "saved 100 ms (50 %)"
+            "took 100 ms less (50 %)"
         );
-        assert_eq!(compare(&[10 * MS], &[20 * MS]), "cost 10.0 ms more");
+        assert_eq!(compare(&[10 * MS], &[20 * MS]), "took 10.0 ms more");
     }
 
     #[test]

@@ -184,10 +184,12 @@ pub fn demo(program: &Path, starts: usize, call: Duration) -> Result<()> {
         narrate::result(label, format_duration(*cost));
     }
     if let Some((label, dearest)) = costs.last() {
+        // "a process (this program, ...)" is named "a process" here.
+        let name = label.split(" (").next().unwrap_or(label);
         narrate::result(
             "the dearest, as a share of one call's wait",
             format!(
-                "{:.1} % of {}: {label}",
+                "{:.1} % of {}, for {name}",
                 100.0 * dearest.as_secs_f64() / call.as_secs_f64().max(1e-9),
                 format_duration(call)
             ),
