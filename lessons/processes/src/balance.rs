@@ -163,8 +163,7 @@ pub fn demo(megabytes: usize) -> Result<()> {
     narrate::result(
         "rayon, one piece per thread",
         format!(
-            "{} pieces: {}, {} of capacity",
-            cores,
+            "{}, {} of capacity ({cores} pieces)",
             rate(median.one_piece_each),
             percent(median.one_piece_each, median.capacity)
         ),
@@ -172,7 +171,7 @@ pub fn demo(megabytes: usize) -> Result<()> {
     narrate::result(
         &format!("rayon, {PIECES_PER_THREAD} pieces per thread"),
         format!(
-            "{many} pieces: {}, {} of capacity",
+            "{}, {} of capacity ({many} pieces)",
             rate(median.many_pieces_each),
             percent(median.many_pieces_each, median.capacity)
         ),

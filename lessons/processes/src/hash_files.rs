@@ -242,7 +242,7 @@ pub fn demo(megabytes: usize) -> Result<()> {
     narrate::result(
         "rayon over the paths",
         format!(
-            "{}: {:.2}× one core, {} of capacity",
+            "{}, {:.2}× one core, {} of capacity",
             rate(together),
             together / alone.max(1e-9),
             percent(together, at_once)
