@@ -14,6 +14,7 @@ mod machine;
 mod plan;
 mod python;
 mod report;
+mod results;
 mod stats;
 mod svg;
 
@@ -107,6 +108,13 @@ impl Area {
             Area::Cpu => "CPU: SHA-256",
             Area::Starts => "Start cost",
         }
+    }
+
+    /// Its name on the command line (`--only cpu`) and in report.json's keys.
+    fn key(self) -> String {
+        self.to_possible_value()
+            .map(|value| value.get_name().to_string())
+            .unwrap_or_default()
     }
 
     fn has_python_original(self) -> bool {
@@ -212,6 +220,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         let probe = OthersProbe::now();
         let area_started = Instant::now();
         let mut section = area.run(&plan, &context).context(area.title())?;
+        section.key = area.key();
         section.load = load;
         section.others_share = probe.others_share(context.machine.cores);
         section.elapsed_seconds = area_started.elapsed().as_secs_f64();
@@ -257,6 +266,10 @@ fn write_report(report: &Report, out: &Path) -> anyhow::Result<()> {
         std::fs::write(&path, &chart.svg)
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
+    let json_path = out.join("report.json");
+    let json = serde_json::to_string_pretty(&report.to_results()?)?;
+    std::fs::write(&json_path, json + "\n")
+        .with_context(|| format!("cannot write {}", json_path.display()))?;
     let path = out.join("report.md");
     std::fs::write(&path, report.to_markdown())
         .with_context(|| format!("cannot write {}", path.display()))?;
@@ -272,13 +285,14 @@ fn write_report(report: &Report, out: &Path) -> anyhow::Result<()> {
     }
     writeln!(
         stdout,
-        "\nReport: {} (with {} plots), in {:.0} s.",
+        "\nReport: {} (with {} plots; the figures as data in {}), in {:.0} s.",
         path.display(),
         report
             .sections
             .iter()
             .map(|section| section.charts.len())
             .sum::<usize>(),
+        json_path.display(),
         report.elapsed_seconds
     )?;
     Ok(())

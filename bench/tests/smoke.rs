@@ -9,6 +9,10 @@ use std::process::Command;
 use std::time::Duration;
 
 use anyhow::{Context as _, bail, ensure};
+
+// The schema of report.json, as the bench writes it and the xtask reads it.
+#[path = "../src/results.rs"]
+mod results;
 // The course's way of running a program within a time limit, so that a bench that hangs fails
 // this test instead of hanging `cargo test`.
 use runner::{Ending, Finished, Limits};
@@ -109,6 +113,11 @@ fn quick_bench_writes_a_complete_report_and_plots() {
         "{report}"
     );
 
+    let json = fs::read_to_string(out.join("report.json")).expect("report.json was written");
+    if let Err(problem) = check_results(&json) {
+        panic!("report.json: {problem:#}\n{json}");
+    }
+
     let tables = area_tables(&report);
     let headings: Vec<&str> = tables.iter().map(|(heading, _)| heading.as_str()).collect();
     let expected = [
@@ -200,6 +209,76 @@ fn quick_bench_writes_a_complete_report_and_plots() {
             panic!("{plot} is not well-formed SVG: {problem:#}");
         }
     }
+}
+
+/// Checks report.json: the schema, the run, the areas, and that every figure is whole: a known
+/// unit, finite numbers with min ≤ median ≤ max, its runs, its text.
+fn check_results(text: &str) -> anyhow::Result<results::Results> {
+    let results: results::Results = serde_json::from_str(text).context("report.json")?;
+    ensure!(
+        results.schema == results::SCHEMA,
+        "schema {}",
+        results.schema
+    );
+    ensure!(results.mode == "quick", "mode {}", results.mode);
+    ensure!(results.runs >= 1 && results.machine.cores >= 1);
+    let areas: Vec<&str> = results.areas.iter().map(|area| area.key.as_str()).collect();
+    ensure!(
+        areas == ["io", "throughput", "cpu", "starts", "tasks"],
+        "areas {areas:?}"
+    );
+    ensure!(
+        matches!(results.python, results::PythonFacts::Skipped { .. }),
+        "{:?}",
+        results.python
+    );
+    for (key, figure) in &results.figures {
+        let words = key.split('.').collect::<Vec<_>>();
+        ensure!(
+            words.len() >= 2
+                && areas.contains(&words[0])
+                && words.iter().all(|word| !word.is_empty()
+                    && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')),
+            "the key {key:?} is not AREA.WORDS in letters, digits and _"
+        );
+        ensure!(
+            !figure.what.is_empty() && !figure.text.is_empty(),
+            "{key}: {figure:?}"
+        );
+        let numeric = ["s", "B", "B/s", "×", "count", "share"].contains(&figure.unit.as_str())
+            || figure.unit.ends_with("/s");
+        if figure.unit == "text" {
+            ensure!(
+                figure.median.is_none() && figure.runs.is_empty(),
+                "{key}: {figure:?}"
+            );
+            continue;
+        }
+        ensure!(numeric, "{key}: unknown unit {:?}", figure.unit);
+        let (Some(median), Some(min), Some(max)) = (figure.median, figure.min, figure.max) else {
+            bail!("{key}: a number without its median, min and max: {figure:?}");
+        };
+        ensure!(
+            [median, min, max].iter().all(|value| value.is_finite())
+                && min <= median
+                && median <= max,
+            "{key}: {figure:?}"
+        );
+        ensure!(!figure.runs.is_empty(), "{key}: no runs");
+        ensure!(
+            figure.text.chars().any(|c| c.is_ascii_digit()),
+            "{key}: the text {:?} has no number",
+            figure.text
+        );
+    }
+    for key in [
+        "io.c_10.semaphore.wall",
+        "io.c_10.ideal",
+        "tasks.rust.tasks.bytes_each",
+    ] {
+        ensure!(results.figures.contains_key(key), "no figure {key}");
+    }
+    Ok(results)
 }
 
 #[test]

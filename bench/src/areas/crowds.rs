@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Context, PYTHON_LIMIT, progress};
 use crate::plan::Plan;
-use crate::report::{Chart, Row, Section, Versus};
+use crate::report::{Chart, Figures, Row, Section, Versus};
 use crate::stats::{Spread, Unit, format_count};
 use crate::svg::{Bar, BarChart};
 
@@ -83,6 +83,15 @@ pub fn child_main(kind: Kind, count: usize) -> anyhow::Result<()> {
 enum Side {
     Rust,
     Python,
+}
+
+impl Side {
+    fn key(self) -> &'static str {
+        match self {
+            Side::Rust => "rust",
+            Side::Python => "python",
+        }
+    }
 }
 
 /// Every run of one kind of crowd on one side.
@@ -162,6 +171,13 @@ fn record(runs: &mut BTreeMap<(Side, Kind), Runs>, side: Side, kind: Kind, cost:
 
 fn section(count: usize, runs: &BTreeMap<(Side, Kind), Runs>, mut notes: Vec<String>) -> Section {
     let mut rows = Vec::new();
+    let mut figures = Figures::default();
+    figures.value(
+        "tasks.count",
+        "tasks, or threads, in each crowd",
+        Unit::Count,
+        count as f64,
+    );
     let count_text = format_count(count as f64);
     for side in [Side::Rust, Side::Python] {
         let (Some(tasks), Some(threads)) = (
@@ -205,6 +221,25 @@ fn section(count: usize, runs: &BTreeMap<(Side, Kind), Runs>, mut notes: Vec<Str
             ),
             threads.bytes_each.median() / tasks.bytes_each.median(),
         ));
+        for (kind, kind_runs) in [(Kind::Tasks, tasks), (Kind::Threads, threads)] {
+            let key = format!("tasks.{}.{}", side.key(), kind.name());
+            let what = match kind {
+                Kind::Tasks => task_name,
+                Kind::Threads => thread_name,
+            };
+            figures.measured(
+                format!("{key}.start"),
+                format!("start {count_text} waiting {what}"),
+                Unit::Seconds,
+                &kind_runs.spawn_seconds,
+            );
+            figures.measured(
+                format!("{key}.bytes_each"),
+                format!("resident memory per waiting {}", singular(what)),
+                Unit::Bytes,
+                &kind_runs.bytes_each,
+            );
+        }
         for refusal in tasks.refusals.iter().chain(&threads.refusals) {
             notes.push(format!("{side:?}: the system refused a thread; {refusal}"));
         }
@@ -227,12 +262,19 @@ fn section(count: usize, runs: &BTreeMap<(Side, Kind), Runs>, mut notes: Vec<Str
                 &rust.spawn_seconds,
                 &python.spawn_seconds,
             ));
-            versus.push(Versus::lower_is_better(
+            let row = Versus::lower_is_better(
                 format!("resident memory per waiting {what}"),
                 Unit::Bytes,
                 &rust.bytes_each,
                 &python.bytes_each,
-            ));
+            );
+            figures.value(
+                format!("tasks.versus.{}.bytes_each", kind.name()),
+                format!("Python's memory ÷ Rust's, per waiting {what}"),
+                Unit::Ratio,
+                row.advantage,
+            );
+            versus.push(row);
         }
     }
 
@@ -252,6 +294,7 @@ fn section(count: usize, runs: &BTreeMap<(Side, Kind), Runs>, mut notes: Vec<Str
         charts: vec![chart(runs)],
         versus,
         headlines: Vec::new(),
+        figures,
         ..Section::default()
     }
 }
