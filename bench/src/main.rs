@@ -80,7 +80,7 @@ enum Area {
     Io,
     /// GETs per second and CPU per request, shared client and client per request.
     Throughput,
-    /// SHA-256 over 1 GiB on one core, every core, and in processes.
+    /// SHA-256 over 1 GiB on one core, every core, in processes and from files.
     Cpu,
     /// Starting a process, a thread, a task.
     Starts,
@@ -200,6 +200,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         python,
         own_program: std::env::current_exe()
             .context("cannot find this program to start it as a worker")?,
+        work_dir: cli.out.clone(),
     };
     eprintln!(
         "course-bench: {} on {} cores ({}), {} runs each; load {}",

@@ -170,7 +170,10 @@ fn quick_bench_writes_a_complete_report_and_plots() {
         "tokio + reqwest, a client per request",
         "start 1,000 waiting threads",
         "resident memory per waiting tokio task",
-        "rayon `par_iter` on",
+        "rayon `par_iter` over the pieces",
+        "rayon, one share of the pieces per thread",
+        "the machine's capacity",
+        "files, rayon over the paths",
         "worker processes",
         "start a process, ping it, wait for it to exit",
         "spawn a tokio task and await it",
@@ -272,6 +275,15 @@ fn check_results(text: &str) -> anyhow::Result<results::Results> {
         );
     }
     for key in [
+        "cpu.one_thread.rate",
+        "cpu.capacity.rate",
+        "cpu.capacity.of_naive",
+        "cpu.naive_ideal.rate",
+        "cpu.rayon.rate",
+        "cpu.rayon.of_capacity",
+        "cpu.rayon.of_naive",
+        "cpu.rayon_one_share_per_thread.of_capacity",
+        "cpu.files.rayon.of_capacity",
         "io.c_10.semaphore.wall",
         "io.c_10.ideal",
         "tasks.rust.tasks.bytes_each",
