@@ -82,6 +82,8 @@ enum Area {
     Throughput,
     /// SHA-256 over 1 GiB on one core, every core, in processes and from files.
     Cpu,
+    /// A big JSON parse offloaded beside a heartbeat: spawn_blocking and Python's to_thread.
+    Gil,
     /// Starting a process, a thread, a task.
     Starts,
     /// 10 000 waiting tasks versus threads.
@@ -92,10 +94,11 @@ impl Area {
     /// The order they run in and appear in the report. Tasks go last: ten thousand threads woken
     /// at once keep the machine busy for a while and inflate the load average for a minute,
     /// which would blur the next area's figures.
-    const ALL: [Area; 5] = [
+    const ALL: [Area; 6] = [
         Area::Io,
         Area::Throughput,
         Area::Cpu,
+        Area::Gil,
         Area::Starts,
         Area::Tasks,
     ];
@@ -106,6 +109,7 @@ impl Area {
             Area::Throughput => "Throughput",
             Area::Tasks => "Tasks versus threads",
             Area::Cpu => "CPU: SHA-256",
+            Area::Gil => "GIL: offloading a JSON parse",
             Area::Starts => "Start cost",
         }
     }
@@ -127,6 +131,7 @@ impl Area {
             Area::Throughput => areas::throughput::run(plan, context),
             Area::Tasks => areas::crowds::run(plan, context),
             Area::Cpu => areas::hashing::run(plan, context),
+            Area::Gil => areas::gil::run(plan, context),
             Area::Starts => areas::start_cost::run(plan, context),
         }
     }

@@ -13,6 +13,7 @@ pub struct Plan {
     /// How many tasks, or threads, wait at once.
     pub crowd: usize,
     pub hashing: HashPlan,
+    pub gil: GilPlan,
     /// How many processes, threads and tasks to start, one at a time.
     pub starts: usize,
 }
@@ -77,6 +78,14 @@ impl HashPlan {
     }
 }
 
+/// The GIL area: a JSON document of about `megabytes` (10^6 bytes) parsed beside a heartbeat of
+/// `beat`.
+#[derive(Debug, Clone)]
+pub struct GilPlan {
+    pub megabytes: f64,
+    pub beat: Duration,
+}
+
 const MIB: usize = 1024 * 1024;
 
 impl Plan {
@@ -106,6 +115,10 @@ impl Plan {
                 pieces_per_thread: 16,
                 capacity_window: Duration::from_secs(2),
             },
+            gil: GilPlan {
+                megabytes: 50.0,
+                beat: Duration::from_millis(1),
+            },
             starts: 200,
         }
     }
@@ -134,6 +147,10 @@ impl Plan {
                 total_bytes: 32 * MIB,
                 pieces_per_thread: 4,
                 capacity_window: Duration::from_millis(200),
+            },
+            gil: GilPlan {
+                megabytes: 2.0,
+                beat: Duration::from_millis(1),
             },
             starts: 30,
         }

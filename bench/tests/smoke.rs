@@ -124,6 +124,7 @@ fn quick_bench_writes_a_complete_report_and_plots() {
         "I/O schedule",
         "Throughput",
         "CPU: SHA-256",
+        "GIL: offloading",
         "Start cost",
         "Tasks versus threads",
     ];
@@ -175,6 +176,7 @@ fn quick_bench_writes_a_complete_report_and_plots() {
         "the machine's capacity",
         "files, rayon over the paths",
         "worker processes",
+        "Rust: `spawn_blocking`",
         "start a process, ping it, wait for it to exit",
         "spawn a tokio task and await it",
     ] {
@@ -227,7 +229,7 @@ fn check_results(text: &str) -> anyhow::Result<results::Results> {
     ensure!(results.runs >= 1 && results.machine.cores >= 1);
     let areas: Vec<&str> = results.areas.iter().map(|area| area.key.as_str()).collect();
     ensure!(
-        areas == ["io", "throughput", "cpu", "starts", "tasks"],
+        areas == ["io", "throughput", "cpu", "gil", "starts", "tasks"],
         "areas {areas:?}"
     );
     ensure!(
@@ -286,6 +288,7 @@ fn check_results(text: &str) -> anyhow::Result<results::Results> {
         "cpu.files.rayon.of_capacity",
         "io.c_10.semaphore.wall",
         "io.c_10.ideal",
+        "gil.rust.spawn_blocking.longest_gap",
         "tasks.rust.tasks.bytes_each",
     ] {
         ensure!(results.figures.contains_key(key), "no figure {key}");

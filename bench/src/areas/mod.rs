@@ -2,6 +2,7 @@
 //! lesson's own functions, and returns a [`Section`](crate::report::Section) of the report.
 
 pub mod crowds;
+pub mod gil;
 pub mod hashing;
 pub mod io_schedule;
 pub mod start_cost;
