@@ -84,7 +84,7 @@ enum Area {
     Cpu,
     /// A big JSON parse offloaded beside a heartbeat: spawn_blocking and Python's to_thread.
     Gil,
-    /// Starting a process, a thread, a task.
+    /// Starting a process, a thread, a task, a runtime; 1, 2, 4 slow calls one by one or together.
     Starts,
     /// 10 000 waiting tasks versus threads.
     Tasks,
@@ -110,7 +110,7 @@ impl Area {
             Area::Tasks => "Tasks versus threads",
             Area::Cpu => "CPU: SHA-256",
             Area::Gil => "GIL: offloading a JSON parse",
-            Area::Starts => "Start cost",
+            Area::Starts => "Start cost, and when not to bother",
         }
     }
 
@@ -122,7 +122,11 @@ impl Area {
     }
 
     fn has_python_original(self) -> bool {
-        self != Area::Starts
+        match self {
+            Area::Io | Area::Throughput | Area::Cpu | Area::Gil | Area::Starts | Area::Tasks => {
+                true
+            }
+        }
     }
 
     fn run(self, plan: &Plan, context: &Context) -> anyhow::Result<Section> {

@@ -16,6 +16,14 @@ pub struct Plan {
     pub gil: GilPlan,
     /// How many processes, threads and tasks to start, one at a time.
     pub starts: usize,
+    pub batches: BatchPlan,
+}
+
+/// When not to bother: `calls` GETs of `/delay/{delay}`, one by one or together, for each size.
+#[derive(Debug, Clone)]
+pub struct BatchPlan {
+    pub calls: Vec<usize>,
+    pub delay: Duration,
 }
 
 /// The I/O schedule: `requests` GETs of `/delay/{delay}` at each concurrency.
@@ -120,6 +128,10 @@ impl Plan {
                 beat: Duration::from_millis(1),
             },
             starts: 200,
+            batches: BatchPlan {
+                calls: vec![1, 2, 4],
+                delay: Duration::from_millis(100),
+            },
         }
     }
 
@@ -153,6 +165,10 @@ impl Plan {
                 beat: Duration::from_millis(1),
             },
             starts: 30,
+            batches: BatchPlan {
+                calls: vec![1, 2],
+                delay: Duration::from_millis(20),
+            },
         }
     }
 }

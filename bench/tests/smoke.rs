@@ -289,6 +289,8 @@ fn check_results(text: &str) -> anyhow::Result<results::Results> {
         "io.c_10.semaphore.wall",
         "io.c_10.ideal",
         "gil.rust.spawn_blocking.longest_gap",
+        "starts.process",
+        "starts.batch.calls_2.rust_join_all",
         "tasks.rust.tasks.bytes_each",
     ] {
         ensure!(results.figures.contains_key(key), "no figure {key}");
