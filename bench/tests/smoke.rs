@@ -177,6 +177,7 @@ fn quick_bench_writes_a_complete_report_and_plots() {
         "files, rayon over the paths",
         "worker processes",
         "Rust: `spawn_blocking`",
+        "tokio + reqwest, one shared client, a task per request",
         "start a process, ping it, wait for it to exit",
         "spawn a tokio task and await it",
     ] {
@@ -288,6 +289,8 @@ fn check_results(text: &str) -> anyhow::Result<results::Results> {
         "cpu.files.rayon.of_capacity",
         "io.c_10.semaphore.wall",
         "io.c_10.ideal",
+        "throughput.rust_shared.rate",
+        "throughput.rust_shared.idle_share",
         "gil.rust.spawn_blocking.longest_gap",
         "starts.process",
         "starts.batch.calls_2.rust_join_all",
