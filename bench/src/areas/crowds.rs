@@ -130,7 +130,136 @@ pub fn run(plan: &Plan, context: &Context) -> anyhow::Result<Section> {
         }
     }
     notes.dedup();
-    Ok(section(count, &runs, notes))
+    let mut section = section(count, &runs, notes);
+    if let Some(python) = &context.python {
+        match python.run::<AsyncioSemantics>("asyncio_semantics.py", &[], PYTHON_LIMIT) {
+            Ok(semantics) => add_asyncio_semantics(&mut section, &semantics),
+            Err(error) => section
+                .notes
+                .push(format!("Python asyncio_semantics.py failed: {error:#}")),
+        }
+    }
+    Ok(section)
+}
+
+/// What `asyncio_semantics.py` prints: two asyncio facts the course states, checked on the
+/// interpreter at hand.
+#[derive(Debug, Deserialize)]
+struct AsyncioSemantics {
+    python: String,
+    /// Whether a `create_task` task had run at each point: right after `create_task`, after an
+    /// await that does not suspend, after `await asyncio.sleep(0)`.
+    create_task: BTreeMap<String, bool>,
+    cancellation: Cancellation,
+}
+
+#[derive(Debug, Deserialize)]
+struct Cancellation {
+    cancelled_error_is_exception: bool,
+    cancelled_error_is_base_exception: bool,
+    /// By except clause: "cancelled" (the cancellation went through) or "swallowed".
+    outcomes: BTreeMap<String, String>,
+}
+
+/// The except clauses `asyncio_semantics.py` tries, with their keys and what the course says
+/// happens to a cancellation under each.
+const EXCEPT_CLAUSES: [(&str, &str, &str); 3] = [
+    ("except Exception", "except_exception", "cancelled"),
+    ("bare except", "bare_except", "swallowed"),
+    ("except BaseException", "except_base_exception", "swallowed"),
+];
+
+/// The facts as a note and as report.json facts (`tasks.python.create_task.*`,
+/// `tasks.python.cancellation.*`), and a second note for any that contradicts the course.
+fn add_asyncio_semantics(section: &mut Section, semantics: &AsyncioSemantics) {
+    let yes_no = |value: bool| if value { "yes" } else { "no" };
+    let ran = |point: &str| semantics.create_task.get(point).copied();
+    let outcome = |clause: &str| {
+        semantics
+            .cancellation
+            .outcomes
+            .get(clause)
+            .map_or("not checked", String::as_str)
+    };
+    section.notes.push(format!(
+        "On Python {}: a `create_task` task had run after an await that suspends \
+         (`asyncio.sleep(0)`): {}; after an await of a coroutine that does not suspend: {}. \
+         CancelledError is an Exception: {}; a BaseException: {}. Cancelling a task guarded by \
+         `except Exception`: {}; by a bare `except:`: {}; by `except BaseException`: {}.",
+        semantics.python,
+        ran("ran_after_await_asyncio_sleep_0").map_or("not checked", yes_no),
+        ran("ran_after_await_that_does_not_suspend").map_or("not checked", yes_no),
+        yes_no(semantics.cancellation.cancelled_error_is_exception),
+        yes_no(semantics.cancellation.cancelled_error_is_base_exception),
+        outcome("except Exception"),
+        outcome("bare except"),
+        outcome("except BaseException"),
+    ));
+    let expected_runs = [
+        ("ran_right_after_create_task", false),
+        ("ran_after_await_that_does_not_suspend", false),
+        ("ran_after_await_asyncio_sleep_0", true),
+    ];
+    let mut contradictions = Vec::new();
+    let figures = &mut section.figures;
+    figures.fact(
+        "tasks.python.version",
+        "the Python that checked the asyncio facts",
+        semantics.python.clone(),
+    );
+    for (point, expected) in expected_runs {
+        match ran(point) {
+            Some(value) => {
+                figures.fact(
+                    format!("tasks.python.create_task.{point}"),
+                    format!("a create_task task had run: {}", point.replace('_', " ")),
+                    yes_no(value),
+                );
+                if value != expected {
+                    contradictions.push(format!("{point}: {value}"));
+                }
+            }
+            None => contradictions.push(format!("{point}: not reported")),
+        }
+    }
+    for (name, value, expected) in [
+        (
+            "cancelled_error_is_exception",
+            semantics.cancellation.cancelled_error_is_exception,
+            false,
+        ),
+        (
+            "cancelled_error_is_base_exception",
+            semantics.cancellation.cancelled_error_is_base_exception,
+            true,
+        ),
+    ] {
+        figures.fact(
+            format!("tasks.python.cancellation.{name}"),
+            name.replace('_', " "),
+            yes_no(value),
+        );
+        if value != expected {
+            contradictions.push(format!("{name}: {value}"));
+        }
+    }
+    for (clause, key, expected) in EXCEPT_CLAUSES {
+        let found = outcome(clause);
+        figures.fact(
+            format!("tasks.python.cancellation.{key}"),
+            format!("a cancelled task guarded by `{clause}`: cancelled or swallowed"),
+            found,
+        );
+        if found != expected {
+            contradictions.push(format!("{clause}: {found}"));
+        }
+    }
+    if !contradictions.is_empty() {
+        section.notes.push(format!(
+            "This Python contradicts what the course says about asyncio: {}.",
+            contradictions.join("; ")
+        ));
+    }
 }
 
 fn rust_crowd(program: &Path, kind: Kind, count: usize) -> anyhow::Result<CrowdCost> {
