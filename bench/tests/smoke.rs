@@ -242,10 +242,11 @@ fn check_results(text: &str) -> anyhow::Result<results::Results> {
         let words = key.split('.').collect::<Vec<_>>();
         ensure!(
             words.len() >= 2
-                && areas.contains(&words[0])
+                && (areas.contains(&words[0]) || ["python", "rust"].contains(&words[0]))
                 && words.iter().all(|word| !word.is_empty()
                     && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')),
-            "the key {key:?} is not AREA.WORDS in letters, digits and _"
+            "the key {key:?} is not AREA.WORDS (or python.WORDS, rust.WORDS) in letters, digits \
+             and _"
         );
         ensure!(
             !figure.what.is_empty() && !figure.text.is_empty(),
@@ -294,7 +295,8 @@ fn check_results(text: &str) -> anyhow::Result<results::Results> {
         "gil.rust.spawn_blocking.longest_gap",
         "starts.process",
         "starts.batch.calls_2.rust_join_all",
-        "tasks.rust.tasks.bytes_each",
+        "rust.crowd.task_bytes",
+        "rust.crowd.thread_bytes",
     ] {
         ensure!(results.figures.contains_key(key), "no figure {key}");
     }

@@ -351,19 +351,20 @@ fn section(count: usize, runs: &BTreeMap<(Side, Kind), Runs>, mut notes: Vec<Str
             threads.bytes_each.median() / tasks.bytes_each.median(),
         ));
         for (kind, kind_runs) in [(Kind::Tasks, tasks), (Kind::Threads, threads)] {
-            let key = format!("tasks.{}.{}", side.key(), kind.name());
+            // `rust.crowd.task_bytes`, `python.crowd.threads_start`: as the book asks for them.
+            let key = format!("{}.crowd.{}", side.key(), singular(kind.name()));
             let what = match kind {
                 Kind::Tasks => task_name,
                 Kind::Threads => thread_name,
             };
             figures.measured(
-                format!("{key}.start"),
+                format!("{key}s_start"),
                 format!("start {count_text} waiting {what}"),
                 Unit::Seconds,
                 &kind_runs.spawn_seconds,
             );
             figures.measured(
-                format!("{key}.bytes_each"),
+                format!("{key}_bytes"),
                 format!("resident memory per waiting {}", singular(what)),
                 Unit::Bytes,
                 &kind_runs.bytes_each,

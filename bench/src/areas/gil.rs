@@ -82,23 +82,33 @@ impl Runs {
     }
 }
 
-/// The Python ways, in the order the report gives them, with what each does.
-const PYTHON_WAYS: [(&str, &str); 5] = [
+/// The Python ways, in the order the report gives them: the name `json_gil.py` gives it, the
+/// start of its keys in report.json (`python.json_gil.to_thread_longest_gap`, as the book asks
+/// for them), and what it does.
+const PYTHON_WAYS: [(&str, &str, &str); 5] = [
     (
         "nothing",
+        "python.json_gil.nothing_",
         "nothing: the loop sleeps as long as a parse takes (the control)",
     ),
-    ("to_thread", "`await asyncio.to_thread(json.loads, body)`"),
+    (
+        "to_thread",
+        "python.json_gil.to_thread_",
+        "`await asyncio.to_thread(json.loads, body)`",
+    ),
     (
         "to_thread_pure_python",
+        "python.json_gil.pure_python_",
         "`to_thread` of a pure-Python loop as long as a parse",
     ),
     (
         "process_pool",
+        "python.json_gil.process_pool_",
         "`run_in_executor(ProcessPoolExecutor(1), ...)`, a count comes back",
     ),
     (
         "process_pool_whole_result",
+        "python.json_gil.process_pool_whole_result_",
         "the same, the whole parsed document comes back (unpickled here)",
     ),
 ];
@@ -278,12 +288,12 @@ fn section(
     );
     for (key, what, runs) in [
         (
-            "gil.rust.in_place",
+            "gil.rust.in_place.",
             "Rust: parsed in place on the runtime's thread (`handle_upload_blocking`)",
             in_place,
         ),
         (
-            "gil.rust.spawn_blocking",
+            "gil.rust.spawn_blocking.",
             "Rust: `spawn_blocking` (`handle_upload`)",
             offloaded,
         ),
@@ -308,16 +318,28 @@ fn section(
             &parse,
         ));
         figures.measured(
-            "gil.python.parse_alone",
+            "python.json_gil.parse",
             "Python: json.loads alone, no event loop",
             Unit::Seconds,
             &parse,
         );
         figures.value(
-            "gil.python.switch_interval",
+            "python.json_gil.switch_interval",
             "Python's switch interval (sys.getswitchinterval())",
             Unit::Seconds,
             python.switch_interval_s,
+        );
+        figures.value(
+            "python.json_gil.body_bytes",
+            "the JSON document json_gil.py parsed",
+            Unit::Bytes,
+            python.body_bytes as f64,
+        );
+        figures.value(
+            "python.json_gil.beat",
+            "json_gil.py's heartbeat period",
+            Unit::Seconds,
+            python.beat_s,
         );
         if (python.beat_s - beat).abs() > 1e-9 {
             notes.push(format!(
@@ -327,7 +349,7 @@ fn section(
             ));
         }
         let mut python_runs = BTreeMap::new();
-        for (way, what) in PYTHON_WAYS {
+        for (way, key, what) in PYTHON_WAYS {
             let Some(watched) = python.ways.get(way) else {
                 notes.push(format!("json_gil.py reported no `{way}`."));
                 continue;
@@ -340,7 +362,7 @@ fn section(
                 one_beat.clone(),
                 runs.longest_gap.median() / beat,
             ));
-            watched_figures(&mut figures, &format!("gil.python.{way}"), what, &runs);
+            watched_figures(&mut figures, key, what, &runs);
             python_runs.insert(way, runs);
         }
         if let Some(to_thread) = python_runs.get("to_thread") {
@@ -412,28 +434,28 @@ fn section(
     }
 }
 
-/// `KEY.longest_gap`, `KEY.work`, `KEY.beats_seen` and `KEY.beats_due`.
-fn watched_figures(figures: &mut Figures, key: &str, what: &str, runs: &Runs) {
+/// `{start}longest_gap`, `{start}work`, `{start}beats_seen` and `{start}beats_due`.
+fn watched_figures(figures: &mut Figures, start: &str, what: &str, runs: &Runs) {
     figures.measured(
-        format!("{key}.longest_gap"),
+        format!("{start}longest_gap"),
         format!("{what}: the event loop's longest pause"),
         Unit::Seconds,
         &runs.longest_gap,
     );
     figures.measured(
-        format!("{key}.work"),
+        format!("{start}work"),
         format!("{what}: how long the work took"),
         Unit::Seconds,
         &runs.work,
     );
     figures.measured(
-        format!("{key}.beats_seen"),
+        format!("{start}beats_seen"),
         format!("{what}: heartbeats seen while it ran"),
         Unit::Count,
         &runs.beats_seen,
     );
     figures.measured(
-        format!("{key}.beats_due"),
+        format!("{start}beats_due"),
         format!("{what}: heartbeats due while it ran"),
         Unit::Count,
         &runs.beats_due,

@@ -203,7 +203,7 @@ pub fn run(plan: &Plan, context: &Context) -> anyhow::Result<Section> {
     notes.dedup();
     let mut section = section(plan, &walls, notes, panels);
     if let Some(batch) = unbounded {
-        add_unbounded_gather(&mut section, io.requests, &batch);
+        add_unbounded_gather(&mut section, io.requests, io.delay, &batch);
     }
     Ok(section)
 }
@@ -318,11 +318,18 @@ fn unbounded_gather(python: &Python, url: &str, requests: usize) -> anyhow::Resu
 }
 
 /// The unbounded gather as a note and as figures: how many succeeded, and how the others failed.
-fn add_unbounded_gather(section: &mut Section, requests: usize, batch: &PythonBatch) {
-    let failures: Vec<String> = batch
-        .failures
-        .iter()
-        .map(|(kind, count)| format!("{count} × {kind}"))
+fn add_unbounded_gather(
+    section: &mut Section,
+    requests: usize,
+    delay: Duration,
+    batch: &PythonBatch,
+) {
+    // "900 PoolTimeout, 100 ConnectTimeout", the most frequent first.
+    let mut by_count: Vec<(&String, &usize)> = batch.failures.iter().collect();
+    by_count.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let failures: Vec<String> = by_count
+        .into_iter()
+        .map(|(kind, count)| format!("{count} {kind}"))
         .collect();
     section.notes.push(format!(
         "Python `asyncio.gather` of all {requests} GETs at once with no Semaphore and a default \
@@ -339,13 +346,20 @@ fn add_unbounded_gather(section: &mut Section, requests: usize, batch: &PythonBa
         "Python asyncio.gather of all {requests} GETs at once, no Semaphore, default \
          httpx.AsyncClient (one run)"
     );
+    // `python.httpx_gather.succeeded` and the like: as the book asks for them.
     let figures = &mut section.figures;
-    let key = "io.python.unbounded_gather";
+    let key = "python.httpx_gather";
     figures.value(
         format!("{key}.requests"),
         format!("{what}: requests sent"),
         Unit::Count,
         requests as f64,
+    );
+    figures.value(
+        format!("{key}.delay"),
+        format!("{what}: the server's delay per GET"),
+        Unit::Seconds,
+        delay.as_secs_f64(),
     );
     figures.value(
         format!("{key}.succeeded"),
@@ -358,6 +372,15 @@ fn add_unbounded_gather(section: &mut Section, requests: usize, batch: &PythonBa
         format!("{what}: requests that failed"),
         Unit::Count,
         requests.saturating_sub(batch.succeeded) as f64,
+    );
+    figures.fact(
+        format!("{key}.failures"),
+        format!("{what}: the failures by kind"),
+        if failures.is_empty() {
+            "none".to_string()
+        } else {
+            failures.join(", ")
+        },
     );
     // The kinds the design notes name are always given, so a kind that stops occurring reads 0.
     let mut kinds = batch.failures.clone();
@@ -381,7 +404,7 @@ fn add_unbounded_gather(section: &mut Section, requests: usize, batch: &PythonBa
     if let Some(cpu) = batch.cpu_s {
         figures.value(
             format!("{key}.cpu"),
-            format!("{what}: CPU time"),
+            format!("{what}: CPU time of the Python process"),
             Unit::Seconds,
             cpu,
         );

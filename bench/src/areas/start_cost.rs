@@ -383,7 +383,12 @@ fn section(
             delay
         };
         rows.push(Row::against(
-            format!("{} of {} ms, {}", gets(calls), delay.as_millis(), way.name()),
+            format!(
+                "{} of {} ms, {}",
+                gets(calls),
+                delay.as_millis(),
+                way.name()
+            ),
             Unit::Seconds,
             spread,
             format_duration(ideal),
@@ -391,7 +396,12 @@ fn section(
         ));
         figures.measured(
             format!("starts.batch.calls_{calls}.{}", way.key()),
-            format!("{} of {} ms, {}", gets(calls), delay.as_millis(), way.name()),
+            format!(
+                "{} of {} ms, {}",
+                gets(calls),
+                delay.as_millis(),
+                way.name()
+            ),
             Unit::Seconds,
             spread,
         );
