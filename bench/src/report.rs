@@ -143,6 +143,13 @@ impl Figures {
                 max: Some(spread.max()),
                 runs: spread.samples().to_vec(),
                 text: unit.format(spread.median()),
+                range: (spread.len() > 1).then(|| {
+                    format!(
+                        "{} – {}",
+                        unit.format(spread.min()),
+                        unit.format(spread.max())
+                    )
+                }),
             },
         ));
     }
@@ -175,6 +182,7 @@ impl Figures {
                 max: None,
                 runs: Vec::new(),
                 text: text.into(),
+                range: None,
             },
         ));
     }
@@ -369,6 +377,12 @@ impl Report {
                 })
                 .collect(),
             skipped: self.skipped.clone(),
+            charts: self
+                .sections
+                .iter()
+                .flat_map(|section| &section.charts)
+                .map(|chart| chart.file.clone())
+                .collect(),
             figures,
         })
     }
@@ -521,6 +535,7 @@ mod tests {
         );
         assert_eq!(rate.runs, [2e9, 1e9, 3e9]);
         assert_eq!(rate.unit, "B/s");
+        assert_eq!(rate.range.as_deref(), Some("1.00 GB/s – 3.00 GB/s"));
         assert_eq!(
             figures
                 .get("cpu.rayon.of_capacity")

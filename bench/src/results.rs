@@ -42,6 +42,8 @@ pub struct Results {
     pub areas: Vec<AreaRun>,
     /// Areas left out, and why.
     pub skipped: Vec<String>,
+    /// The plots written beside the report (`cpu-scaling.svg`), which the book shows.
+    pub charts: Vec<String>,
     /// Every figure, by key.
     pub figures: BTreeMap<String, Figure>,
 }
@@ -91,4 +93,8 @@ pub struct Figure {
     pub runs: Vec<f64>,
     /// The median as the report writes it, with its unit: `2.31 GB/s`, `0.97×`, `900`, `swallowed`.
     pub text: String,
+    /// The fastest and slowest runs as the report writes them, `2.01 s – 2.10 s`, when there
+    /// were several.
+    #[serde(default)]
+    pub range: Option<String>,
 }
