@@ -112,9 +112,11 @@ pub struct Chart {
     pub svg: String,
 }
 
-/// The figures of one area, by key, as report.json gives them: `cpu.rayon.rate`. A key is the
-/// area's name, then what was measured, then which figure of it, in lower case with `_` between
-/// words; the book quotes them with `{{#bench KEY}}`, so a key, once used, keeps its meaning.
+/// The figures of one area, by key, as report.json gives them. A key says whose figure it is:
+/// `rust.AREA.…` for Rust's (`rust.cpu.capacity`), `python.SCRIPT.…` for a Python script's
+/// (`python.hash_files.process_pool`), and the area's own name for its sizes and comparisons
+/// (`cpu.pieces`, `io.versus.…`); lower case, `_` between words. The book quotes them with
+/// `{{#bench KEY}}`, so a key, once used, keeps its meaning.
 #[derive(Debug, Clone, Default)]
 pub struct Figures {
     figures: Vec<(String, Figure)>,

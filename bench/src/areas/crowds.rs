@@ -169,8 +169,8 @@ const EXCEPT_CLAUSES: [(&str, &str, &str); 3] = [
     ("except BaseException", "except_base_exception", "swallowed"),
 ];
 
-/// The facts as a note and as report.json facts (`tasks.python.create_task.*`,
-/// `tasks.python.cancellation.*`), and a second note for any that contradicts the course.
+/// The facts as a note and as report.json facts (`python.asyncio_semantics.create_task.*`,
+/// `python.asyncio_semantics.cancellation.*`), and a second note for any that contradicts the course.
 fn add_asyncio_semantics(section: &mut Section, semantics: &AsyncioSemantics) {
     let yes_no = |value: bool| if value { "yes" } else { "no" };
     let ran = |point: &str| semantics.create_task.get(point).copied();
@@ -203,7 +203,7 @@ fn add_asyncio_semantics(section: &mut Section, semantics: &AsyncioSemantics) {
     let mut contradictions = Vec::new();
     let figures = &mut section.figures;
     figures.fact(
-        "tasks.python.version",
+        "python.asyncio_semantics.version",
         "the Python that checked the asyncio facts",
         semantics.python.clone(),
     );
@@ -211,7 +211,7 @@ fn add_asyncio_semantics(section: &mut Section, semantics: &AsyncioSemantics) {
         match ran(point) {
             Some(value) => {
                 figures.fact(
-                    format!("tasks.python.create_task.{point}"),
+                    format!("python.asyncio_semantics.create_task.{point}"),
                     format!("a create_task task had run: {}", point.replace('_', " ")),
                     yes_no(value),
                 );
@@ -235,7 +235,7 @@ fn add_asyncio_semantics(section: &mut Section, semantics: &AsyncioSemantics) {
         ),
     ] {
         figures.fact(
-            format!("tasks.python.cancellation.{name}"),
+            format!("python.asyncio_semantics.cancellation.{name}"),
             name.replace('_', " "),
             yes_no(value),
         );
@@ -246,7 +246,7 @@ fn add_asyncio_semantics(section: &mut Section, semantics: &AsyncioSemantics) {
     for (clause, key, expected) in EXCEPT_CLAUSES {
         let found = outcome(clause);
         figures.fact(
-            format!("tasks.python.cancellation.{key}"),
+            format!("python.asyncio_semantics.cancellation.{key}"),
             format!("a cancelled task guarded by `{clause}`: cancelled or swallowed"),
             found,
         );

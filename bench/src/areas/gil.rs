@@ -281,19 +281,19 @@ fn section(
         parse_alone,
     ));
     figures.measured(
-        "gil.rust.parse_alone",
+        "rust.gil.parse",
         "Rust: the parse alone, no runtime",
         Unit::Seconds,
         parse_alone,
     );
     for (key, what, runs) in [
         (
-            "gil.rust.in_place.",
+            "rust.gil.in_place.",
             "Rust: parsed in place on the runtime's thread (`handle_upload_blocking`)",
             in_place,
         ),
         (
-            "gil.rust.spawn_blocking.",
+            "rust.gil.spawn_blocking.",
             "Rust: `spawn_blocking` (`handle_upload`)",
             offloaded,
         ),

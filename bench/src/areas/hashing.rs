@@ -106,23 +106,24 @@ impl Way {
         }
     }
 
-    /// The start of its keys in report.json: `cpu.rayon` gives `cpu.rayon.rate`, and so on.
+    /// Its key in report.json, for its rate; `KEY.of_capacity` and `KEY.of_naive` are its ratios.
+    /// Rust's figures start with `rust.cpu`, Python's with the script's name.
     fn key(self) -> &'static str {
         match self {
-            Way::OneThread => "cpu.one_thread",
-            Way::Capacity => "cpu.capacity",
-            Way::Rayon => "cpu.rayon",
-            Way::RayonOneSharePerThread => "cpu.rayon_one_share_per_thread",
-            Way::ScopedThreads => "cpu.scoped_threads",
-            Way::WorkerProcesses => "cpu.worker_processes",
-            Way::FilesOneThread => "cpu.files.one_thread",
-            Way::FilesRayon => "cpu.files.rayon",
-            Way::PythonFilesOneCore => "cpu.python.files.one_core",
-            Way::PythonFilesProcessPool => "cpu.python.files.process_pool",
-            Way::PythonFilesThreadPool => "cpu.python.files.thread_pool",
-            Way::PythonBuffersOneCore => "cpu.python.buffers.one_core",
-            Way::PythonBuffersPickled => "cpu.python.buffers.pickled_process_pool",
-            Way::PythonBuffersThreadPool => "cpu.python.buffers.thread_pool",
+            Way::OneThread => "rust.cpu.one_thread",
+            Way::Capacity => "rust.cpu.capacity",
+            Way::Rayon => "rust.cpu.rayon_many_pieces_each",
+            Way::RayonOneSharePerThread => "rust.cpu.rayon_one_piece_each",
+            Way::ScopedThreads => "rust.cpu.scoped_threads",
+            Way::WorkerProcesses => "rust.cpu.worker_processes",
+            Way::FilesOneThread => "rust.cpu.files_one_thread",
+            Way::FilesRayon => "rust.cpu.rayon_files",
+            Way::PythonFilesOneCore => "python.hash_files.one_core",
+            Way::PythonFilesProcessPool => "python.hash_files.process_pool",
+            Way::PythonFilesThreadPool => "python.hash_files.thread_pool",
+            Way::PythonBuffersOneCore => "python.pickled_buffers.one_core",
+            Way::PythonBuffersPickled => "python.pickled_buffers.process_pool",
+            Way::PythonBuffersThreadPool => "python.pickled_buffers.thread_pool",
         }
     }
 
@@ -553,7 +554,7 @@ fn section(
     );
     for (&way, spread) in rates {
         figures.measured(
-            format!("{}.rate", way.key()),
+            way.key(),
             format!("SHA-256 rate: {}", way.name(cores)),
             Unit::BytesPerSecond,
             spread,
@@ -611,21 +612,21 @@ fn section(
     }
     if let Some(naive) = ideals.naive(Way::Rayon, rates) {
         figures.value(
-            "cpu.naive_ideal.rate",
+            "rust.cpu.naive_ideal",
             format!("the naive ideal: {cores} × one thread's rate"),
             Unit::BytesPerSecond,
             naive,
         );
     }
     figures.value(
-        "cpu.capacity.cores_worth",
+        "rust.cpu.capacity_cores_worth",
         "the machine's capacity ÷ one thread's rate: how many lone cores' worth it delivers",
         Unit::Ratio,
         cores_worth,
     );
     for (&threads, spread) in thread_rates {
         figures.measured(
-            format!("cpu.scoped_threads.threads_{threads}.rate"),
+            format!("rust.cpu.scoped_threads_{threads}"),
             format!("SHA-256 rate of `hash_on_threads` with {threads} threads"),
             Unit::BytesPerSecond,
             spread,

@@ -60,14 +60,26 @@ impl Way {
         matches!(self, Way::PythonThreadPool | Way::PythonGather)
     }
 
-    /// Its part of the keys in report.json: `io.c_50.semaphore.wall`.
+    /// The start of its keys in report.json: `rust.io.semaphore.c_50` for its wall time at
+    /// C = 50, `python.httpx_gather.c_50` for Python's.
     fn key(self) -> &'static str {
+        match self {
+            Way::PoolOfThreads => "rust.io.worker_pool",
+            Way::Semaphore => "rust.io.semaphore",
+            Way::BufferUnordered => "rust.io.buffer_unordered",
+            Way::PythonThreadPool => "python.thread_pool",
+            Way::PythonGather => "python.httpx_gather",
+        }
+    }
+
+    /// One word for it, in the keys that compare two ways.
+    fn word(self) -> &'static str {
         match self {
             Way::PoolOfThreads => "worker_pool",
             Way::Semaphore => "semaphore",
             Way::BufferUnordered => "buffer_unordered",
-            Way::PythonThreadPool => "python_thread_pool",
-            Way::PythonGather => "python_gather",
+            Way::PythonThreadPool => "thread_pool",
+            Way::PythonGather => "gather",
         }
     }
 }
@@ -443,13 +455,13 @@ fn section(
             way.name()
         );
         figures.measured(
-            format!("io.c_{concurrency}.{}.wall", way.key()),
+            format!("{}.c_{concurrency}", way.key()),
             format!("{what}: wall time"),
             Unit::Seconds,
             spread,
         );
         figures.value(
-            format!("io.c_{concurrency}.{}.of_ideal", way.key()),
+            format!("{}.c_{concurrency}.of_ideal", way.key()),
             format!("{what}: wall time ÷ ceil(N/C) × latency"),
             Unit::Ratio,
             spread.median() / ideal.as_secs_f64(),
@@ -505,8 +517,8 @@ fn section(
                 figures.value(
                     format!(
                         "io.versus.c_{concurrency}.{}_vs_{}",
-                        rust.key(),
-                        python.key()
+                        rust.word(),
+                        python.word()
                     ),
                     format!("Python's wall time ÷ Rust's: {}", row.what),
                     Unit::Ratio,

@@ -48,7 +48,7 @@ struct PythonBatch {
 }
 
 /// Python's fixed costs, in the report's order: (its name in the script's JSON and in the key
-/// `starts.python.NAME`, what it is).
+/// `python.overheads.NAME`, what it is).
 const PYTHON_FIXED: [(&str, &str); 6] = [
     (
         "asyncio_run",
@@ -97,14 +97,17 @@ impl BatchWay {
         }
     }
 
-    fn key(self) -> &'static str {
-        match self {
-            BatchWay::RustSequential => "rust_sequential",
-            BatchWay::RustJoinAll => "rust_join_all",
-            BatchWay::PythonSequential => "python_sequential",
-            BatchWay::PythonThreadPool => "python_thread_pool",
-            BatchWay::PythonGather => "python_gather",
-        }
+    /// Its key in report.json for a batch of `calls`: `rust.starts.calls_2_join_all`,
+    /// `python.overheads.calls_2_gather`.
+    fn key(self, calls: usize) -> String {
+        let (side, way) = match self {
+            BatchWay::RustSequential => ("rust.starts", "sequential"),
+            BatchWay::RustJoinAll => ("rust.starts", "join_all"),
+            BatchWay::PythonSequential => ("python.overheads", "sequential"),
+            BatchWay::PythonThreadPool => ("python.overheads", "thread_pool"),
+            BatchWay::PythonGather => ("python.overheads", "gather"),
+        };
+        format!("{side}.calls_{calls}_{way}")
     }
 
     fn is_sequential(self) -> bool {
@@ -295,23 +298,23 @@ fn section(
     ));
     for (key, what, spread) in [
         (
-            "starts.process",
+            "rust.starts.process",
             "start a process, ping it, wait for it to exit",
             &process,
         ),
-        ("starts.thread", "start a thread and join it", &thread),
-        ("starts.task", "spawn a tokio task and await it", &task),
+        ("rust.starts.thread", "start a thread and join it", &thread),
+        ("rust.starts.task", "spawn a tokio task and await it", &task),
         (
-            "starts.runtime",
+            "rust.starts.runtime",
             "build a current-thread tokio runtime and drop it",
             &runtime,
         ),
-        ("starts.client", "make a reqwest::Client", &client),
+        ("rust.starts.client", "make a reqwest::Client", &client),
     ] {
         figures.measured(key, what, Unit::Seconds, spread);
     }
     figures.value(
-        "starts.process_in_tasks",
+        "rust.starts.process_in_tasks",
         "a process start ÷ a task start",
         Unit::Ratio,
         process.median() / task.median(),
@@ -320,7 +323,7 @@ fn section(
     let mut versus = Vec::new();
     if let Some(python) = python {
         figures.fact(
-            "starts.python.start_method",
+            "python.overheads.start_method",
             "multiprocessing's start method on this system",
             python.start_method.clone(),
         );
@@ -333,7 +336,7 @@ fn section(
             let spread = Spread::of(runs.iter().copied());
             rows.push(Row::reference(what, Unit::Seconds, &spread));
             figures.measured(
-                format!("starts.python.{name}"),
+                format!("python.overheads.{name}"),
                 what,
                 Unit::Seconds,
                 &spread,
@@ -395,7 +398,7 @@ fn section(
             spread.median() / ideal.as_secs_f64(),
         ));
         figures.measured(
-            format!("starts.batch.calls_{calls}.{}", way.key()),
+            way.key(calls),
             format!(
                 "{} of {} ms, {}",
                 gets(calls),
@@ -407,7 +410,7 @@ fn section(
         );
     }
     figures.value(
-        "starts.batch.delay",
+        "starts.batch_delay",
         "the latency of each GET in the small batches",
         Unit::Seconds,
         delay.as_secs_f64(),

@@ -70,15 +70,15 @@ impl Way {
         }
     }
 
-    /// Its part of the keys in report.json: `throughput.rust_shared.rate`.
+    /// The start of its keys in report.json: `rust.throughput.shared.rate`.
     fn key(self) -> &'static str {
         match self {
-            Way::RustShared => "rust_shared",
-            Way::RustSharedOneThread => "rust_shared_one_thread",
-            Way::RustSharedTaskPerRequest => "rust_shared_task_per_request",
-            Way::RustPerRequest => "rust_per_request",
-            Way::PythonShared => "python_shared",
-            Way::PythonPerRequest => "python_per_request",
+            Way::RustShared => "rust.throughput.shared",
+            Way::RustSharedOneThread => "rust.throughput.shared_one_thread",
+            Way::RustSharedTaskPerRequest => "rust.throughput.shared_task_per_request",
+            Way::RustPerRequest => "rust.throughput.per_request",
+            Way::PythonShared => "python.throughput.shared",
+            Way::PythonPerRequest => "python.throughput.per_request",
         }
     }
 
@@ -439,7 +439,7 @@ fn section(
             format!("{} req/s (CPU)", format_count(limit)),
             way_runs.rates.median() / limit,
         ));
-        let key = format!("throughput.{}", way.key());
+        let key = way.key();
         figures.measured(
             format!("{key}.rate"),
             format!("{}: GETs per second", way.name()),
@@ -541,7 +541,7 @@ fn section(
                 ("idle_share", "idle", &way_runs.idle_share),
             ] {
                 figures.measured(
-                    format!("throughput.{}.{share}", way.key()),
+                    format!("{}.{share}", way.key()),
                     format!(
                         "{}: the share of the cores' time spent by {what}",
                         way.name()
@@ -585,7 +585,14 @@ fn section(
                 &python_runs.rates,
             );
             figures.value(
-                format!("throughput.versus.{}.rate", rust.key()),
+                format!(
+                    "throughput.versus.{}.rate",
+                    if rust == Way::RustShared {
+                        "shared"
+                    } else {
+                        "per_request"
+                    }
+                ),
                 format!("Rust's GETs per second ÷ Python's, {client}"),
                 Unit::Ratio,
                 row.advantage,
