@@ -55,10 +55,9 @@ pub struct BenchArgs {
         long,
         value_name = "FILE",
         num_args = 0..=1,
-        default_missing_value = "",
         conflicts_with_all = ["quick", "for_book", "compare"]
     )]
-    keys: Option<PathBuf>,
+    keys: Option<Option<PathBuf>>,
     /// More flags for the bench itself, after `--`: `cargo xtask bench -- --only cpu --runs 5`
     /// (`cargo xtask bench -- --help` lists them).
     #[arg(last = true)]
@@ -74,11 +73,7 @@ pub fn run(course: &Course, args: BenchArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(file) = &args.keys {
-        let path = if file.as_os_str().is_empty() {
-            book_results(course)
-        } else {
-            file.clone()
-        };
+        let path = file.clone().unwrap_or_else(|| book_results(course));
         print!("{}", list_keys(&load(&path)?));
         return Ok(ExitCode::SUCCESS);
     }
