@@ -39,30 +39,58 @@ pub fn children_cpu_time() -> Duration {
     time(usage.ru_utime) + time(usage.ru_stime)
 }
 
-/// CPU time every core of the machine has spent busy since it booted, from /proc/stat (Linux).
+/// Where every core of the machine has spent its time since it booted, from /proc/stat (Linux).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MachineTimes {
+    /// Running programs: user, nice, system, and steal (time the hypervisor gave to another
+    /// machine).
+    pub busy: Duration,
+    /// Interrupt work (irq, softirq): the kernel charges much of the loopback traffic between
+    /// the bench's clients and its server here, to no process.
+    pub interrupts: Duration,
+    /// Idle, and waiting for the disk.
+    pub idle: Duration,
+}
+
+impl MachineTimes {
+    pub fn now() -> Option<MachineTimes> {
+        let stat = std::fs::read_to_string("/proc/stat").ok()?;
+        let line = stat.lines().find(|line| line.starts_with("cpu "))?;
+        let ticks: Vec<u64> = line
+            .split_whitespace()
+            .skip(1)
+            .map(|field| field.parse().unwrap_or(0))
+            .collect();
+        // SAFETY: sysconf only reads a system setting.
+        #[allow(unsafe_code)]
+        let ticks_per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+        let ticks_per_second = u64::try_from(ticks_per_second).ok().filter(|&hz| hz > 0)?;
+        // The fields: user nice system idle iowait irq softirq steal.
+        let sum = |fields: &[usize]| {
+            let total: u64 = fields.iter().filter_map(|&index| ticks.get(index)).sum();
+            Duration::from_secs_f64(total as f64 / ticks_per_second as f64)
+        };
+        Some(MachineTimes {
+            busy: sum(&[0, 1, 2, 7]),
+            interrupts: sum(&[5, 6]),
+            idle: sum(&[3, 4]),
+        })
+    }
+
+    /// The time spent between `earlier` and `self`.
+    pub fn since(&self, earlier: &MachineTimes) -> MachineTimes {
+        MachineTimes {
+            busy: self.busy.saturating_sub(earlier.busy),
+            interrupts: self.interrupts.saturating_sub(earlier.interrupts),
+            idle: self.idle.saturating_sub(earlier.idle),
+        }
+    }
+}
+
+/// CPU time every core of the machine has spent running programs since it booted. Interrupt
+/// time is left out: it would pass for another program's work.
 fn machine_busy_time() -> Option<Duration> {
-    let stat = std::fs::read_to_string("/proc/stat").ok()?;
-    let line = stat.lines().find(|line| line.starts_with("cpu "))?;
-    let ticks: Vec<u64> = line
-        .split_whitespace()
-        .skip(1)
-        .map(|field| field.parse().unwrap_or(0))
-        .collect();
-    // user nice system idle iowait irq softirq steal: user, nice, system and steal (time the
-    // hypervisor gave to another machine) are busy. Interrupt time is left out: the kernel
-    // charges much of the loopback traffic between the bench's clients and its server to
-    // softirq, not to this process, and it would pass for another program's work.
-    let busy: u64 = [0, 1, 2, 7]
-        .iter()
-        .filter_map(|&index| ticks.get(index))
-        .sum();
-    // SAFETY: sysconf only reads a system setting.
-    #[allow(unsafe_code)]
-    let ticks_per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
-    let ticks_per_second = u64::try_from(ticks_per_second).ok().filter(|&hz| hz > 0)?;
-    Some(Duration::from_secs_f64(
-        busy as f64 / ticks_per_second as f64,
-    ))
+    MachineTimes::now().map(|times| times.busy)
 }
 
 /// A moment to measure other programs' CPU use from.

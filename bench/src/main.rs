@@ -14,6 +14,7 @@ mod machine;
 mod plan;
 mod python;
 mod report;
+mod results;
 mod stats;
 mod svg;
 
@@ -79,9 +80,11 @@ enum Area {
     Io,
     /// GETs per second and CPU per request, shared client and client per request.
     Throughput,
-    /// SHA-256 over 1 GiB on one core, every core, and in processes.
+    /// SHA-256 over 1 GiB on one core, every core, in processes and from files.
     Cpu,
-    /// Starting a process, a thread, a task.
+    /// A big JSON parse offloaded beside a heartbeat: spawn_blocking and Python's to_thread.
+    Gil,
+    /// Starting a process, a thread, a task, a runtime; 1, 2, 4 slow calls one by one or together.
     Starts,
     /// 10 000 waiting tasks versus threads.
     Tasks,
@@ -93,10 +96,11 @@ impl Area {
     /// The order they run in and appear in the report. Tasks go last: ten thousand threads woken
     /// at once keep the machine busy for a while and inflate the load average for a minute,
     /// which would blur the next area's figures.
-    const ALL: [Area; 6] = [
+    const ALL: [Area; 7] = [
         Area::Io,
         Area::Throughput,
         Area::Cpu,
+        Area::Gil,
         Area::Starts,
         Area::Tasks,
         Area::Grader,
@@ -114,13 +118,26 @@ impl Area {
             Area::Throughput => "Throughput",
             Area::Tasks => "Tasks versus threads",
             Area::Cpu => "CPU: SHA-256",
-            Area::Starts => "Start cost",
+            Area::Gil => "GIL: offloading a JSON parse",
+            Area::Starts => "Start cost, and when not to bother",
             Area::Grader => "Learner loop",
         }
     }
 
+    /// Its name on the command line (`--only cpu`) and in report.json's keys.
+    fn key(self) -> String {
+        self.to_possible_value()
+            .map(|value| value.get_name().to_string())
+            .unwrap_or_default()
+    }
+
     fn has_python_original(self) -> bool {
-        !matches!(self, Area::Starts | Area::Grader)
+        match self {
+            Area::Io | Area::Throughput | Area::Cpu | Area::Gil | Area::Starts | Area::Tasks => {
+                true
+            }
+            Area::Grader => false,
+        }
     }
 
     fn run(self, plan: &Plan, context: &Context) -> anyhow::Result<Section> {
@@ -129,6 +146,7 @@ impl Area {
             Area::Throughput => areas::throughput::run(plan, context),
             Area::Tasks => areas::crowds::run(plan, context),
             Area::Cpu => areas::hashing::run(plan, context),
+            Area::Gil => areas::gil::run(plan, context),
             Area::Starts => areas::start_cost::run(plan, context),
             Area::Grader => areas::learner_loop::run(plan, context),
         }
@@ -206,6 +224,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         python,
         own_program: std::env::current_exe()
             .context("cannot find this program to start it as a worker")?,
+        work_dir: cli.out.clone(),
     };
     eprintln!(
         "course-bench: {} on {} cores ({}), {} runs each; load {}",
@@ -226,6 +245,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         let probe = OthersProbe::now();
         let area_started = Instant::now();
         let mut section = area.run(&plan, &context).context(area.title())?;
+        section.key = area.key();
         section.load = load;
         section.others_share = probe.others_share(context.machine.cores);
         section.elapsed_seconds = area_started.elapsed().as_secs_f64();
@@ -271,6 +291,10 @@ fn write_report(report: &Report, out: &Path) -> anyhow::Result<()> {
         std::fs::write(&path, &chart.svg)
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
+    let json_path = out.join("report.json");
+    let json = serde_json::to_string_pretty(&report.to_results()?)?;
+    std::fs::write(&json_path, json + "\n")
+        .with_context(|| format!("cannot write {}", json_path.display()))?;
     let path = out.join("report.md");
     std::fs::write(&path, report.to_markdown())
         .with_context(|| format!("cannot write {}", path.display()))?;
@@ -286,13 +310,14 @@ fn write_report(report: &Report, out: &Path) -> anyhow::Result<()> {
     }
     writeln!(
         stdout,
-        "\nReport: {} (with {} plots), in {:.0} s.",
+        "\nReport: {} (with {} plots; the figures as data in {}), in {:.0} s.",
         path.display(),
         report
             .sections
             .iter()
             .map(|section| section.charts.len())
             .sum::<usize>(),
+        json_path.display(),
         report.elapsed_seconds
     )?;
     Ok(())

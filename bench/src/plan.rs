@@ -13,8 +13,17 @@ pub struct Plan {
     /// How many tasks, or threads, wait at once.
     pub crowd: usize,
     pub hashing: HashPlan,
+    pub gil: GilPlan,
     /// How many processes, threads and tasks to start, one at a time.
     pub starts: usize,
+    pub batches: BatchPlan,
+}
+
+/// When not to bother: `calls` GETs of `/delay/{delay}`, one by one or together, for each size.
+#[derive(Debug, Clone)]
+pub struct BatchPlan {
+    pub calls: Vec<usize>,
+    pub delay: Duration,
 }
 
 /// The I/O schedule: `requests` GETs of `/delay/{delay}` at each concurrency.
@@ -44,17 +53,45 @@ pub struct ThroughputPlan {
     pub max_requests: usize,
 }
 
-/// CPU: SHA-256 over `buffers` buffers of `buffer_len` deterministic bytes.
+/// CPU: SHA-256 over about `total_bytes` of deterministic data, cut into `pieces_per_thread`
+/// pieces for each core.
+///
+/// Several pieces per thread, whatever the number of cores: with one piece each, the thread
+/// that happens to run slowest (on a core busy with something else, or simply a slower one)
+/// finishes last while the others sit idle. With many, a thread that finishes early takes
+/// another piece, and they all finish together. The CPU area measures both (rayon over the
+/// pieces, and over one share per thread).
 #[derive(Debug, Clone)]
 pub struct HashPlan {
-    pub buffers: usize,
-    pub buffer_len: usize,
+    pub total_bytes: usize,
+    pub pieces_per_thread: usize,
+    /// How long each core hashes when the machine's capacity is measured.
+    pub capacity_window: Duration,
 }
 
 impl HashPlan {
-    pub fn total_bytes(&self) -> u64 {
-        (self.buffers * self.buffer_len) as u64
+    /// How many pieces the data is cut into on a machine with `cores` cores.
+    pub fn pieces(&self, cores: usize) -> usize {
+        self.pieces_per_thread * cores.max(1)
     }
+
+    /// The length of each piece.
+    pub fn piece_len(&self, cores: usize) -> usize {
+        (self.total_bytes / self.pieces(cores)).max(1)
+    }
+
+    /// The bytes hashed in all: `total_bytes`, less what did not divide evenly.
+    pub fn hashed_bytes(&self, cores: usize) -> u64 {
+        (self.pieces(cores) * self.piece_len(cores)) as u64
+    }
+}
+
+/// The GIL area: a JSON document of about `megabytes` (10^6 bytes) parsed beside a heartbeat of
+/// `beat`.
+#[derive(Debug, Clone)]
+pub struct GilPlan {
+    pub megabytes: f64,
+    pub beat: Duration,
 }
 
 const MIB: usize = 1024 * 1024;
@@ -81,11 +118,20 @@ impl Plan {
             },
             crowd: 10_000,
             hashing: HashPlan {
-                // 1 GiB in 16 pieces: several per core, so every way of splitting them balances.
-                buffers: 16,
-                buffer_len: 64 * MIB,
+                // 1 GiB: 32 pieces of 32 MiB on 2 cores, 256 of 4 MiB on 16.
+                total_bytes: 1024 * MIB,
+                pieces_per_thread: 16,
+                capacity_window: Duration::from_secs(2),
+            },
+            gil: GilPlan {
+                megabytes: 50.0,
+                beat: Duration::from_millis(1),
             },
             starts: 200,
+            batches: BatchPlan {
+                calls: vec![1, 2, 4],
+                delay: Duration::from_millis(100),
+            },
         }
     }
 
@@ -110,10 +156,19 @@ impl Plan {
             },
             crowd: 1000,
             hashing: HashPlan {
-                buffers: 8,
-                buffer_len: 4 * MIB,
+                total_bytes: 32 * MIB,
+                pieces_per_thread: 4,
+                capacity_window: Duration::from_millis(200),
+            },
+            gil: GilPlan {
+                megabytes: 2.0,
+                beat: Duration::from_millis(1),
             },
             starts: 30,
+            batches: BatchPlan {
+                calls: vec![1, 2],
+                delay: Duration::from_millis(20),
+            },
         }
     }
 }

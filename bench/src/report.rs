@@ -3,11 +3,16 @@
 //! Each area of the bench returns a [`Section`]: one Markdown table whose rows read "what,
 //! measured, ideal or limit, ratio", notes on anything the table cannot say (failed requests,
 //! digests that must agree), plots, and the rows of the Rust-versus-Python table. [`Report`] puts
-//! the sections together with the machine they ran on.
+//! the sections together with the machine they ran on, and writes it twice: as Markdown for
+//! reading (report.md) and as data (report.json, [`crate::results`]), every figure under a key.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use anyhow::bail;
+
 use crate::machine::{self, Machine};
+use crate::results::{self, AreaRun, Figure, MachineFacts, PythonFacts, Results};
 use crate::stats::{Spread, Unit, format_ratio};
 
 /// The columns of every area's table. The smoke test looks for this header.
@@ -107,9 +112,100 @@ pub struct Chart {
     pub svg: String,
 }
 
+/// The figures of one area, by key, as report.json gives them. A key says whose figure it is:
+/// `rust.AREA.…` for Rust's (`rust.cpu.capacity`), `python.SCRIPT.…` for a Python script's
+/// (`python.hash_files.process_pool`), and the area's own name for its sizes and comparisons
+/// (`cpu.pieces`, `io.versus.…`); lower case, `_` between words. The book quotes them with
+/// `{{#bench KEY}}`, so a key, once used, keeps its meaning.
+#[derive(Debug, Clone, Default)]
+pub struct Figures {
+    figures: Vec<(String, Figure)>,
+}
+
+impl Figures {
+    /// A measurement's runs: its median, range and every run. A measurement with no run (every
+    /// run failed, or gave no finite number) is left out: report.json holds only real figures.
+    pub fn measured(
+        &mut self,
+        key: impl Into<String>,
+        what: impl Into<String>,
+        unit: Unit,
+        spread: &Spread,
+    ) {
+        if spread.len() == 0 {
+            return;
+        }
+        self.figures.push((
+            key.into(),
+            Figure {
+                what: what.into(),
+                unit: unit.symbol(),
+                median: Some(spread.median()),
+                min: Some(spread.min()),
+                max: Some(spread.max()),
+                runs: spread.samples().to_vec(),
+                text: unit.format(spread.median()),
+                range: (spread.len() > 1).then(|| {
+                    format!(
+                        "{} – {}",
+                        unit.format(spread.min()),
+                        unit.format(spread.max())
+                    )
+                }),
+            },
+        ));
+    }
+
+    /// One number: a ratio of two medians, a count, a limit worked out from other figures.
+    pub fn value(
+        &mut self,
+        key: impl Into<String>,
+        what: impl Into<String>,
+        unit: Unit,
+        value: f64,
+    ) {
+        self.measured(key, what, unit, &Spread::of([value]));
+    }
+
+    /// A fact in words, with no number: "swallowed", "fork".
+    pub fn fact(
+        &mut self,
+        key: impl Into<String>,
+        what: impl Into<String>,
+        text: impl Into<String>,
+    ) {
+        self.figures.push((
+            key.into(),
+            Figure {
+                what: what.into(),
+                unit: "text".to_string(),
+                median: None,
+                min: None,
+                max: None,
+                runs: Vec::new(),
+                text: text.into(),
+                range: None,
+            },
+        ));
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &(String, Figure)> {
+        self.figures.iter()
+    }
+
+    #[cfg(test)]
+    pub fn get(&self, key: &str) -> Option<&Figure> {
+        self.figures
+            .iter()
+            .find_map(|(name, figure)| (name == key).then_some(figure))
+    }
+}
+
 /// What one area of the bench found.
 #[derive(Debug, Clone, Default)]
 pub struct Section {
+    /// The area's name, as `--only` takes it: `cpu`.
+    pub key: String,
     pub title: String,
     /// What was measured, and how, in a sentence or two.
     pub intro: String,
@@ -121,6 +217,8 @@ pub struct Section {
     pub versus: Vec<Versus>,
     /// The one-line findings the report opens with.
     pub headlines: Vec<String>,
+    /// Every figure of the area, for report.json.
+    pub figures: Figures,
     /// The load average as the area began: other work on the machine skews every figure.
     pub load: Option<[f64; 3]>,
     /// The share of the CPUs other programs used while the area ran.
@@ -230,6 +328,65 @@ impl Report {
             }
         }
         out
+    }
+
+    /// The report as data, for report.json. Two figures under one key are a mistake in the bench,
+    /// caught here rather than letting one silently replace the other.
+    pub fn to_results(&self) -> anyhow::Result<Results> {
+        let mut figures = BTreeMap::new();
+        for section in &self.sections {
+            for (key, figure) in section.figures.iter() {
+                if figures.insert(key.clone(), figure.clone()).is_some() {
+                    bail!("two figures of the bench share the key `{key}`");
+                }
+            }
+        }
+        Ok(Results {
+            schema: results::SCHEMA,
+            made: machine::today_utc(),
+            build: if cfg!(debug_assertions) {
+                "debug"
+            } else {
+                "release"
+            }
+            .to_string(),
+            mode: if self.quick { "quick" } else { "full" }.to_string(),
+            runs: self.runs,
+            machine: MachineFacts {
+                cpu: self.machine.cpu_model.clone(),
+                cores: self.machine.cores,
+                memory_bytes: self.machine.memory,
+                system: self.machine.system.clone(),
+            },
+            load_at_start: self.load_at_start,
+            load_at_end: self.load_at_end,
+            others_share: self.others_share,
+            python: match &self.python {
+                PythonRun::Ran { versions } => PythonFacts::Ran {
+                    versions: versions.clone(),
+                },
+                PythonRun::Skipped { why } => PythonFacts::Skipped { why: why.clone() },
+            },
+            areas: self
+                .sections
+                .iter()
+                .map(|section| AreaRun {
+                    key: section.key.clone(),
+                    title: section.title.clone(),
+                    elapsed_s: section.elapsed_seconds,
+                    load: section.load,
+                    others_share: section.others_share,
+                })
+                .collect(),
+            skipped: self.skipped.clone(),
+            charts: self
+                .sections
+                .iter()
+                .flat_map(|section| &section.charts)
+                .map(|chart| chart.file.clone())
+                .collect(),
+            figures,
+        })
     }
 
     fn versus_markdown(&self) -> String {
@@ -360,5 +517,37 @@ mod tests {
         assert!(markdown.contains("| What | Measured | Ideal or limit | Ratio |"));
         assert!(markdown.contains("| rayon | 1.00 s (900 ms – 1.10 s) | 0.50 s | 2.00× |"));
         assert!(markdown.contains("- digests agree"));
+    }
+
+    #[test]
+    fn figures_keep_their_runs_and_their_text() {
+        let mut figures = Figures::default();
+        figures.measured(
+            "cpu.rayon.rate",
+            "rayon",
+            Unit::BytesPerSecond,
+            &Spread::of([2e9, 1e9, 3e9]),
+        );
+        figures.value("cpu.rayon.of_capacity", "ratio", Unit::Ratio, 0.97);
+        figures.fact("python.start_method", "start method", "fork");
+        let rate = figures.get("cpu.rayon.rate").expect("the figure");
+        assert_eq!(
+            (rate.median, rate.min, rate.max),
+            (Some(2e9), Some(1e9), Some(3e9))
+        );
+        assert_eq!(rate.runs, [2e9, 1e9, 3e9]);
+        assert_eq!(rate.unit, "B/s");
+        assert_eq!(rate.range.as_deref(), Some("1.00 GB/s – 3.00 GB/s"));
+        assert_eq!(
+            figures
+                .get("cpu.rayon.of_capacity")
+                .map(|f| f.text.as_str()),
+            Some("0.97×")
+        );
+        let fact = figures.get("python.start_method").expect("the fact");
+        assert_eq!(
+            (fact.unit.as_str(), fact.median, fact.text.as_str()),
+            ("text", None, "fork")
+        );
     }
 }

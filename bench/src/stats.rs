@@ -44,6 +44,11 @@ impl Spread {
         self.samples.len()
     }
 
+    /// Every run, in the order they were added.
+    pub fn samples(&self) -> &[f64] {
+        &self.samples
+    }
+
     /// The middle run (the mean of the two middle ones for an even count); zero with no runs.
     pub fn median(&self) -> f64 {
         let mut sorted = self.samples.clone();
@@ -85,6 +90,12 @@ pub enum Unit {
     BytesPerSecond,
     /// `12,345 req/s`: a count per second of the thing named.
     PerSecond(&'static str),
+    /// `0.97×`: one figure divided by another.
+    Ratio,
+    /// `900`, `3.5`: how many, whole when it is whole.
+    Count,
+    /// `62 %`: a part of a whole, kept as a fraction from 0 to 1.
+    Share,
 }
 
 impl Unit {
@@ -96,6 +107,24 @@ impl Unit {
             Unit::Bytes => format_bytes(value.max(0.0) as u64),
             Unit::BytesPerSecond => format_rate(value.max(0.0) as u64, Duration::from_secs(1)),
             Unit::PerSecond(what) => format!("{} {what}/s", format_count(value)),
+            Unit::Ratio => format_ratio(value),
+            Unit::Count if value.fract() == 0.0 && value.abs() >= 100.0 => format_count(value),
+            Unit::Count if value.fract() == 0.0 => format!("{value:.0}"),
+            Unit::Count => format_count(value),
+            Unit::Share => format!("{:.0} %", value * 100.0),
+        }
+    }
+
+    /// The unit as report.json writes it: `s`, `B`, `B/s`, `req/s`, `×`, `count`.
+    pub fn symbol(self) -> String {
+        match self {
+            Unit::Seconds => "s".to_string(),
+            Unit::Bytes => "B".to_string(),
+            Unit::BytesPerSecond => "B/s".to_string(),
+            Unit::PerSecond(what) => format!("{what}/s"),
+            Unit::Ratio => "×".to_string(),
+            Unit::Count => "count".to_string(),
+            Unit::Share => "share".to_string(),
         }
     }
 
@@ -175,6 +204,11 @@ mod tests {
         assert_eq!(format_ratio(31.44), "31.4×");
         assert_eq!(format_ratio(250.2), "250×");
         assert_eq!(format_ratio(f64::NAN), "—");
+        assert_eq!(Unit::Count.format(900.0), "900");
+        assert_eq!(Unit::Count.format(3.5), "3.5");
+        assert_eq!(Unit::Count.format(1700.0), "1,700");
+        assert_eq!(Unit::Ratio.format(0.971), "0.97×");
+        assert_eq!(Unit::Share.format(0.618), "62 %");
     }
 
     #[test]

@@ -9,6 +9,10 @@ use std::process::Command;
 use std::time::Duration;
 
 use anyhow::{Context as _, bail, ensure};
+
+// The schema of report.json, as the bench writes it and the xtask reads it.
+#[path = "../src/results.rs"]
+mod results;
 // The course's way of running a program within a time limit, so that a bench that hangs fails
 // this test instead of hanging `cargo test`.
 use runner::{Ending, Finished, Limits};
@@ -109,12 +113,18 @@ fn quick_bench_writes_a_complete_report_and_plots() {
         "{report}"
     );
 
+    let json = fs::read_to_string(out.join("report.json")).expect("report.json was written");
+    if let Err(problem) = check_results(&json) {
+        panic!("report.json: {problem:#}\n{json}");
+    }
+
     let tables = area_tables(&report);
     let headings: Vec<&str> = tables.iter().map(|(heading, _)| heading.as_str()).collect();
     let expected = [
         "I/O schedule",
         "Throughput",
         "CPU: SHA-256",
+        "GIL: offloading",
         "Start cost",
         "Tasks versus threads",
     ];
@@ -161,8 +171,13 @@ fn quick_bench_writes_a_complete_report_and_plots() {
         "tokio + reqwest, a client per request",
         "start 1,000 waiting threads",
         "resident memory per waiting tokio task",
-        "rayon `par_iter` on",
+        "rayon `par_iter` over the pieces",
+        "rayon, one share of the pieces per thread",
+        "the machine's capacity",
+        "files, rayon over the paths",
         "worker processes",
+        "Rust: `spawn_blocking`",
+        "tokio + reqwest, one shared client, a task per request",
         "start a process, ping it, wait for it to exit",
         "spawn a tokio task and await it",
     ] {
@@ -200,6 +215,96 @@ fn quick_bench_writes_a_complete_report_and_plots() {
             panic!("{plot} is not well-formed SVG: {problem:#}");
         }
     }
+}
+
+/// Checks report.json: the schema, the run, the areas, and that every figure is whole: a known
+/// unit, finite numbers with min ≤ median ≤ max, its runs, its text.
+fn check_results(text: &str) -> anyhow::Result<results::Results> {
+    let results: results::Results = serde_json::from_str(text).context("report.json")?;
+    ensure!(
+        results.schema == results::SCHEMA,
+        "schema {}",
+        results.schema
+    );
+    ensure!(results.mode == "quick", "mode {}", results.mode);
+    ensure!(results.runs >= 1 && results.machine.cores >= 1);
+    let areas: Vec<&str> = results.areas.iter().map(|area| area.key.as_str()).collect();
+    ensure!(
+        areas == ["io", "throughput", "cpu", "gil", "starts", "tasks"],
+        "areas {areas:?}"
+    );
+    ensure!(
+        matches!(results.python, results::PythonFacts::Skipped { .. }),
+        "{:?}",
+        results.python
+    );
+    for (key, figure) in &results.figures {
+        let words = key.split('.').collect::<Vec<_>>();
+        ensure!(
+            words.len() >= 2
+                && (areas.contains(&words[0]) || ["python", "rust"].contains(&words[0]))
+                && words.iter().all(|word| !word.is_empty()
+                    && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')),
+            "the key {key:?} is not AREA.WORDS (or python.WORDS, rust.WORDS) in letters, digits \
+             and _"
+        );
+        ensure!(
+            !figure.what.is_empty() && !figure.text.is_empty(),
+            "{key}: {figure:?}"
+        );
+        let numeric = ["s", "B", "B/s", "×", "count", "share"].contains(&figure.unit.as_str())
+            || figure.unit.ends_with("/s");
+        if figure.unit == "text" {
+            ensure!(
+                figure.median.is_none() && figure.runs.is_empty(),
+                "{key}: {figure:?}"
+            );
+            continue;
+        }
+        ensure!(numeric, "{key}: unknown unit {:?}", figure.unit);
+        let (Some(median), Some(min), Some(max)) = (figure.median, figure.min, figure.max) else {
+            bail!("{key}: a number without its median, min and max: {figure:?}");
+        };
+        ensure!(
+            [median, min, max].iter().all(|value| value.is_finite())
+                && min <= median
+                && median <= max,
+            "{key}: {figure:?}"
+        );
+        ensure!(!figure.runs.is_empty(), "{key}: no runs");
+        ensure!(
+            figure.text.chars().any(|c| c.is_ascii_digit()),
+            "{key}: the text {:?} has no number",
+            figure.text
+        );
+    }
+    for key in [
+        "cpu.pieces",
+        "rust.cpu.one_thread",
+        "rust.cpu.capacity",
+        "rust.cpu.capacity.of_naive",
+        "rust.cpu.naive_ideal",
+        "rust.cpu.rayon_many_pieces_each",
+        "rust.cpu.rayon_many_pieces_each.of_capacity",
+        "rust.cpu.rayon_many_pieces_each.of_naive",
+        "rust.cpu.rayon_one_piece_each",
+        "rust.cpu.rayon_one_piece_each.of_capacity",
+        "rust.cpu.rayon_files.of_capacity",
+        "rust.io.semaphore.c_10",
+        "io.c_10.ideal",
+        "rust.throughput.shared.rate",
+        "rust.throughput.shared.idle_share",
+        "rust.gil.spawn_blocking.longest_gap",
+        "rust.starts.process",
+        "rust.starts.thread",
+        "rust.starts.task",
+        "rust.starts.calls_2_join_all",
+        "rust.crowd.task_bytes",
+        "rust.crowd.thread_bytes",
+    ] {
+        ensure!(results.figures.contains_key(key), "no figure {key}");
+    }
+    Ok(results)
 }
 
 #[test]

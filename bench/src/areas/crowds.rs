@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Context, PYTHON_LIMIT, progress};
 use crate::plan::Plan;
-use crate::report::{Chart, Row, Section, Versus};
+use crate::report::{Chart, Figures, Row, Section, Versus};
 use crate::stats::{Spread, Unit, format_count};
 use crate::svg::{Bar, BarChart};
 
@@ -85,6 +85,15 @@ enum Side {
     Python,
 }
 
+impl Side {
+    fn key(self) -> &'static str {
+        match self {
+            Side::Rust => "rust",
+            Side::Python => "python",
+        }
+    }
+}
+
 /// Every run of one kind of crowd on one side.
 #[derive(Debug, Default)]
 struct Runs {
@@ -121,7 +130,136 @@ pub fn run(plan: &Plan, context: &Context) -> anyhow::Result<Section> {
         }
     }
     notes.dedup();
-    Ok(section(count, &runs, notes))
+    let mut section = section(count, &runs, notes);
+    if let Some(python) = &context.python {
+        match python.run::<AsyncioSemantics>("asyncio_semantics.py", &[], PYTHON_LIMIT) {
+            Ok(semantics) => add_asyncio_semantics(&mut section, &semantics),
+            Err(error) => section
+                .notes
+                .push(format!("Python asyncio_semantics.py failed: {error:#}")),
+        }
+    }
+    Ok(section)
+}
+
+/// What `asyncio_semantics.py` prints: two asyncio facts the course states, checked on the
+/// interpreter at hand.
+#[derive(Debug, Deserialize)]
+struct AsyncioSemantics {
+    python: String,
+    /// Whether a `create_task` task had run at each point: right after `create_task`, after an
+    /// await that does not suspend, after `await asyncio.sleep(0)`.
+    create_task: BTreeMap<String, bool>,
+    cancellation: Cancellation,
+}
+
+#[derive(Debug, Deserialize)]
+struct Cancellation {
+    cancelled_error_is_exception: bool,
+    cancelled_error_is_base_exception: bool,
+    /// By except clause: "cancelled" (the cancellation went through) or "swallowed".
+    outcomes: BTreeMap<String, String>,
+}
+
+/// The except clauses `asyncio_semantics.py` tries, with their keys and what the course says
+/// happens to a cancellation under each.
+const EXCEPT_CLAUSES: [(&str, &str, &str); 3] = [
+    ("except Exception", "except_exception", "cancelled"),
+    ("bare except", "bare_except", "swallowed"),
+    ("except BaseException", "except_base_exception", "swallowed"),
+];
+
+/// The facts as a note and as report.json facts (`python.asyncio_semantics.create_task.*`,
+/// `python.asyncio_semantics.cancellation.*`), and a second note for any that contradicts the course.
+fn add_asyncio_semantics(section: &mut Section, semantics: &AsyncioSemantics) {
+    let yes_no = |value: bool| if value { "yes" } else { "no" };
+    let ran = |point: &str| semantics.create_task.get(point).copied();
+    let outcome = |clause: &str| {
+        semantics
+            .cancellation
+            .outcomes
+            .get(clause)
+            .map_or("not checked", String::as_str)
+    };
+    section.notes.push(format!(
+        "On Python {}: a `create_task` task had run after an await that suspends \
+         (`asyncio.sleep(0)`): {}; after an await of a coroutine that does not suspend: {}. \
+         CancelledError is an Exception: {}; a BaseException: {}. Cancelling a task guarded by \
+         `except Exception`: {}; by a bare `except:`: {}; by `except BaseException`: {}.",
+        semantics.python,
+        ran("ran_after_await_asyncio_sleep_0").map_or("not checked", yes_no),
+        ran("ran_after_await_that_does_not_suspend").map_or("not checked", yes_no),
+        yes_no(semantics.cancellation.cancelled_error_is_exception),
+        yes_no(semantics.cancellation.cancelled_error_is_base_exception),
+        outcome("except Exception"),
+        outcome("bare except"),
+        outcome("except BaseException"),
+    ));
+    let expected_runs = [
+        ("ran_right_after_create_task", false),
+        ("ran_after_await_that_does_not_suspend", false),
+        ("ran_after_await_asyncio_sleep_0", true),
+    ];
+    let mut contradictions = Vec::new();
+    let figures = &mut section.figures;
+    figures.fact(
+        "python.asyncio_semantics.version",
+        "the Python that checked the asyncio facts",
+        semantics.python.clone(),
+    );
+    for (point, expected) in expected_runs {
+        match ran(point) {
+            Some(value) => {
+                figures.fact(
+                    format!("python.asyncio_semantics.create_task.{point}"),
+                    format!("a create_task task had run: {}", point.replace('_', " ")),
+                    yes_no(value),
+                );
+                if value != expected {
+                    contradictions.push(format!("{point}: {value}"));
+                }
+            }
+            None => contradictions.push(format!("{point}: not reported")),
+        }
+    }
+    for (name, value, expected) in [
+        (
+            "cancelled_error_is_exception",
+            semantics.cancellation.cancelled_error_is_exception,
+            false,
+        ),
+        (
+            "cancelled_error_is_base_exception",
+            semantics.cancellation.cancelled_error_is_base_exception,
+            true,
+        ),
+    ] {
+        figures.fact(
+            format!("python.asyncio_semantics.cancellation.{name}"),
+            name.replace('_', " "),
+            yes_no(value),
+        );
+        if value != expected {
+            contradictions.push(format!("{name}: {value}"));
+        }
+    }
+    for (clause, key, expected) in EXCEPT_CLAUSES {
+        let found = outcome(clause);
+        figures.fact(
+            format!("python.asyncio_semantics.cancellation.{key}"),
+            format!("a cancelled task guarded by `{clause}`: cancelled or swallowed"),
+            found,
+        );
+        if found != expected {
+            contradictions.push(format!("{clause}: {found}"));
+        }
+    }
+    if !contradictions.is_empty() {
+        section.notes.push(format!(
+            "This Python contradicts what the course says about asyncio: {}.",
+            contradictions.join("; ")
+        ));
+    }
 }
 
 fn rust_crowd(program: &Path, kind: Kind, count: usize) -> anyhow::Result<CrowdCost> {
@@ -162,6 +300,13 @@ fn record(runs: &mut BTreeMap<(Side, Kind), Runs>, side: Side, kind: Kind, cost:
 
 fn section(count: usize, runs: &BTreeMap<(Side, Kind), Runs>, mut notes: Vec<String>) -> Section {
     let mut rows = Vec::new();
+    let mut figures = Figures::default();
+    figures.value(
+        "tasks.count",
+        "tasks, or threads, in each crowd",
+        Unit::Count,
+        count as f64,
+    );
     let count_text = format_count(count as f64);
     for side in [Side::Rust, Side::Python] {
         let (Some(tasks), Some(threads)) = (
@@ -205,6 +350,26 @@ fn section(count: usize, runs: &BTreeMap<(Side, Kind), Runs>, mut notes: Vec<Str
             ),
             threads.bytes_each.median() / tasks.bytes_each.median(),
         ));
+        for (kind, kind_runs) in [(Kind::Tasks, tasks), (Kind::Threads, threads)] {
+            // `rust.crowd.task_bytes`, `python.crowd.threads_start`: as the book asks for them.
+            let key = format!("{}.crowd.{}", side.key(), singular(kind.name()));
+            let what = match kind {
+                Kind::Tasks => task_name,
+                Kind::Threads => thread_name,
+            };
+            figures.measured(
+                format!("{key}s_start"),
+                format!("start {count_text} waiting {what}"),
+                Unit::Seconds,
+                &kind_runs.spawn_seconds,
+            );
+            figures.measured(
+                format!("{key}_bytes"),
+                format!("resident memory per waiting {}", singular(what)),
+                Unit::Bytes,
+                &kind_runs.bytes_each,
+            );
+        }
         for refusal in tasks.refusals.iter().chain(&threads.refusals) {
             notes.push(format!("{side:?}: the system refused a thread; {refusal}"));
         }
@@ -227,12 +392,19 @@ fn section(count: usize, runs: &BTreeMap<(Side, Kind), Runs>, mut notes: Vec<Str
                 &rust.spawn_seconds,
                 &python.spawn_seconds,
             ));
-            versus.push(Versus::lower_is_better(
+            let row = Versus::lower_is_better(
                 format!("resident memory per waiting {what}"),
                 Unit::Bytes,
                 &rust.bytes_each,
                 &python.bytes_each,
-            ));
+            );
+            figures.value(
+                format!("tasks.versus.{}.bytes_each", kind.name()),
+                format!("Python's memory ÷ Rust's, per waiting {what}"),
+                Unit::Ratio,
+                row.advantage,
+            );
+            versus.push(row);
         }
     }
 
@@ -252,6 +424,7 @@ fn section(count: usize, runs: &BTreeMap<(Side, Kind), Runs>, mut notes: Vec<Str
         charts: vec![chart(runs)],
         versus,
         headlines: Vec::new(),
+        figures,
         ..Section::default()
     }
 }

@@ -23,7 +23,7 @@ use tokio::runtime::Runtime;
 use super::{Context, PYTHON_LIMIT, progress, span_seconds};
 use crate::plan::Plan;
 use crate::python::Python;
-use crate::report::{Chart, Row, Section, Versus};
+use crate::report::{Chart, Figures, Row, Section, Versus};
 use crate::stats::{Spread, Unit, format_ratio};
 use crate::svg::{LineChart, Panel, Series, TimelineChart, pack_into_lanes};
 
@@ -59,6 +59,29 @@ impl Way {
     fn is_python(self) -> bool {
         matches!(self, Way::PythonThreadPool | Way::PythonGather)
     }
+
+    /// The start of its keys in report.json: `rust.io.semaphore.c_50` for its wall time at
+    /// C = 50, `python.httpx_gather.c_50` for Python's.
+    fn key(self) -> &'static str {
+        match self {
+            Way::PoolOfThreads => "rust.io.worker_pool",
+            Way::Semaphore => "rust.io.semaphore",
+            Way::BufferUnordered => "rust.io.buffer_unordered",
+            Way::PythonThreadPool => "python.thread_pool",
+            Way::PythonGather => "python.httpx_gather",
+        }
+    }
+
+    /// One word for it, in the keys that compare two ways.
+    fn word(self) -> &'static str {
+        match self {
+            Way::PoolOfThreads => "worker_pool",
+            Way::Semaphore => "semaphore",
+            Way::BufferUnordered => "buffer_unordered",
+            Way::PythonThreadPool => "thread_pool",
+            Way::PythonGather => "gather",
+        }
+    }
 }
 
 /// How one batch went.
@@ -74,6 +97,8 @@ struct Batch {
 #[derive(Debug, Deserialize)]
 struct PythonBatch {
     wall_s: f64,
+    #[serde(default)]
+    cpu_s: Option<f64>,
     succeeded: usize,
     failures: BTreeMap<String, usize>,
     #[serde(default)]
@@ -113,6 +138,7 @@ pub fn run(plan: &Plan, context: &Context) -> anyhow::Result<Section> {
     let mut walls: BTreeMap<(usize, Way), Spread> = BTreeMap::new();
     let mut notes = Vec::new();
     let mut panels: BTreeMap<Way, Panel> = BTreeMap::new();
+    let mut unbounded = None;
     for run in 0..plan.runs {
         for &concurrency in &io.concurrencies {
             let sent = if concurrency == 1 {
@@ -178,11 +204,20 @@ pub fn run(plan: &Plan, context: &Context) -> anyhow::Result<Section> {
             }
         }
         if let Some(python) = requests.python.filter(|_| run == 0 && !plan.quick) {
-            notes.push(unbounded_gather(python, &requests.url, io.requests));
+            match unbounded_gather(python, &requests.url, io.requests) {
+                Ok(batch) => unbounded = Some(batch),
+                Err(error) => {
+                    notes.push(format!("Python gather with no Semaphore failed: {error:#}"))
+                }
+            }
         }
     }
     notes.dedup();
-    Ok(section(plan, &walls, notes, panels))
+    let mut section = section(plan, &walls, notes, panels);
+    if let Some(batch) = unbounded {
+        add_unbounded_gather(&mut section, io.requests, io.delay, &batch);
+    }
+    Ok(section)
 }
 
 impl Requests<'_> {
@@ -279,7 +314,7 @@ fn succeeded(result: &Result<StatusCode, reqwest::Error>) -> bool {
 
 /// The design notes' first Python fact: `gather` over every request at once, with no semaphore and
 /// a default `AsyncClient`, whose pool of 100 connections makes the rest wait past its timeout.
-fn unbounded_gather(python: &Python, url: &str, requests: usize) -> String {
+fn unbounded_gather(python: &Python, url: &str, requests: usize) -> anyhow::Result<PythonBatch> {
     progress(&format!(
         "I/O schedule: Python gather of {requests} GETs with no Semaphore"
     ));
@@ -291,27 +326,100 @@ fn unbounded_gather(python: &Python, url: &str, requests: usize) -> String {
         "--concurrency".to_string(),
         "0".to_string(),
     ];
-    match python.run::<PythonBatch>("httpx_gather.py", &args, PYTHON_LIMIT) {
-        Ok(batch) => {
-            let failures: Vec<String> = batch
-                .failures
-                .iter()
-                .map(|(kind, count)| format!("{count} × {kind}"))
-                .collect();
-            format!(
-                "Python `asyncio.gather` of all {requests} GETs at once with no Semaphore and a \
-                 default `httpx.AsyncClient` (one run): {} of {requests} succeeded in {:.1} s; \
-                 failures: {}.",
-                batch.succeeded,
-                batch.wall_s,
-                if failures.is_empty() {
-                    "none".to_string()
-                } else {
-                    failures.join(", ")
-                }
-            )
+    python.run::<PythonBatch>("httpx_gather.py", &args, PYTHON_LIMIT)
+}
+
+/// The unbounded gather as a note and as figures: how many succeeded, and how the others failed.
+fn add_unbounded_gather(
+    section: &mut Section,
+    requests: usize,
+    delay: Duration,
+    batch: &PythonBatch,
+) {
+    // "900 PoolTimeout, 100 ConnectTimeout", the most frequent first.
+    let mut by_count: Vec<(&String, &usize)> = batch.failures.iter().collect();
+    by_count.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let failures: Vec<String> = by_count
+        .into_iter()
+        .map(|(kind, count)| format!("{count} {kind}"))
+        .collect();
+    section.notes.push(format!(
+        "Python `asyncio.gather` of all {requests} GETs at once with no Semaphore and a default \
+         `httpx.AsyncClient` (one run): {} of {requests} succeeded in {:.1} s; failures: {}.",
+        batch.succeeded,
+        batch.wall_s,
+        if failures.is_empty() {
+            "none".to_string()
+        } else {
+            failures.join(", ")
         }
-        Err(error) => format!("Python gather with no Semaphore failed: {error:#}"),
+    ));
+    let what = format!(
+        "Python asyncio.gather of all {requests} GETs at once, no Semaphore, default \
+         httpx.AsyncClient (one run)"
+    );
+    // `python.httpx_gather.succeeded` and the like: as the book asks for them.
+    let figures = &mut section.figures;
+    let key = "python.httpx_gather";
+    figures.value(
+        format!("{key}.requests"),
+        format!("{what}: requests sent"),
+        Unit::Count,
+        requests as f64,
+    );
+    figures.value(
+        format!("{key}.delay"),
+        format!("{what}: the server's delay per GET"),
+        Unit::Seconds,
+        delay.as_secs_f64(),
+    );
+    figures.value(
+        format!("{key}.succeeded"),
+        format!("{what}: requests that succeeded"),
+        Unit::Count,
+        batch.succeeded as f64,
+    );
+    figures.value(
+        format!("{key}.failed"),
+        format!("{what}: requests that failed"),
+        Unit::Count,
+        requests.saturating_sub(batch.succeeded) as f64,
+    );
+    figures.fact(
+        format!("{key}.failures"),
+        format!("{what}: the failures by kind"),
+        if failures.is_empty() {
+            "none".to_string()
+        } else {
+            failures.join(", ")
+        },
+    );
+    // The kinds the design notes name are always given, so a kind that stops occurring reads 0.
+    let mut kinds = batch.failures.clone();
+    for kind in ["PoolTimeout", "ConnectTimeout"] {
+        kinds.entry(kind.to_string()).or_insert(0);
+    }
+    for (kind, count) in kinds {
+        figures.value(
+            format!("{key}.failures.{kind}"),
+            format!("{what}: requests that failed with {kind}"),
+            Unit::Count,
+            count as f64,
+        );
+    }
+    figures.value(
+        format!("{key}.wall"),
+        format!("{what}: wall time"),
+        Unit::Seconds,
+        batch.wall_s,
+    );
+    if let Some(cpu) = batch.cpu_s {
+        figures.value(
+            format!("{key}.cpu"),
+            format!("{what}: CPU time of the Python process"),
+            Unit::Seconds,
+            cpu,
+        );
     }
 }
 
@@ -324,6 +432,7 @@ fn section(
     let io = &plan.io;
     let ideal = |concurrency: usize| ideal_io_time(io.requests, io.delay, concurrency);
     let mut rows = Vec::new();
+    let mut figures = Figures::default();
     for (&(concurrency, way), spread) in walls {
         let sample = if concurrency == 1 {
             let sent = io.sequential_sample.min(io.requests);
@@ -339,7 +448,49 @@ fn section(
             format_duration(ideal),
             spread.median() / ideal.as_secs_f64(),
         ));
+        let what = format!(
+            "{} GETs of {} ms, {}, C = {concurrency}{sample}",
+            io.requests,
+            io.delay.as_millis(),
+            way.name()
+        );
+        figures.measured(
+            format!("{}.c_{concurrency}", way.key()),
+            format!("{what}: wall time"),
+            Unit::Seconds,
+            spread,
+        );
+        figures.value(
+            format!("{}.c_{concurrency}.of_ideal", way.key()),
+            format!("{what}: wall time ÷ ceil(N/C) × latency"),
+            Unit::Ratio,
+            spread.median() / ideal.as_secs_f64(),
+        );
     }
+    for &concurrency in &io.concurrencies {
+        figures.value(
+            format!("io.c_{concurrency}.ideal"),
+            format!(
+                "the ideal for {} GETs of {} ms at C = {concurrency}: ceil(N/C) × latency",
+                io.requests,
+                io.delay.as_millis()
+            ),
+            Unit::Seconds,
+            ideal(concurrency).as_secs_f64(),
+        );
+    }
+    figures.value(
+        "io.requests",
+        "GETs in each batch",
+        Unit::Count,
+        io.requests as f64,
+    );
+    figures.value(
+        "io.delay",
+        "the latency of each GET",
+        Unit::Seconds,
+        io.delay.as_secs_f64(),
+    );
 
     let mut versus = Vec::new();
     for &concurrency in io.concurrencies.iter().filter(|&&c| c > 1) {
@@ -351,7 +502,7 @@ fn section(
                 walls.get(&(concurrency, rust)),
                 walls.get(&(concurrency, python)),
             ) {
-                versus.push(Versus::lower_is_better(
+                let row = Versus::lower_is_better(
                     format!(
                         "{} GETs of {} ms at C = {concurrency}: {} vs {}",
                         io.requests,
@@ -362,7 +513,18 @@ fn section(
                     Unit::Seconds,
                     rust_wall,
                     python_wall,
-                ));
+                );
+                figures.value(
+                    format!(
+                        "io.versus.c_{concurrency}.{}_vs_{}",
+                        rust.word(),
+                        python.word()
+                    ),
+                    format!("Python's wall time ÷ Rust's: {}", row.what),
+                    Unit::Ratio,
+                    row.advantage,
+                );
+                versus.push(row);
             }
         }
     }
@@ -389,6 +551,7 @@ fn section(
         notes,
         charts: vec![scaling_chart(plan, walls), timeline_chart(plan, panels)],
         versus,
+        figures,
         ..Section::default()
     }
 }

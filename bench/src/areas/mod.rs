@@ -2,6 +2,7 @@
 //! lesson's own functions, and returns a [`Section`](crate::report::Section) of the report.
 
 pub mod crowds;
+pub mod gil;
 pub mod hashing;
 pub mod io_schedule;
 pub mod learner_loop;
@@ -22,6 +23,8 @@ pub struct Context {
     pub python: Option<Python>,
     /// This very program, started again as a worker process (`--worker`) or a crowd (`--crowd`).
     pub own_program: PathBuf,
+    /// The output folder, where an area may keep files while it runs (and removes them after).
+    pub work_dir: PathBuf,
 }
 
 /// Prints what the bench is doing, on stderr, so that stdout holds only the tables.

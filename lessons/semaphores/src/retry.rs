@@ -203,7 +203,7 @@ pub async fn demo(settings: &Settings) -> Result<()> {
     narrate::code(include_str!("retry.rs"), "retry");
     narrate::code(include_str!("retry.rs"), "flood_with_retries");
 
-    let requests = affordable_requests(settings.requests)?;
+    let requests = affordable_requests(settings.retried_requests)?;
     let server =
         LocalServer::start(ServerConfig::default().concurrency_limit(settings.concurrency))?;
     let url = server.url(&format!("/delay/{}", settings.delay.as_millis()));

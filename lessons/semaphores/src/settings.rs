@@ -12,11 +12,16 @@ pub struct Settings {
     pub flood: usize,
     /// Section 1: the open-file limit of the process that floods.
     pub open_files: u64,
-    /// Sections 1 to 5: how many GET requests a batch sends.
+    /// Sections 1 to 4: how many GET requests a batch sends.
     pub requests: usize,
-    /// Sections 1 to 5: the bound on requests in flight, and the server's 429 limit.
+    /// Section 5: how many GET requests each retried flood sends. Retries in lockstep cost one
+    /// wave of the longest wait per multiple of the server's limit, on a fast machine whatever
+    /// its speed, so a smaller batch keeps the section to a few seconds and still shows it.
+    pub retried_requests: usize,
+    /// Sections 1 to 6: the bound on requests in flight, and the server's 429 limit (section 6
+    /// sends twice as many requests at once).
     pub concurrency: usize,
-    /// Sections 1 to 5: how long the local server takes to answer each request.
+    /// Sections 1 to 6: how long the local server takes to answer each request.
     pub delay: Duration,
     /// Section 5: the most times one request is sent, the first time included.
     pub max_attempts: u32,
@@ -25,20 +30,25 @@ pub struct Settings {
     /// Section 5: also retry the flood with exact waits, to show the retries in lockstep. It
     /// needs a batch many times the server's limit to show, so it takes seconds.
     pub show_lockstep: bool,
+    /// Section 6: how many requests (streams) the server lets one HTTP/2 connection carry.
+    pub http2_streams: u32,
 }
 
 impl Settings {
-    /// The full-size lesson: about twenty-five seconds.
+    /// The full-size lesson: about twenty seconds.
     pub fn full() -> Self {
         Settings {
-            flood: 50_000,
+            // Far past any open-file limit, and no more: the child's flood costs CPU per request.
+            flood: 20_000,
             open_files: 256,
             requests: 1000,
+            retried_requests: 400,
             concurrency: 50,
             delay: Duration::from_millis(100),
             max_attempts: 20,
             first_wait: Duration::from_millis(50),
             show_lockstep: true,
+            http2_streams: 20,
         }
     }
 
@@ -47,6 +57,7 @@ impl Settings {
         Settings {
             flood: 10_000,
             requests: 200,
+            retried_requests: 200,
             show_lockstep: false,
             ..Settings::full()
         }
@@ -56,20 +67,21 @@ impl Settings {
 /// The learner's own sizes: each flag, when given, replaces one setting of the full or quick run.
 #[derive(Args, Debug, Clone, Default)]
 pub struct Flags {
-    /// Section 1: how many requests the flood starts at once [default: 50000, quick: 10000].
+    /// Section 1: how many requests the flood starts at once [default: 20000, quick: 10000].
     #[arg(long, value_parser = count(1..=200_000))]
     pub flood: Option<usize>,
     /// Section 1: the open-file limit of the process that floods [default: 256].
     #[arg(long, value_parser = clap::value_parser!(u64).range(16..=65_536))]
     pub open_files: Option<u64>,
-    /// Sections 1 to 5: how many GET requests each batch sends [default: 1000, quick: 200].
+    /// Sections 1 to 5: how many GET requests each batch sends [default: 1000, section 5: 400;
+    /// quick: 200].
     #[arg(long, value_parser = count(1..=20_000))]
     pub requests: Option<usize>,
-    /// Sections 1 to 5: the most requests in flight at once, and the server's 429 limit
-    /// [default: 50].
+    /// Sections 1 to 6: the most requests in flight at once, and the server's 429 limit;
+    /// section 6 sends twice this many at once [default: 50].
     #[arg(long, value_parser = count(1..=1000))]
     pub concurrency: Option<usize>,
-    /// Sections 1 to 5: how long the local server takes to answer, in ms [default: 100].
+    /// Sections 1 to 6: how long the local server takes to answer, in ms [default: 100].
     #[arg(long, value_parser = millis(0..=10_000))]
     pub delay_ms: Option<Duration>,
     /// Section 5: the most times one request is sent, retries included [default: 20].
@@ -79,6 +91,10 @@ pub struct Flags {
     /// 429, up to 8 times this [default: 50].
     #[arg(long, value_parser = millis(1..=10_000))]
     pub first_wait_ms: Option<Duration>,
+    /// Section 6: how many requests the server lets one HTTP/2 connection carry at once
+    /// [default: 20].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub streams: Option<u32>,
 }
 
 impl Flags {
@@ -93,10 +109,12 @@ impl Flags {
             flood: self.flood.unwrap_or(base.flood),
             open_files: self.open_files.unwrap_or(base.open_files),
             requests: self.requests.unwrap_or(base.requests),
+            retried_requests: self.requests.unwrap_or(base.retried_requests),
             concurrency: self.concurrency.unwrap_or(base.concurrency),
             delay: self.delay_ms.unwrap_or(base.delay),
             max_attempts: self.max_attempts.unwrap_or(base.max_attempts),
             first_wait: self.first_wait_ms.unwrap_or(base.first_wait),
+            http2_streams: self.streams.unwrap_or(base.http2_streams),
             ..base
         }
     }

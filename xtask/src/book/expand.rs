@@ -7,17 +7,26 @@
 //! - `{{#capture NAME}}`: a lesson's output, captured into `src/captures/NAME.txt` by
 //!   `cargo xtask book capture`, with where it was measured and how to reproduce it;
 //! - `{{#result NAME LABEL}}`: one measured figure (`  → LABEL: value`) from such a capture;
-//! - `{{#figure NAME CAPTION}}`: the picture `src/figures/NAME.svg` (the benchmark's plots, such
-//!   as `cargo xtask bench` draws), once someone puts it there; until then, nothing shows.
+//! - `{{#bench KEY}}`: one figure of the benchmark, with its unit, from its results committed in
+//!   `src/bench/report.json` (`cargo xtask bench --for-book` writes them; `--keys` lists them);
+//! - `{{#figure NAME CAPTION}}`: the picture `src/figures/NAME.svg` (the benchmark's plots, which
+//!   `cargo xtask bench --for-book` copies there), captioned with the machine it was measured on.
+//!
+//! Captures come from debug builds of the lessons; the bench's figures and plots from its release
+//! build. So what `{{#bench}}` prints carries a tooltip naming where it was measured, and each plot
+//! says so in its caption.
 
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::{Context, Result, anyhow, bail};
 
+use crate::bench::results::{Figure, Results};
+use crate::bench::{self, BOOK_RESULTS};
 use crate::course::{CheckKind, Course, Exercise};
 
-use super::source::{BookSource, Chapter, Directive};
+use super::source::{self, BookSource, Chapter, Directive};
 
 /// Where captured lesson output and figures live, in the book's `src/`.
 pub const CAPTURES_DIR: &str = "captures";
@@ -27,10 +36,11 @@ pub const EXERCISES: &str = "exercises";
 pub const EXERCISE_INDEX: &str = "exercise-index";
 pub const CAPTURE: &str = "capture";
 pub const RESULT: &str = "result";
+pub const BENCH: &str = "bench";
 pub const FIGURE: &str = "figure";
 
 /// Every directive this module expands.
-pub const OURS: [&str; 5] = [EXERCISES, EXERCISE_INDEX, CAPTURE, RESULT, FIGURE];
+pub const OURS: [&str; 6] = [EXERCISES, EXERCISE_INDEX, CAPTURE, RESULT, BENCH, FIGURE];
 
 /// A chapter that presents an exercise.
 pub struct Placement {
@@ -45,6 +55,9 @@ pub struct Expander<'a> {
     /// The chapters that present each exercise, by exercise name, in the book's order. One each,
     /// once the book is right; the checks report the others.
     placements: BTreeMap<String, Vec<Placement>>,
+    /// The bench's results, read the first time a directive needs them: the figures, or why
+    /// they cannot be quoted.
+    bench: OnceCell<Result<Results, String>>,
 }
 
 impl<'a> Expander<'a> {
@@ -71,6 +84,7 @@ impl<'a> Expander<'a> {
             course,
             src: &book.src,
             placements,
+            bench: OnceCell::new(),
         }
     }
 
@@ -88,15 +102,23 @@ impl<'a> Expander<'a> {
     /// are left alone.
     pub fn expand(&self, chapter: &Chapter) -> Result<String> {
         let text = &chapter.text;
+        // Code (fenced or inline) with its text blanked out: a directive found blank there is in
+        // code, where HTML would show as written.
+        let prose = source::prose_only(text);
         let mut out = String::with_capacity(text.len());
         let mut last = 0;
         for directive in &chapter.directives {
             if !OURS.contains(&directive.name.as_str()) {
                 continue;
             }
-            let markdown = self
-                .render(&chapter.path, directive)
-                .with_context(|| format!("{}:{}", chapter.path, directive.line))?;
+            let in_code = !prose[directive.start..].starts_with("{{#");
+            let markdown = if directive.name == BENCH && in_code {
+                self.bench_figure(&directive.args)
+                    .map(|(figure, _)| figure.text.clone())
+            } else {
+                self.render(&chapter.path, directive)
+            }
+            .with_context(|| format!("{}:{}", chapter.path, directive.line))?;
             out.push_str(&text[last..directive.start]);
             out.push_str(&markdown);
             last = directive.end;
@@ -121,6 +143,10 @@ impl<'a> Expander<'a> {
                 Ok(capture.render())
             }
             FIGURE => self.figure(chapter_path, &directive.args),
+            BENCH => {
+                let (figure, results) = self.bench_figure(&directive.args)?;
+                Ok(bench_span(figure, results))
+            }
             RESULT => {
                 let (name, label) = directive
                     .args
@@ -137,6 +163,57 @@ impl<'a> Expander<'a> {
                 })
             }
             other => bail!("unknown directive `{{{{#{other}}}}}`"),
+        }
+    }
+
+    /// The bench's results in `src/bench/report.json`, read once, or why they cannot be quoted.
+    fn bench_results(&self) -> Result<&Results> {
+        let loaded = self.bench.get_or_init(|| {
+            let path = self.src.join(BOOK_RESULTS);
+            if !path.is_file() {
+                return Err(format!(
+                    "book/src/{BOOK_RESULTS} is missing: run `cargo xtask bench --for-book` on a \
+                     quiet machine and commit what it writes"
+                ));
+            }
+            let results = bench::load(&path).map_err(|error| format!("{error:#}"))?;
+            match bench::unfit_for_the_book(&results) {
+                Some(why) => Err(format!(
+                    "book/src/{BOOK_RESULTS} cannot be quoted: {why}; refresh it with `cargo \
+                     xtask bench --for-book`"
+                )),
+                None => Ok(results),
+            }
+        });
+        loaded.as_ref().map_err(|why| anyhow!("{why}"))
+    }
+
+    /// The figure a `{{#bench KEY}}` names, with the results it comes from.
+    fn bench_figure(&self, args: &str) -> Result<(&Figure, &Results)> {
+        let mut words = args.split_whitespace();
+        let (Some(key), None) = (words.next(), words.next()) else {
+            bail!(
+                "`{{{{#bench {args}}}}}`: write one key, such as `{{{{#bench rust.cpu.capacity}}}}`"
+            );
+        };
+        let results = self.bench_results()?;
+        match results.figures.get(key) {
+            Some(figure) => Ok((figure, results)),
+            None => {
+                let near = near_keys(key, results.figures.keys());
+                let suggestion = if near.is_empty() {
+                    String::new()
+                } else {
+                    format!(" Did you mean {}?", near.join(" or "))
+                };
+                bail!(
+                    "`{{{{#bench {key}}}}}`: book/src/{BOOK_RESULTS} (measured on {}) has no \
+                     figure `{key}`.{suggestion} `cargo xtask bench --keys` lists them; a figure \
+                     the bench does not measure yet is added in bench/src/areas, then given to \
+                     the book with `cargo xtask bench --for-book`",
+                    bench::provenance(results)
+                )
+            }
         }
     }
 
@@ -157,9 +234,16 @@ impl<'a> Expander<'a> {
             return Ok(format!("<!-- figure: book/src/{file} will show here -->"));
         }
         let source = relative_link(chapter_path, &file);
+        // The plots come with the results (`cargo xtask bench --for-book` copies both), so
+        // results that cannot be quoted make their plots unfit too.
+        let measured = escape_html(&format!(
+            "Measured by the course's bench on {}.",
+            bench::provenance(self.bench_results()?)
+        ));
         Ok(format!(
             "<figure>\n<img src=\"{source}\" alt=\"{caption}\">\n\
-             <figcaption>{caption}</figcaption>\n</figure>\n"
+             <figcaption>{caption}<br><span class=\"measured\">{measured}</span></figcaption>\n\
+             </figure>\n"
         ))
     }
 
@@ -297,6 +381,54 @@ fn describe_checks(checks: &[CheckKind]) -> String {
         [one] => (*one).to_string(),
         [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
+}
+
+/// A bench figure in prose: its text, with a tooltip saying what it is and where it was measured
+/// (the book's other figures, from the lessons' captures, are debug builds).
+fn bench_span(figure: &Figure, results: &Results) -> String {
+    let runs = match (&figure.range, figure.runs.len()) {
+        (Some(range), runs) => format!(", median of {runs} runs ({range})"),
+        _ => String::new(),
+    };
+    let title = format!(
+        "{}{runs}. The course's bench on {}.",
+        figure.what,
+        bench::provenance(results)
+    );
+    format!(
+        "<span class=\"bench\" title=\"{}\">{}</span>",
+        escape_html(&title).replace('"', "&quot;"),
+        escape_html(&figure.text)
+    )
+}
+
+/// Up to three keys that look like `key`: for "did you mean" in an error.
+fn near_keys<'k>(key: &str, keys: impl Iterator<Item = &'k String>) -> Vec<String> {
+    let mut scored: Vec<(usize, &String)> = keys
+        .map(|candidate| (edit_distance(key, candidate), candidate))
+        .filter(|(distance, _)| *distance <= (key.len() / 4).max(3))
+        .collect();
+    scored.sort();
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, candidate)| format!("`{candidate}`"))
+        .collect()
+}
+
+/// The Levenshtein distance: how many one-character edits turn `a` into `b`.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, a_char) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, b_char) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(a_char != *b_char);
+            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
 }
 
 /// A link from one chapter to another (both relative to `src/`).
@@ -540,6 +672,165 @@ mod tests {
         assert_eq!(capture.result("10 workers"), Some("measured 1 s"));
         assert_eq!(capture.result("10"), None);
         assert!(Capture::parse("x", "no header\n").is_err());
+    }
+
+    #[test]
+    fn near_keys_are_suggested() {
+        let keys: Vec<String> = ["cpu.rayon.rate", "cpu.rayon.of_capacity", "io.c_50.ideal"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(
+            near_keys("cpu.rayon.rat", keys.iter()),
+            ["`cpu.rayon.rate`"]
+        );
+        assert!(near_keys("something.else", keys.iter()).is_empty());
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn a_bench_figure_says_where_it_was_measured() {
+        let figure = Figure {
+            what: "rayon's rate".to_string(),
+            unit: "B/s".to_string(),
+            median: Some(2e9),
+            min: Some(1e9),
+            max: Some(3e9),
+            runs: vec![1e9, 2e9, 3e9],
+            text: "2.00 GB/s".to_string(),
+            range: Some("1.00 GB/s – 3.00 GB/s".to_string()),
+        };
+        let results: Results = serde_json::from_value(serde_json::json!({
+            "schema": crate::bench::results::SCHEMA, "made": "2025-06-01", "build": "release",
+            "mode": "full", "runs": 3,
+            "machine": {"cpu": "A \"fast\" CPU", "cores": 2, "memory_bytes": null,
+                        "system": "Linux"},
+            "load_at_start": null, "load_at_end": null, "others_share": null,
+            "python": {"ran": {"versions": "Python 3.11.7"}},
+            "areas": [], "skipped": [], "charts": [], "figures": {}
+        }))
+        .expect("results");
+        assert_eq!(
+            bench_span(&figure, &results),
+            "<span class=\"bench\" title=\"rayon's rate, median of 3 runs (1.00 GB/s – 3.00 \
+             GB/s). The course's bench on A &quot;fast&quot; CPU, 2 cores, release build, \
+             2025-06-01.\">2.00 GB/s</span>"
+        );
+    }
+
+    /// A book source in a temporary folder with `report` as its `src/bench/report.json`.
+    fn book_with_results(name: &str, report: Option<&serde_json::Value>) -> BookSource {
+        let src = std::env::temp_dir()
+            .join(format!(
+                "xtask-bench-directive-{}-{name}",
+                std::process::id()
+            ))
+            .join("src");
+        let _ = std::fs::remove_dir_all(&src);
+        if let Some(report) = report {
+            let path = src.join(BOOK_RESULTS);
+            std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
+            std::fs::write(&path, report.to_string()).expect("write report.json");
+        }
+        BookSource {
+            src,
+            chapters: Vec::new(),
+            missing: Vec::new(),
+        }
+    }
+
+    fn report(mode: &str) -> serde_json::Value {
+        serde_json::json!({
+            "schema": crate::bench::results::SCHEMA, "made": "2025-06-01", "build": "release",
+            "mode": mode, "runs": 3,
+            "machine": {"cpu": "A CPU", "cores": 2, "memory_bytes": null, "system": "Linux"},
+            "load_at_start": null, "load_at_end": null, "others_share": null,
+            "python": {"ran": {"versions": "Python 3.11.7"}},
+            "areas": [], "skipped": [], "charts": [],
+            "figures": {"cpu.rayon.rate": {
+                "what": "rayon", "unit": "B/s", "median": 2e9, "min": 1e9, "max": 3e9,
+                "runs": [1e9, 2e9, 3e9], "text": "2.00 GB/s", "range": "1.00 GB/s – 3.00 GB/s"
+            }}
+        })
+    }
+
+    fn render_bench(book: &BookSource, args: &str) -> Result<String> {
+        let course = Course {
+            root: book.src.clone(),
+            exercises: Vec::new(),
+        };
+        let expander = Expander::new(&course, book);
+        let directive = Directive {
+            name: BENCH.to_string(),
+            args: args.to_string(),
+            start: 0,
+            end: 0,
+            line: 1,
+        };
+        expander.render("chapter.md", &directive)
+    }
+
+    #[test]
+    fn a_bench_key_prints_its_figure_and_an_unknown_one_fails_clearly() {
+        let book = book_with_results("keys", Some(&report("full")));
+        let known = render_bench(&book, "cpu.rayon.rate").expect("a known key");
+        assert!(known.ends_with(">2.00 GB/s</span>"), "{known}");
+        let unknown = format!(
+            "{:#}",
+            render_bench(&book, "cpu.rayon.rat").expect_err("unknown")
+        );
+        assert!(
+            unknown.contains("has no figure `cpu.rayon.rat`")
+                && unknown.contains("Did you mean `cpu.rayon.rate`?")
+                && unknown.contains("cargo xtask bench --keys"),
+            "{unknown}"
+        );
+        assert!(render_bench(&book, "two keys").is_err());
+        let _ = std::fs::remove_dir_all(book.src.parent().expect("the folder"));
+    }
+
+    #[test]
+    fn a_missing_or_quick_report_cannot_be_quoted() {
+        let book = book_with_results("missing", None);
+        let error = format!(
+            "{:#}",
+            render_bench(&book, "cpu.rayon.rate").expect_err("none")
+        );
+        assert!(error.contains("cargo xtask bench --for-book"), "{error}");
+        let _ = std::fs::remove_dir_all(book.src.parent().expect("the folder"));
+        let book = book_with_results("quick", Some(&report("quick")));
+        let error = format!(
+            "{:#}",
+            render_bench(&book, "cpu.rayon.rate").expect_err("quick")
+        );
+        assert!(error.contains("--quick run"), "{error}");
+        let _ = std::fs::remove_dir_all(book.src.parent().expect("the folder"));
+    }
+
+    #[test]
+    fn a_bench_figure_in_code_is_plain_text() {
+        let book = book_with_results("code", Some(&report("full")));
+        let course = Course {
+            root: book.src.clone(),
+            exercises: Vec::new(),
+        };
+        let expander = Expander::new(&course, &book);
+        let chapter = Chapter::new(
+            "Chapter".to_string(),
+            "chapter.md".to_string(),
+            "Rayon: {{#bench cpu.rayon.rate}}; `{{#bench cpu.rayon.rate}}`\n\n```text\n\
+             {{#bench cpu.rayon.rate}}\n```\n"
+                .to_string(),
+        );
+        let expanded = expander.expand(&chapter).expect("expanded");
+        assert!(
+            expanded.starts_with("Rayon: <span class=\"bench\""),
+            "{expanded}"
+        );
+        assert!(
+            expanded.ends_with("</span>; `2.00 GB/s`\n\n```text\n2.00 GB/s\n```\n"),
+            "{expanded}"
+        );
+        let _ = std::fs::remove_dir_all(book.src.parent().expect("the folder"));
     }
 
     #[test]
