@@ -23,7 +23,7 @@ use runner::{Finished, Limits};
 
 use super::{Context, progress};
 use crate::plan::Plan;
-use crate::report::{Row, Section};
+use crate::report::{Figures, Row, Section};
 use crate::stats::{Spread, Unit};
 
 /// What `cargo xtask bench` tells the bench about the grader, in the environment.
@@ -58,6 +58,7 @@ pub fn run(plan: &Plan, _context: &Context) -> anyhow::Result<Section> {
         exercises.retain(|exercise| exercise.name == QUICK_EXERCISE);
     }
     let mut rows = Vec::new();
+    let mut figures = Figures::default();
     let mut notes = Vec::new();
     let mut solved_medians = Vec::new();
     let mut unsolved_medians = Vec::new();
@@ -105,8 +106,15 @@ pub fn run(plan: &Plan, _context: &Context) -> anyhow::Result<Section> {
                 State::Solved => solved_medians.push(spread.median()),
                 State::Unsolved => unsolved_medians.push(spread.median()),
             }
+            let what = format!("{} {}", exercise.name, state.word());
+            figures.measured(
+                format!("grader.verdict.{}.{}", state.word(), key_of(&exercise.name)),
+                format!("the grader's verdict after a save: {what}"),
+                Unit::Seconds,
+                &spread,
+            );
             rows.push(Row::against(
-                format!("{} {}", exercise.name, state.word()),
+                what,
                 Unit::Seconds,
                 &spread,
                 Unit::Seconds.format(target),
@@ -116,7 +124,14 @@ pub fn run(plan: &Plan, _context: &Context) -> anyhow::Result<Section> {
     }
 
     if !plan.quick {
-        rows.push(nothing_changed(&grader, &copy, &exercises, plan.runs)?);
+        let (row, spread) = nothing_changed(&grader, &copy, &exercises, plan.runs)?;
+        figures.measured(
+            "grader.nothing_changed",
+            "`cargo xtask check` with nothing changed, every exercise solved",
+            Unit::Seconds,
+            &spread,
+        );
+        rows.push(row);
     }
     for hang in &HANGS {
         if plan.quick && hang.exercise != QUICK_EXERCISE {
@@ -130,18 +145,41 @@ pub fn run(plan: &Plan, _context: &Context) -> anyhow::Result<Section> {
             notes.push(format!("{}: no such exercise to hang", hang.exercise));
             continue;
         };
-        rows.push(time_hang(
-            &grader, &copy, &exercise, hang, plan.runs, &mut notes,
-        )?);
+        let (row, spread) = time_hang(&grader, &copy, &exercise, hang, plan.runs, &mut notes)?;
+        figures.measured(
+            format!("grader.hang.{}", hang.key),
+            format!("the grader's verdict on {} in {}", hang.what, exercise.name),
+            Unit::Seconds,
+            &spread,
+        );
+        rows.push(row);
     }
     rows.push(Row::reference(
         "cargo's start before every verdict (`cargo xtask` is `cargo run -p xtask`)",
         Unit::Seconds,
         &cargo_start,
     ));
+    figures.measured(
+        "grader.cargo_start",
+        "cargo's start before every verdict",
+        Unit::Seconds,
+        &cargo_start,
+    );
 
     let solved = Spread::of(solved_medians);
     let unsolved = Spread::of(unsolved_medians);
+    figures.value(
+        "grader.verdict.solved_median",
+        "the median over the exercises of the verdict after a save, solved",
+        Unit::Seconds,
+        solved.median(),
+    );
+    figures.value(
+        "grader.verdict.unsolved_median",
+        "the median over the exercises of the verdict after a save, unsolved",
+        Unit::Seconds,
+        unsolved.median(),
+    );
     let mut headlines = vec![format!(
         "Learner loop: a verdict {} after a save for a solved exercise, {} for an unsolved one \
          (medians over {} exercises), plus {} of cargo's own start.",
@@ -172,6 +210,7 @@ pub fn run(plan: &Plan, _context: &Context) -> anyhow::Result<Section> {
         reading: "Ratio: measured ÷ target; above 1.00× misses it.".to_string(),
         notes,
         headlines,
+        figures,
         ..Section::default()
     })
 }
@@ -182,7 +221,7 @@ fn nothing_changed(
     copy: &CourseCopy,
     exercises: &[Exercise],
     runs: usize,
-) -> anyhow::Result<Row> {
+) -> anyhow::Result<(Row, Spread)> {
     progress("Learner loop: `cargo xtask check` with nothing changed");
     for exercise in exercises {
         copy.save(exercise, State::Solved, 0)?;
@@ -193,7 +232,7 @@ fn nothing_changed(
     for _ in 0..runs {
         spread.push(grader.check(copy, None)?.0);
     }
-    Ok(Row::against(
+    let row = Row::against(
         format!(
             "`cargo xtask check`, nothing changed, {} exercises solved",
             exercises.len()
@@ -202,11 +241,14 @@ fn nothing_changed(
         &spread,
         Unit::Seconds.format(NOTHING_CHANGED_TARGET),
         spread.median() / NOTHING_CHANGED_TARGET,
-    ))
+    );
+    Ok((row, spread))
 }
 
 /// A bug put into a solution: the code the learner wrote at the start of a function's body.
 struct Hang {
+    /// Its name in report.json's keys (`grader.hang.deadlock`).
+    key: &'static str,
     what: &'static str,
     exercise: &'static str,
     function: &'static str,
@@ -215,18 +257,21 @@ struct Hang {
 
 const HANGS: [Hang; 3] = [
     Hang {
+        key: "deadlock",
         what: "a deadlock (waits on a channel whose sender lives on)",
         exercise: "01-spawn-join",
         function: "checksum_all",
         code: "let (_sender, receiver) = std::sync::mpsc::channel::<()>(); let _ = receiver.recv();",
     },
     Hang {
+        key: "endless_loop",
         what: "an endless loop",
         exercise: "01-spawn-join",
         function: "checksum_all",
         code: "let mut spin = 0_u64; loop { spin = std::hint::black_box(spin.wrapping_add(1)); }",
     },
     Hang {
+        key: "flood",
         what: "a flood of output (`loop { println!(..) }` in async code)",
         exercise: "12-semaphore-bound",
         function: "fetch_bounded",
@@ -241,7 +286,7 @@ fn time_hang(
     hang: &Hang,
     runs: usize,
     notes: &mut Vec<String>,
-) -> anyhow::Result<Row> {
+) -> anyhow::Result<(Row, Spread)> {
     progress(&format!("Learner loop: {} in {}", hang.what, exercise.name));
     let mut spread = Spread::new();
     for save in 0..runs {
@@ -258,13 +303,14 @@ fn time_hang(
             ));
         }
     }
-    Ok(Row::against(
+    let row = Row::against(
         format!("{} in {}: the verdict", hang.what, exercise.name),
         Unit::Seconds,
         &spread,
         Unit::Seconds.format(HANG_TARGET),
         spread.median() / HANG_TARGET,
-    ))
+    );
+    Ok((row, spread))
 }
 
 /// The grader the course was built with, and where the course lives.
@@ -537,6 +583,11 @@ fn files_of(dir: &Path, prefix: &Path) -> anyhow::Result<Vec<(PathBuf, Vec<u8>)>
     }
     files.sort();
     Ok(files)
+}
+
+/// An exercise's name as report.json's keys have it: `01_spawn_join`.
+fn key_of(name: &str) -> String {
+    name.replace('-', "_")
 }
 
 /// The grader's last few lines, for a note.
