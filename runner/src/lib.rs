@@ -29,8 +29,8 @@ use std::fmt;
 use std::io;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -113,7 +113,15 @@ pub struct Running {
 /// Ends a running program early, from any thread: a watcher of its output that has seen enough (a
 /// failed test when one failure is all that is reported, a flood). Clones share one switch.
 #[derive(Debug, Clone, Default)]
-pub struct Stop(Arc<AtomicBool>);
+pub struct Stop(Arc<StopState>);
+
+#[derive(Debug, Default)]
+struct StopState {
+    /// When the program is to be ended, once asked.
+    at: Mutex<Option<Instant>>,
+    /// Whether the runner ended the program because of it.
+    ended: AtomicBool,
+}
 
 impl Stop {
     pub fn new() -> Self {
@@ -123,13 +131,34 @@ impl Stop {
     /// Asks for the program to be ended, with everything it started; the runner does it within a
     /// poll (at most 25 ms). Asked before the program starts, it ends the program as it starts.
     pub fn now(&self) {
-        // Only the flag crosses threads; nothing else is published with it.
-        self.0.store(true, Ordering::Relaxed);
+        self.after(Duration::ZERO);
     }
 
-    /// Whether the program was asked to end: how a caller tells its own kill from a crash.
-    pub fn requested(&self) -> bool {
-        self.0.load(Ordering::Relaxed)
+    /// Asks for the program to be ended `delay` from now, unless it ends first (a program about
+    /// to crash on its own says more than one killed). An earlier request stands.
+    pub fn after(&self, delay: Duration) {
+        let at = Instant::now() + delay;
+        let mut when = self.0.at.lock().unwrap_or_else(PoisonError::into_inner);
+        if when.is_none_or(|earlier| at < earlier) {
+            *when = Some(at);
+        }
+    }
+
+    /// Whether the runner ended the program because of this switch: how a caller tells its own
+    /// kill from a crash.
+    pub fn ended_it(&self) -> bool {
+        self.0.ended.load(Ordering::Relaxed)
+    }
+
+    /// Whether the time to end the program has come.
+    fn is_due(&self) -> bool {
+        let when = self.0.at.lock().unwrap_or_else(PoisonError::into_inner);
+        when.is_some_and(|at| Instant::now() >= at)
+    }
+
+    fn mark_ended(&self) {
+        // Only the flag crosses threads; nothing else is published with it.
+        self.0.ended.store(true, Ordering::Relaxed);
     }
 }
 
@@ -221,9 +250,9 @@ impl<'a> Runner<'a> {
         self
     }
 
-    /// Lets `stop` end the program early ([`Stop::now`]), as its time limit would but without
-    /// [`Runner::on_time_up`]'s look. A program stopped so is reported as killed
-    /// (`Ending::Signaled(9)`): the caller, who asked, knows why.
+    /// Lets `stop` end the program early ([`Stop::now`], [`Stop::after`]), as its time limit would
+    /// but without [`Runner::on_time_up`]'s look. A program stopped so is reported as killed
+    /// (`Ending::Signaled(9)`), and [`Stop::ended_it`] says so.
     pub fn stop_with(mut self, stop: Stop) -> Self {
         self.stop = Some(stop);
         self
@@ -313,7 +342,8 @@ fn wait_within(
         if let Some(status) = child.try_wait()? {
             return Ok(Waited::Ended(status));
         }
-        if stop.is_some_and(Stop::requested) {
+        if let Some(stop) = stop.filter(|stop| stop.is_due()) {
+            stop.mark_ended();
             return Ok(Waited::Stopped);
         }
         let now = Instant::now();

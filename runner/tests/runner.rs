@@ -189,7 +189,7 @@ fn a_watcher_that_has_seen_enough_stops_the_program_and_its_tree() {
         ))
         .expect("run sh");
     assert!(started.elapsed() < PLENTY / 2, "{:?}", started.elapsed());
-    assert!(stop.requested());
+    assert!(stop.ended_it());
     assert_eq!(finished.ending, Ending::Signaled(9));
     assert_eq!(finished.stderr.text, "FAILED\n");
     let group = finished
@@ -202,6 +202,19 @@ fn a_watcher_that_has_seen_enough_stops_the_program_and_its_tree() {
 }
 
 #[test]
+fn a_program_that_ends_within_a_stops_delay_ends_as_it_would() {
+    // Asked to stop after a minute, the program ends on its own first: its own ending stands.
+    let stop = Stop::new();
+    stop.after(PLENTY);
+    let finished = Runner::new(limits(PLENTY, 100))
+        .stop_with(stop.clone())
+        .run(&mut shell("kill -ABRT $$"))
+        .expect("run sh");
+    assert_eq!(finished.ending, Ending::Signaled(6));
+    assert!(!stop.ended_it());
+}
+
+#[test]
 fn a_stop_that_is_never_asked_for_changes_nothing() {
     let stop = Stop::new();
     let finished = Runner::new(limits(PLENTY, 100))
@@ -209,7 +222,7 @@ fn a_stop_that_is_never_asked_for_changes_nothing() {
         .run(&mut shell("echo done; exit 4"))
         .expect("run sh");
     assert_eq!(finished.ending, Ending::Exited(4));
-    assert!(!stop.requested());
+    assert!(!stop.ended_it());
 }
 
 #[cfg(target_os = "linux")]

@@ -5,8 +5,9 @@
 //!   is done, not after the sum of them. The failure reported is still the same every time: the
 //!   first program in name order that fails.
 //! - **The first failure stops the rest.** The grader reports one failure, so when a test fails
-//!   its program is stopped at once (other tests may still be waiting out real delays), and so is
-//!   every program after it in name order. Those before it run on: one of them may fail too, and
+//!   its program is stopped (other tests may still be waiting out real delays), and so is every
+//!   program after it in name order. The failing program gets a tenth of a second first: one that
+//!   is about to crash (a panic escaping a thread pool aborts) is reported by its crash. Those before it run on: one of them may fail too, and
 //!   the earlier one is the one reported.
 //! - **Bounded.** Each program gets the exercise's time limit; its output streams to the grader
 //!   (libtest runs with `--nocapture`), which keeps a head and a tail and stops a flood at
@@ -225,11 +226,20 @@ fn watcher(
         if flooded {
             seen.flooded_after = Some(started.elapsed());
         }
-        if failed || flooded {
+        if flooded {
             stops.iter().for_each(Stop::now);
+        } else if failed {
+            // Those after it at once; this one a moment later, in case it is about to crash on its
+            // own (a panic that escapes a thread pool aborts the process just after a test saw
+            // it): the crash says more than the test.
+            stops[0].after(CRASH_GRACE);
+            stops[1..].iter().for_each(Stop::now);
         }
     }
 }
+
+/// How long a program whose test failed may go on before it is stopped.
+const CRASH_GRACE: Duration = Duration::from_millis(100);
 
 fn outcome(
     check: &Check,
@@ -245,16 +255,18 @@ fn outcome(
             first_lines: seen.first_lines(5),
         };
     }
-    if let Some(test) = seen.first_failed() {
+    let stderr = &finished.stderr;
+    let out_of_memory = stderr.text.contains("memory allocation of")
+        || stderr.tail.contains("memory allocation of");
+    // A crash of its own (not the grader's kill) tells more than a test that failed on the way.
+    let crashed = matches!(finished.ending, Ending::Signaled(_)) && !own_stop.ended_it();
+    if let Some(test) = seen.first_failed().filter(|_| !crashed) {
         return Outcome::TestFailed {
             test: test.to_string(),
             text: seen.failure_text(test),
             output: seen.output.clone(),
         };
     }
-    let stderr = &finished.stderr;
-    let out_of_memory = stderr.text.contains("memory allocation of")
-        || stderr.tail.contains("memory allocation of");
     match finished.ending {
         Ending::TimedOut => {
             let hang = at_time_up.unwrap_or(Hang::Unknown);
@@ -270,7 +282,7 @@ fn outcome(
         _ if out_of_memory => Outcome::OutOfMemory {
             text: libtest::without_thread_ids(&stderr.last_lines(8)),
         },
-        _ if own_stop.requested() => Outcome::Stopped,
+        _ if own_stop.ended_it() => Outcome::Stopped,
         Ending::Signaled(signal) => Outcome::Crashed {
             signal,
             stderr: libtest::without_thread_ids(&stderr.last_lines(12)),

@@ -70,10 +70,42 @@ impl Exercise {
 pub struct Course {
     pub root: PathBuf,
     pub exercises: Vec<Exercise>,
-    /// Each exercise's hints, by name: a nudge, the API, a sketch.
-    hints: BTreeMap<String, Vec<String>>,
-    /// The time limits `verify --record-limits` measured, by exercise name.
-    limits: BTreeMap<String, TimeLimit>,
+}
+
+/// Every exercise's hints, by name: a nudge, the API, a sketch ([`Course::hints`]).
+#[derive(Debug, Clone, Default)]
+pub struct Hints {
+    steps: BTreeMap<String, Vec<String>>,
+}
+
+impl Hints {
+    /// The exercise's hints, in order.
+    pub fn of(&self, exercise: &Exercise) -> &[String] {
+        self.steps.get(&exercise.name).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// The time limits `verify --record-limits` measured, by exercise name ([`Course::time_limits`]).
+#[derive(Debug, Clone, Default)]
+pub struct TimeLimits {
+    recorded: BTreeMap<String, TimeLimit>,
+}
+
+impl TimeLimits {
+    /// The exercise's recorded limit, if one was measured.
+    pub fn recorded(&self, exercise: &Exercise) -> Option<TimeLimit> {
+        self.recorded.get(&exercise.name).copied()
+    }
+
+    /// How long each of the exercise's check programs may run: a maintainer's override, else the
+    /// recorded limit, else [`DEFAULT_TIME_LIMIT`].
+    pub fn of(&self, exercise: &Exercise) -> Duration {
+        match (exercise.timeout, self.recorded(exercise)) {
+            (Some(seconds), _) => Duration::from_secs(seconds),
+            (None, Some(recorded)) => Duration::from_secs(recorded.limit_seconds),
+            (None, None) => DEFAULT_TIME_LIMIT,
+        }
+    }
 }
 
 /// How many steps each exercise's hints come in: what to look at, which API, a sketch.
@@ -150,69 +182,46 @@ impl Course {
         }
     }
 
-    /// Reads the metadata of the course at `root`, checking that every listed exercise exists.
+    /// Reads the metadata of the course at `root`, checking that every listed exercise exists and
+    /// has its three hint steps.
     pub fn load(root: &Path) -> anyhow::Result<Course> {
         // Cargo reports absolute, resolved paths; so must we, to match its reports to exercises
         // (`--root .` would otherwise match nothing).
         let root = &root
             .canonicalize()
             .with_context(|| format!("cannot find the course at {}", root.display()))?;
-        let path = root.join(METADATA);
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        let metadata: Metadata =
-            toml::from_str(&text).with_context(|| format!("{} is not valid", path.display()))?;
         let mut exercises = Vec::new();
-        let mut hints = BTreeMap::new();
-        for entry in metadata.exercise {
+        for (entry, steps) in read_metadata(root)? {
             let manifest = root.join("exercises").join(&entry.name).join("Cargo.toml");
             let package = read_package_name(&manifest)?;
-            let steps: Vec<String> = entry.hints.iter().map(|s| s.trim().to_string()).collect();
-            if steps.len() != HINT_STEPS {
-                bail!(
-                    "{} is not valid: {} has {} hints; each exercise has {HINT_STEPS} (what to \
-                     look at, which API, a sketch)",
-                    path.display(),
-                    entry.name,
-                    steps.len()
-                );
-            }
             exercises.push(Exercise {
-                name: entry.name.clone(),
+                name: entry.name,
                 package,
                 lesson: entry.lesson,
                 checks: entry.checks,
                 hint: steps[0].clone(),
                 timeout: entry.timeout,
             });
-            hints.insert(entry.name, steps);
         }
         Ok(Course {
             root: root.to_path_buf(),
             exercises,
-            hints,
-            limits: read_time_limits(&root.join(TIME_LIMITS))?,
         })
     }
 
-    /// The exercise's hints, in order: what to look at, which API, a sketch.
-    pub fn hints(&self, exercise: &Exercise) -> &[String] {
-        self.hints.get(&exercise.name).map_or(&[], Vec::as_slice)
+    /// Every exercise's hints, read from the metadata.
+    pub fn hints(&self) -> anyhow::Result<Hints> {
+        let steps = read_metadata(&self.root)?
+            .into_iter()
+            .map(|(entry, steps)| (entry.name, steps))
+            .collect();
+        Ok(Hints { steps })
     }
 
-    /// The exercise's recorded time limit, if `verify --record-limits` measured one.
-    pub fn recorded_limit(&self, exercise: &Exercise) -> Option<TimeLimit> {
-        self.limits.get(&exercise.name).copied()
-    }
-
-    /// How long each of the exercise's check programs may run: a maintainer's override, else the
-    /// recorded limit, else [`DEFAULT_TIME_LIMIT`].
-    pub fn time_limit(&self, exercise: &Exercise) -> Duration {
-        match (exercise.timeout, self.recorded_limit(exercise)) {
-            (Some(seconds), _) => Duration::from_secs(seconds),
-            (None, Some(recorded)) => Duration::from_secs(recorded.limit_seconds),
-            (None, None) => DEFAULT_TIME_LIMIT,
-        }
+    /// The time limits recorded in `exercises/time-limits.toml` (none if it does not exist yet).
+    pub fn time_limits(&self) -> anyhow::Result<TimeLimits> {
+        let recorded = read_time_limits(&self.root.join(TIME_LIMITS))?;
+        Ok(TimeLimits { recorded })
     }
 
     /// The exercise a learner means by `query`: its folder name (`01-spawn-join`), its number
@@ -253,6 +262,31 @@ impl Course {
             })
             .unwrap_or_else(|| self.root.join("target"))
     }
+}
+
+/// The metadata's entries, each with its hint steps, trimmed; an exercise without exactly three
+/// is an error.
+fn read_metadata(root: &Path) -> anyhow::Result<Vec<(Entry, Vec<String>)>> {
+    let path = root.join(METADATA);
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let metadata: Metadata =
+        toml::from_str(&text).with_context(|| format!("{} is not valid", path.display()))?;
+    let mut entries = Vec::new();
+    for entry in metadata.exercise {
+        let steps: Vec<String> = entry.hints.iter().map(|s| s.trim().to_string()).collect();
+        if steps.len() != HINT_STEPS {
+            bail!(
+                "{} is not valid: {} has {} hints; each exercise has {HINT_STEPS} (what to look \
+                 at, which API, a sketch)",
+                path.display(),
+                entry.name,
+                steps.len()
+            );
+        }
+        entries.push((entry, steps));
+    }
+    Ok(entries)
 }
 
 /// The recorded time limits, by exercise name; none if the file does not exist yet.
@@ -300,8 +334,6 @@ mod tests {
                 exercise("01-spawn-join", "spawn-join"),
                 exercise("12-semaphore", "semaphore"),
             ],
-            hints: BTreeMap::new(),
-            limits: BTreeMap::new(),
         }
     }
 
@@ -333,8 +365,9 @@ mod tests {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let course = Course::load(&root).expect("load exercises.toml");
         assert!(!course.exercises.is_empty());
+        let all_hints = course.hints().expect("the hints");
         for exercise in &course.exercises {
-            let hints = course.hints(exercise);
+            let hints = all_hints.of(exercise);
             assert_eq!(hints.len(), HINT_STEPS, "{}", exercise.name);
             assert!(
                 hints.iter().all(|step| !step.is_empty()),

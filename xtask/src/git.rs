@@ -31,7 +31,14 @@ pub fn find_starter(
             "--",
             &src,
         ],
-    )?;
+    )
+    .with_context(|| {
+        format!(
+            "the starter of {} is looked for in git history, and there is none here (is the \
+             course a git clone?)",
+            exercise.name
+        )
+    })?;
     for commit in String::from_utf8_lossy(&log).lines() {
         let listing = git(
             course,

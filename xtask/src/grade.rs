@@ -459,6 +459,7 @@ fn build_and_run(
     surroundings: Option<&Surroundings>,
     progress: Option<Sender<Progress>>,
 ) -> anyhow::Result<Vec<Verdict>> {
+    let limits = course.time_limits()?;
     let to_build: Vec<&str> = exercises
         .iter()
         .filter(|exercise| !triage.settled.contains_key(&exercise.name))
@@ -509,7 +510,7 @@ fn build_and_run(
             let (status, tests, limited_time) = match triage.settled.remove(name) {
                 Some(status) => (status, None, None),
                 None => {
-                    let limit = course.time_limit(exercise);
+                    let limit = limits.of(exercise);
                     run_checks(
                         exercise,
                         &location.dir_of(exercise),

@@ -120,7 +120,8 @@ fn remember(course: &Course, records: &mut Records, verdicts: &[Verdict]) {
 /// sketch), or all three.
 pub fn hint(course: &Course, name: &str, all: bool) -> anyhow::Result<ExitCode> {
     let exercise = course.find(name)?;
-    let hints = course.hints(exercise);
+    let all_hints = course.hints()?;
+    let hints = all_hints.of(exercise);
     let mut records = Records::load(course);
     let seen = records.hints_seen(&exercise.name);
     // Steps shown by this call: all of them, or the next one (the last one again once all were
@@ -270,6 +271,15 @@ pub fn restore(course: &Course, name: &str, backup: Option<&str>) -> anyhow::Res
     }
     if files.is_empty() {
         bail!("{} holds no src/ files to restore", chosen.display());
+    }
+    // An untouched starter needs no backup: `reset` brings it back any time.
+    let untouched = seal::read_lock(course)?
+        .get(&exercise.name)
+        .zip(seal::seal_of(&course.exercise_dir(exercise)).ok())
+        .is_some_and(|(shipped, now)| shipped.starter == now.starter);
+    if untouched {
+        let src = course.exercise_dir(exercise).join("src");
+        std::fs::remove_dir_all(&src).with_context(|| src.display().to_string())?;
     }
     let kept = replace_src(course, exercise, &files)?;
     println!(

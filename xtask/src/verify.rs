@@ -100,7 +100,7 @@ pub fn verify(course: &Course, names: &[String], record_limits: bool) -> anyhow:
             course::TIME_LIMITS
         );
     } else {
-        problems.extend(check_time_limits(course, &solutions));
+        problems.extend(check_time_limits(course, &solutions)?);
     }
 
     problems.extend(check_solutions_style(
@@ -167,7 +167,8 @@ fn record_time_limits(course: &Course, solutions: &[Verdict]) -> anyhow::Result<
 /// Every exercise graded has a recorded limit, and its solution took well under it. A solution
 /// close to its limit is only reported: how long checks take on this machine, now, is no
 /// verdict on the course.
-fn check_time_limits(course: &Course, solutions: &[Verdict]) -> Vec<String> {
+fn check_time_limits(course: &Course, solutions: &[Verdict]) -> anyhow::Result<Vec<String>> {
+    let limits = course.time_limits()?;
     let mut problems = Vec::new();
     for verdict in solutions {
         // A limit a maintainer set in the metadata needs no record.
@@ -177,7 +178,7 @@ fn check_time_limits(course: &Course, solutions: &[Verdict]) -> Vec<String> {
         if exercise.timeout.is_some() {
             continue;
         }
-        match course.recorded_limit(exercise) {
+        match limits.recorded(exercise) {
             None => problems.push(format!(
                 "{}: no time limit is recorded in {}: run `cargo xtask verify --record-limits`",
                 verdict.name,
@@ -195,7 +196,7 @@ fn check_time_limits(course: &Course, solutions: &[Verdict]) -> Vec<String> {
             }
         }
     }
-    problems
+    Ok(problems)
 }
 
 /// Every exercise folder is listed, numbers are in order, and each of `exercises` is complete.
@@ -209,6 +210,7 @@ pub fn check_metadata(course: &Course, exercises: &[&Exercise]) -> anyhow::Resul
             ));
         }
     }
+    let hints = course.hints()?;
     let mut previous_number = 0;
     for exercise in &course.exercises {
         let number: u32 = exercise.number().parse().unwrap_or(0);
@@ -222,7 +224,7 @@ pub fn check_metadata(course: &Course, exercises: &[&Exercise]) -> anyhow::Resul
     }
     for exercise in exercises {
         let name = &exercise.name;
-        for (step, hint) in course.hints(exercise).iter().enumerate() {
+        for (step, hint) in hints.of(exercise).iter().enumerate() {
             if hint.len() < 20 || hint.starts_with("TODO") {
                 problems.push(format!(
                     "{name}: step {} of its hints is missing or too short to help",

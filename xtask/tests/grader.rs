@@ -416,10 +416,17 @@ fn reset_restores_the_starter_and_keeps_a_backup() {
     let restored = course.xtask_ok(&["restore", "01"]);
     let src = std::fs::read_to_string(course.root.join(EXERCISE).join("src/lib.rs")).expect("src");
     assert_eq!(src, SOLVED, "{restored}");
-    // What restore replaced (the starter) was kept too: nothing is ever lost.
+    // What restore replaced was the untouched starter, which needs no backup.
     assert!(
-        restored.contains("What was there before is kept in"),
+        !restored.contains("What was there before is kept in"),
         "{restored}"
+    );
+    // Work in progress is kept before a restore replaces it: nothing is ever lost.
+    course.learner_writes("pub fn answer() -> u32 {\n    41\n}\n");
+    let again = course.xtask_ok(&["restore", "01"]);
+    assert!(
+        again.contains("What was there before is kept in"),
+        "{again}"
     );
 }
 
