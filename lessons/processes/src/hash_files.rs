@@ -25,7 +25,7 @@ use lesson_kit::{narrate, system};
 use rayon::prelude::*;
 use sha2::{Digest as _, Sha256};
 
-use crate::balance::{PIECES_PER_THREAD, capacity, percent, rate};
+use crate::balance::{capacity, percent, piece_count, rate, share_len};
 
 /// How much of a file is read at a time. The original reads 8 KiB; 64 KiB makes eight times
 /// fewer system calls for the same bytes, and is still nothing like a whole file in memory.
@@ -142,16 +142,16 @@ pub fn write_files(folder: &Path, count: usize, len: usize) -> io::Result<Vec<(P
 /// Rounds of each rate; the lesson prints their median.
 const ROUNDS: usize = 3;
 
-/// One round over `files` (`total` bytes in all): the rates, in bytes per second, of one core
-/// alone, of `cores` cores each hashing its own files at once (the capacity), and of rayon.
+/// One round over `files` (`total` bytes in all, in files of one size): the rates, in bytes per
+/// second, of one core alone, of `cores` cores each hashing its own share of the files at once
+/// (the capacity), and of rayon.
 fn measure_round(files: &[PathBuf], cores: usize, total: u64) -> [f64; 3] {
     let per_second = |seconds: f64| total as f64 / seconds.max(1e-9);
     let (_, alone) = timed(|| hash_files_one_by_one(files));
-    let at_once = capacity(cores, |core| {
-        // The files a split by turns gives this core: core 0 takes 0, cores, 2 × cores, ...
-        let mine: Vec<PathBuf> = files.iter().skip(core).step_by(cores).cloned().collect();
-        hash_files_one_by_one(&mine);
-        total * mine.len() as u64 / files.len().max(1) as u64
+    let shares: Vec<&[PathBuf]> = files.chunks(share_len(files.len(), cores)).collect();
+    let at_once = capacity(shares.len(), |core| {
+        hash_files_one_by_one(shares[core]);
+        total * shares[core].len() as u64 / files.len().max(1) as u64
     });
     let (_, together) = timed(|| hash_files(files));
     [
@@ -186,7 +186,7 @@ pub fn demo(megabytes: usize) -> Result<()> {
     }
     let folder = ScratchFolder::create(&temporary)
         .with_context(|| format!("cannot make a folder in {}", temporary.display()))?;
-    let count = PIECES_PER_THREAD * cores;
+    let count = piece_count(cores);
     let len = (megabytes * 1024 * 1024 / count).max(1);
     let (written, write_time) = timed(|| write_files(folder.path(), count, len));
     let written =
