@@ -11,24 +11,27 @@
 //! to show what that costs.
 //!
 //! Every way hashes the very same pieces (the kit's deterministic data, seeds 0, 1, 2, ...) and
-//! must produce the same digests. The files ways hash them from disk, as the Python original's
-//! `hash_file` does ([`files`]); the Python side downloads the same bytes from the kit server, into
-//! files (`hash_files.py`: the original) and into memory (`process_pool.py`: an extra that pickles
-//! whole buffers into the pool), and must produce them too.
-
-mod files;
+//! must produce the same digests. The files ways write them to disk and hash them with the
+//! lesson's `hash_file`, as the Python original's does; the Python side downloads the same bytes
+//! from the kit server, into files (`hash_files.py`: the original) and into memory
+//! (`process_pool.py`: an extra that pickles whole buffers into the pool), and must produce them
+//! too.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::io;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::anyhow;
+use anyhow::{Context as _, anyhow};
 use lesson_kit::Timeline;
 use lesson_kit::data::{Digest, deterministic_buffers};
 use lesson_kit::measure::{format_bytes, format_duration, format_rate};
 use lesson_kit::{LocalServer, ServerConfig};
 use lesson_processes::balance::{PIECES_PER_THREAD, hash_one_share_per_thread, hashing_capacity};
 use lesson_processes::child_processes::{digest_in, run_worker};
+use lesson_processes::hash_files::{
+    CHUNK_BYTES, ScratchFolder, hash_files, hash_files_one_by_one, remove_leftovers, write_files,
+};
 use lesson_processes::parallel_hashing::{
     hash_in_parallel, hash_in_parallel_traced, hash_one_by_one, hex,
 };
@@ -37,7 +40,6 @@ use lesson_threads::no_gil::hash_on_threads;
 use lesson_threads::worker_pool::run_pool;
 use serde::Deserialize;
 
-use self::files::Files;
 use super::{Context, PYTHON_LIMIT, progress, span_seconds};
 use crate::plan::Plan;
 use crate::python::Python;
@@ -80,7 +82,7 @@ impl Way {
             Way::WorkerProcesses => format!("worker processes, {cores} at a time, data piped in"),
             Way::FilesOneThread => format!(
                 "files, 1 thread, {} KiB reads: one core's rate",
-                files::CHUNK_BYTES / 1024
+                CHUNK_BYTES / 1024
             ),
             Way::FilesRayon => format!("files, rayon over the paths, {cores} threads"),
             Way::PythonFilesOneCore => {
@@ -214,7 +216,12 @@ pub fn run(plan: &Plan, context: &Context) -> anyhow::Result<Section> {
     let pieces = deterministic_buffers(sizes.pieces, sizes.piece_len);
     let made_in = started.elapsed();
     let started = Instant::now();
-    let files = Files::write(&context.work_dir.join("cpu-files"), &pieces)?;
+    // A folder an interrupted bench left behind holds nothing worth keeping.
+    remove_leftovers(&context.work_dir);
+    let folder = ScratchFolder::create(&context.work_dir)
+        .with_context(|| format!("cannot make a folder in {}", context.work_dir.display()))?;
+    let paths = write_files(folder.path(), &pieces)
+        .with_context(|| format!("cannot write in {}", folder.path().display()))?;
     let written_in = started.elapsed();
 
     let mut seconds: BTreeMap<Way, Spread> = BTreeMap::new();
@@ -253,10 +260,10 @@ pub fn run(plan: &Plan, context: &Context) -> anyhow::Result<Section> {
             in_worker_processes(&context.own_program, &pieces, cores)
         })?;
         time(Way::FilesOneThread, &mut || {
-            files::hash_files_one_by_one(&files.paths)
+            every_file_hashed(&paths, hash_files_one_by_one(&paths))
         })?;
         time(Way::FilesRayon, &mut || {
-            files::hash_files_in_parallel(&files.paths)
+            every_file_hashed(&paths, hash_files(&paths))
         })?;
         for threads in 1..=2 * cores {
             let started = Instant::now();
@@ -275,7 +282,7 @@ pub fn run(plan: &Plan, context: &Context) -> anyhow::Result<Section> {
         }
         capacity.push(hashing_capacity(&pieces, cores));
     }
-    drop(files);
+    drop(folder); // removes the files
 
     let mut rates: BTreeMap<Way, Spread> = seconds
         .iter()
@@ -319,6 +326,18 @@ pub fn run(plan: &Plan, context: &Context) -> anyhow::Result<Section> {
         .collect();
     let timeline = rayon_timeline(&pieces);
     Ok(section(sizes, &rates, &thread_rates, notes, timeline))
+}
+
+/// Every file's digest, or an error that names the first file that could not be hashed.
+fn every_file_hashed(
+    paths: &[PathBuf],
+    results: Vec<io::Result<Digest>>,
+) -> anyhow::Result<Vec<Digest>> {
+    paths
+        .iter()
+        .zip(results)
+        .map(|(path, result)| result.with_context(|| format!("cannot hash {}", path.display())))
+        .collect()
 }
 
 /// Hashes every piece in a child process of its own (this program with `--worker`), `workers`
@@ -795,6 +814,16 @@ fn timeline_chart(total: &str, panel: Panel) -> Chart {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_that_cannot_be_hashed_is_an_error_that_names_it() {
+        let paths = [PathBuf::from("/nonexistent/file-000.bin")];
+        let error = every_file_hashed(&paths, hash_files(&paths)).expect_err("no such file");
+        assert!(
+            format!("{error:#}").contains("cannot hash /nonexistent/file-000.bin"),
+            "{error:#}"
+        );
+    }
 
     #[test]
     fn digests_are_read_back_from_hex() {
