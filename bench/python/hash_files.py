@@ -26,9 +26,9 @@ import json
 import os
 import shutil
 import tempfile
-import time
 import urllib.request
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+from three_ways import time_three_ways, timed
 
 CHUNK_BYTES = 8192  # the original's read size
 
@@ -67,12 +67,6 @@ def download(server, length, seed, path):
         raise RuntimeError(f"{path}: the server sent {written} bytes, not {length}")
 
 
-def timed(work):
-    started = time.perf_counter()
-    result = work()
-    return time.perf_counter() - started, result
-
-
 def main():
     args = parse_args()
     with tempfile.TemporaryDirectory(prefix="course-bench-hash-files-", dir=args.dir) as folder:
@@ -81,28 +75,7 @@ def main():
             download(args.server, args.file_bytes, seed, path) for seed, path in enumerate(paths)
         ])
         expected = [hash_file(path) for path in paths]  # also brings every file into the cache
-        runs = {"one_core_s": [], "process_pool_s": [], "thread_pool_s": []}
-        agree = True
-        for _ in range(args.runs):
-            seconds, digests = timed(lambda: [hash_file(path) for path in paths])
-            runs["one_core_s"].append(seconds)
-            agree &= digests == expected
-
-            def with_processes():
-                with ProcessPoolExecutor(max_workers=args.workers) as pool:
-                    return list(pool.map(hash_file, paths))
-
-            seconds, digests = timed(with_processes)
-            runs["process_pool_s"].append(seconds)
-            agree &= digests == expected
-
-            def with_threads():
-                with ThreadPoolExecutor(max_workers=args.workers) as pool:
-                    return list(pool.map(hash_file, paths))
-
-            seconds, digests = timed(with_threads)
-            runs["thread_pool_s"].append(seconds)
-            agree &= digests == expected
+        runs, agree = time_three_ways(hash_file, paths, args.workers, args.runs, expected)
     print(json.dumps({
         "files": args.files,
         "file_bytes": args.file_bytes,

@@ -21,9 +21,9 @@ Prints one line of JSON: the seconds of every run of each way, and the digests i
 import argparse
 import hashlib
 import json
-import time
 import urllib.request
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+from three_ways import time_three_ways, timed
 
 
 def parse_args():
@@ -40,12 +40,6 @@ def sha256_hex(buffer):
     return hashlib.sha256(buffer).hexdigest()
 
 
-def timed(work):
-    started = time.perf_counter()
-    result = work()
-    return time.perf_counter() - started, result
-
-
 def main():
     args = parse_args()
     download_s, buffers = timed(lambda: [
@@ -53,28 +47,7 @@ def main():
         for seed in range(args.buffers)
     ])
     expected = [sha256_hex(buffer) for buffer in buffers]
-    runs = {"one_core_s": [], "process_pool_s": [], "thread_pool_s": []}
-    agree = True
-    for _ in range(args.runs):
-        seconds, digests = timed(lambda: [sha256_hex(buffer) for buffer in buffers])
-        runs["one_core_s"].append(seconds)
-        agree &= digests == expected
-
-        def with_processes():
-            with ProcessPoolExecutor(max_workers=args.workers) as pool:
-                return list(pool.map(sha256_hex, buffers))
-
-        seconds, digests = timed(with_processes)
-        runs["process_pool_s"].append(seconds)
-        agree &= digests == expected
-
-        def with_threads():
-            with ThreadPoolExecutor(max_workers=args.workers) as pool:
-                return list(pool.map(sha256_hex, buffers))
-
-        seconds, digests = timed(with_threads)
-        runs["thread_pool_s"].append(seconds)
-        agree &= digests == expected
+    runs, agree = time_three_ways(sha256_hex, buffers, args.workers, args.runs, expected)
     print(json.dumps({"download_s": download_s, **runs, "digests": expected, "ways_agree": agree}))
 
 

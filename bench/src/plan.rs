@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use lesson_processes::balance::piece_count;
+
 /// The sizes of every area of the bench.
 #[derive(Debug, Clone)]
 pub struct Plan {
@@ -53,8 +55,8 @@ pub struct ThroughputPlan {
     pub max_requests: usize,
 }
 
-/// CPU: SHA-256 over about `total_bytes` of deterministic data, cut into `pieces_per_thread`
-/// pieces for each core.
+/// CPU: SHA-256 over about `total_bytes` of deterministic data, cut into lesson-processes'
+/// pieces per thread for each core (`balance::piece_count`).
 ///
 /// Several pieces per thread, whatever the number of cores: with one piece each, the thread
 /// that happens to run slowest (on a core busy with something else, or simply a slower one)
@@ -64,15 +66,12 @@ pub struct ThroughputPlan {
 #[derive(Debug, Clone)]
 pub struct HashPlan {
     pub total_bytes: usize,
-    pub pieces_per_thread: usize,
-    /// How long each core hashes when the machine's capacity is measured.
-    pub capacity_window: Duration,
 }
 
 impl HashPlan {
     /// How many pieces the data is cut into on a machine with `cores` cores.
     pub fn pieces(&self, cores: usize) -> usize {
-        self.pieces_per_thread * cores.max(1)
+        piece_count(cores)
     }
 
     /// The length of each piece.
@@ -120,8 +119,6 @@ impl Plan {
             hashing: HashPlan {
                 // 1 GiB: 32 pieces of 32 MiB on 2 cores, 256 of 4 MiB on 16.
                 total_bytes: 1024 * MIB,
-                pieces_per_thread: 16,
-                capacity_window: Duration::from_secs(2),
             },
             gil: GilPlan {
                 megabytes: 50.0,
@@ -156,9 +153,8 @@ impl Plan {
             },
             crowd: 1000,
             hashing: HashPlan {
+                // 32 pieces of 1 MiB on 2 cores.
                 total_bytes: 32 * MIB,
-                pieces_per_thread: 4,
-                capacity_window: Duration::from_millis(200),
             },
             gil: GilPlan {
                 megabytes: 2.0,

@@ -70,12 +70,7 @@ fn a_program_past_its_time_limit_is_killed_with_its_whole_tree() {
     assert_eq!(finished.ending, Ending::TimedOut);
     assert_eq!(finished.ending.exit_status(), None);
     assert!(started.elapsed() < Duration::from_secs(30));
-    let group = finished
-        .stdout
-        .text
-        .trim()
-        .parse()
-        .expect("sh printed its pid");
+    let group = printed_pid(&finished.stdout.text);
     assert_eq!(live_members_soon(group), Vec::<u32>::new());
 }
 
@@ -91,7 +86,7 @@ fn the_caller_sees_the_program_still_running_at_its_time_limit() {
         .run(&mut shell("echo $$; exec sleep 3600"))
         .expect("run sh");
     assert_eq!(finished.ending, Ending::TimedOut);
-    let printed: u32 = finished.stdout.text.trim().parse().expect("a pid");
+    let printed = printed_pid(&finished.stdout.text);
     assert_eq!(
         seen.into_inner().expect("not poisoned"),
         Some((printed, true))
@@ -106,12 +101,7 @@ fn a_grandchild_holding_the_pipes_does_not_hold_the_result() {
     assert_eq!(finished.ending, Ending::Exited(0));
     assert!(started.elapsed() < Duration::from_secs(30));
     // And the grandchild is gone with its group.
-    let group = finished
-        .stdout
-        .text
-        .trim()
-        .parse()
-        .expect("sh printed its pid");
+    let group = printed_pid(&finished.stdout.text);
     assert_eq!(live_members_soon(group), Vec::<u32>::new());
 }
 
@@ -416,6 +406,11 @@ fn live_processes(matches: impl Fn(u32) -> Option<bool>) -> Vec<u32> {
         }
     }
     found
+}
+
+/// The pid a shell printed first thing (`echo $$`); it also names the group the runner made.
+fn printed_pid(stdout: &str) -> u32 {
+    stdout.trim().parse().expect("sh printed its pid")
 }
 
 /// SIGKILL takes effect as the kernel gets to it, not when `kill` returns: what is still alive a

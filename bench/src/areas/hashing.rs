@@ -4,40 +4,42 @@
 //! The lessons claim CPU work spreads over the cores with rayon (lesson-processes), with plain
 //! scoped threads (lesson-threads: Rust has no GIL), or in worker processes. The ideal is not
 //! "cores × one core's rate": a lone core runs faster than a busy machine's, so the bench measures
-//! the machine's capacity ([`capacity`]: every core hashing a buffer of its own, all at once) and
-//! holds every way that uses all the cores to it, giving the naive figure beside it. The data is
-//! cut into several pieces per core, so that a thread that finishes early can take another; one
-//! share per thread is measured too, to show what that costs.
+//! the machine's capacity (lesson-processes' `hashing_capacity`: every core hashing its own share
+//! of the pieces, all at once, each on its own clock) and holds every way that uses all the cores
+//! to it, giving the naive figure beside it. The data is cut into the lesson's pieces per thread,
+//! so that a thread that finishes early can take another; one share per thread is measured too,
+//! to show what that costs.
 //!
 //! Every way hashes the very same pieces (the kit's deterministic data, seeds 0, 1, 2, ...) and
-//! must produce the same digests. The files ways hash them from disk, as the Python original's
-//! `hash_file` does ([`files`]); the Python side downloads the same bytes from the kit server, into
-//! files (`hash_files.py`: the original) and into memory (`process_pool.py`: an extra that pickles
-//! whole buffers into the pool), and must produce them too.
-
-mod capacity;
-mod files;
+//! must produce the same digests. The files ways write them to disk and hash them with the
+//! lesson's `hash_file`, as the Python original's does; the Python side downloads the same bytes
+//! from the kit server, into files (`hash_files.py`: the original) and into memory
+//! (`process_pool.py`: an extra that pickles whole buffers into the pool), and must produce them
+//! too.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::io;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::anyhow;
+use anyhow::{Context as _, anyhow};
 use lesson_kit::Timeline;
-use lesson_kit::data::{Digest, deterministic_buffers, sha256};
+use lesson_kit::data::{Digest, deterministic_buffers};
 use lesson_kit::measure::{format_bytes, format_duration, format_rate};
 use lesson_kit::{LocalServer, ServerConfig};
+use lesson_processes::balance::{PIECES_PER_THREAD, hash_one_share_per_thread, hashing_capacity};
 use lesson_processes::child_processes::{digest_in, run_worker};
+use lesson_processes::hash_files::{
+    CHUNK_BYTES, ScratchFolder, hash_files, hash_files_one_by_one, remove_leftovers, write_files,
+};
 use lesson_processes::parallel_hashing::{
     hash_in_parallel, hash_in_parallel_traced, hash_one_by_one, hex,
 };
 use lesson_processes::worker::Job;
 use lesson_threads::no_gil::hash_on_threads;
 use lesson_threads::worker_pool::run_pool;
-use rayon::prelude::*;
 use serde::Deserialize;
 
-use self::files::Files;
 use super::{Context, PYTHON_LIMIT, progress, span_seconds};
 use crate::plan::Plan;
 use crate::python::Python;
@@ -68,7 +70,7 @@ impl Way {
         match self {
             Way::OneThread => "1 thread (`hash_one_by_one`): one core's rate".to_string(),
             Way::Capacity => format!(
-                "the machine's capacity: {cores} threads each hashing its own buffer, all at once"
+                "the machine's capacity: {cores} threads each hashing its own share, all at once"
             ),
             Way::Rayon => format!("rayon `par_iter` over the pieces, {cores} threads"),
             Way::RayonOneSharePerThread => {
@@ -80,7 +82,7 @@ impl Way {
             Way::WorkerProcesses => format!("worker processes, {cores} at a time, data piped in"),
             Way::FilesOneThread => format!(
                 "files, 1 thread, {} KiB reads: one core's rate",
-                files::CHUNK_BYTES / 1024
+                CHUNK_BYTES / 1024
             ),
             Way::FilesRayon => format!("files, rayon over the paths, {cores} threads"),
             Way::PythonFilesOneCore => {
@@ -214,7 +216,12 @@ pub fn run(plan: &Plan, context: &Context) -> anyhow::Result<Section> {
     let pieces = deterministic_buffers(sizes.pieces, sizes.piece_len);
     let made_in = started.elapsed();
     let started = Instant::now();
-    let files = Files::write(&context.work_dir.join("cpu-files"), &pieces)?;
+    // A folder an interrupted bench left behind holds nothing worth keeping.
+    remove_leftovers(&context.work_dir);
+    let folder = ScratchFolder::create(&context.work_dir)
+        .with_context(|| format!("cannot make a folder in {}", context.work_dir.display()))?;
+    let paths = write_files(folder.path(), &pieces)
+        .with_context(|| format!("cannot write in {}", folder.path().display()))?;
     let written_in = started.elapsed();
 
     let mut seconds: BTreeMap<Way, Spread> = BTreeMap::new();
@@ -227,11 +234,10 @@ pub fn run(plan: &Plan, context: &Context) -> anyhow::Result<Section> {
     hash_in_parallel(&pieces[..1]);
     for run in 0..plan.runs {
         progress(&format!(
-            "CPU, run {} of {}: SHA-256 of {}, and {} s of every core at once",
+            "CPU, run {} of {}: SHA-256 of {}, and the machine's capacity",
             run + 1,
             plan.runs,
             format_bytes(sizes.total),
-            plan.hashing.capacity_window.as_secs_f64()
         ));
         let mut time = |way: Way, work: &mut dyn FnMut() -> anyhow::Result<Vec<Digest>>| {
             let started = Instant::now();
@@ -248,16 +254,16 @@ pub fn run(plan: &Plan, context: &Context) -> anyhow::Result<Section> {
         time(Way::OneThread, &mut || Ok(hash_one_by_one(&pieces)))?;
         time(Way::Rayon, &mut || Ok(hash_in_parallel(&pieces)))?;
         time(Way::RayonOneSharePerThread, &mut || {
-            Ok(one_share_per_thread(&pieces, cores))
+            Ok(hash_one_share_per_thread(&pieces, cores))
         })?;
         time(Way::WorkerProcesses, &mut || {
             in_worker_processes(&context.own_program, &pieces, cores)
         })?;
         time(Way::FilesOneThread, &mut || {
-            files::hash_files_one_by_one(&files.paths)
+            every_file_hashed(&paths, hash_files_one_by_one(&paths))
         })?;
         time(Way::FilesRayon, &mut || {
-            files::hash_files_in_parallel(&files.paths)
+            every_file_hashed(&paths, hash_files(&paths))
         })?;
         for threads in 1..=2 * cores {
             let started = Instant::now();
@@ -274,13 +280,9 @@ pub fn run(plan: &Plan, context: &Context) -> anyhow::Result<Section> {
                 disagreements.push(Way::ScopedThreads.name(cores));
             }
         }
-        capacity.push(capacity::measure(
-            cores,
-            sizes.piece_len,
-            plan.hashing.capacity_window,
-        ));
+        capacity.push(hashing_capacity(&pieces, cores));
     }
-    drop(files);
+    drop(folder); // removes the files
 
     let mut rates: BTreeMap<Way, Spread> = seconds
         .iter()
@@ -323,17 +325,18 @@ pub fn run(plan: &Plan, context: &Context) -> anyhow::Result<Section> {
         .map(|(&threads, spread)| (threads, spread.inverted(sizes.total as f64)))
         .collect();
     let timeline = rayon_timeline(&pieces);
-    Ok(section(plan, sizes, &rates, &thread_rates, notes, timeline))
+    Ok(section(sizes, &rates, &thread_rates, notes, timeline))
 }
 
-/// Every piece's digest, with rayon given one contiguous share of the pieces per thread: as if
-/// the data had been cut into as many pieces as there are threads. No thread can help another
-/// that falls behind, since a share is one job.
-fn one_share_per_thread(pieces: &[Vec<u8>], threads: usize) -> Vec<Digest> {
-    let share = pieces.len().div_ceil(threads.max(1)).max(1);
-    pieces
-        .par_chunks(share)
-        .flat_map_iter(|share| share.iter().map(|piece| sha256(piece)))
+/// Every file's digest, or an error that names the first file that could not be hashed.
+fn every_file_hashed(
+    paths: &[PathBuf],
+    results: Vec<io::Result<Digest>>,
+) -> anyhow::Result<Vec<Digest>> {
+    paths
+        .iter()
+        .zip(results)
+        .map(|(path, result)| result.with_context(|| format!("cannot hash {}", path.display())))
         .collect()
 }
 
@@ -514,7 +517,6 @@ impl Ideals {
 }
 
 fn section(
-    plan: &Plan,
     sizes: Sizes,
     rates: &BTreeMap<Way, Spread>,
     thread_rates: &BTreeMap<usize, Spread>,
@@ -669,19 +671,17 @@ fn section(
     Section {
         title: format!("CPU: SHA-256 over {total}"),
         intro: format!(
-            "{} pieces of {} of the kit's deterministic bytes ({} per core, so that threads that \
-             finish early can take more), hashed whole, in memory and from files. The ideal for \
-             every way that uses all {cores} cores is the machine's capacity, measured: {cores} \
-             threads each hashing a buffer of its own, all at once, for {} s ({}× a lone \
-             thread's rate). A lone core runs faster than a busy machine's, so the naive ideal, \
+            "{} pieces of {} of the kit's deterministic bytes ({PIECES_PER_THREAD} per core, so \
+             that threads that finish early can take more), hashed whole, in memory and from \
+             files. The ideal for every way that uses all {cores} cores is the machine's \
+             capacity, measured: {cores} threads each hashing its own share of the pieces, all \
+             at once, each timed on its own clock ({}× a lone thread's rate). A lone core runs faster than a busy machine's, so the naive ideal, \
              {cores} × one thread's rate, is given beside it. A way in another language or from \
              files is held to its own one-core rate × that same {}. Worker processes are this \
              program started again as lesson-processes' worker, each piece copied to it through \
              a pipe.",
             sizes.pieces,
             format_bytes(sizes.piece_len as u64),
-            plan.hashing.pieces_per_thread,
-            plan.hashing.capacity_window.as_secs_f64(),
             format_ratio(cores_worth).trim_end_matches('×'),
             format_ratio(cores_worth),
         ),
@@ -816,21 +816,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn one_share_per_thread_keeps_the_order() {
-        let pieces = deterministic_buffers(7, 100);
-        let expected: Vec<Digest> = pieces.iter().map(|piece| sha256(piece)).collect();
-        for threads in [1, 2, 3, 7, 10] {
-            assert_eq!(
-                one_share_per_thread(&pieces, threads),
-                expected,
-                "{threads}"
-            );
-        }
+    fn a_file_that_cannot_be_hashed_is_an_error_that_names_it() {
+        let paths = [PathBuf::from("/nonexistent/file-000.bin")];
+        let error = every_file_hashed(&paths, hash_files(&paths)).expect_err("no such file");
+        assert!(
+            format!("{error:#}").contains("cannot hash /nonexistent/file-000.bin"),
+            "{error:#}"
+        );
     }
 
     #[test]
     fn digests_are_read_back_from_hex() {
-        let digest = sha256(b"abc");
+        let digest = lesson_kit::data::sha256(b"abc");
         assert_eq!(parse_digest(&hex(digest)).ok(), Some(digest));
         assert!(parse_digest("xyz").is_err());
         assert!(parse_digest(&"zz".repeat(32)).is_err());

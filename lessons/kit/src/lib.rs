@@ -7,6 +7,7 @@
 //! - [`http`]: GET a URL and read the whole answer; count how a batch of GETs went.
 //! - [`timeline`]: record which task ran when, and draw it as a chart in the terminal.
 //! - [`heartbeat`]: a task that ticks on a runtime, so a stalled runtime shows as a gap.
+//! - [`events`]: a log of what happened and when, shared by the work and whoever watches it.
 //! - [`measure`]: the ideal a measurement should be compared with, the comparison, and ratios.
 //! - [`memory`]: how much memory some work took, on the heap and in RAM.
 //! - [`data`]: deterministic bytes to hash, identical on every machine; their SHA-256; and
@@ -19,6 +20,7 @@
 //!   terminal width.
 
 pub mod data;
+pub mod events;
 pub mod heartbeat;
 pub mod http;
 pub mod lesson;
@@ -30,6 +32,7 @@ pub mod smoke;
 pub mod system;
 pub mod timeline;
 
+pub use events::EventLog;
 pub use measure::Versus;
 pub use server::{LocalServer, ServerConfig, ServerStats};
 pub use timeline::Timeline;

@@ -9,6 +9,7 @@ use futures::future::join_all;
 use lesson_kit::data::deterministic_bytes;
 use lesson_kit::{LocalServer, ServerConfig, ServerStats};
 use reqwest::StatusCode;
+use tokio::task::JoinHandle;
 
 /// Far longer than any state takes to reach; only a bug makes a test wait this long.
 const PATIENCE: Duration = Duration::from_secs(30);
@@ -136,22 +137,34 @@ async fn peak_in_flight_counts_concurrent_requests() {
     }
 }
 
-#[tokio::test]
-async fn requests_beyond_the_limit_get_429() {
-    let server = LocalServer::start(ServerConfig::default().concurrency_limit(5)).expect("start");
-    let client = reqwest::Client::new();
-    let held: Vec<_> = (0..5)
+/// Sends `limit` requests that never end, waits until the server holds them all, then sends
+/// `extra` more and checks that each was refused with 429. Returns the held requests, for the
+/// test to abort when it is done with them.
+async fn fill_the_limit_then_overflow(
+    server: &LocalServer,
+    client: &reqwest::Client,
+    limit: usize,
+    extra: usize,
+) -> Vec<JoinHandle<reqwest::Result<reqwest::Response>>> {
+    let held: Vec<_> = (0..limit)
         .map(|_| tokio::spawn(client.get(server.url(FOREVER)).send()))
         .collect();
-    wait_for(&server, |stats| stats.in_flight == 5).await;
-
-    let extra = join_all((0..3).map(|_| client.get(server.url("/delay/0")).send())).await;
-    for response in extra {
+    wait_for(server, |stats| stats.in_flight == limit).await;
+    let refused = join_all((0..extra).map(|_| client.get(server.url("/delay/0")).send())).await;
+    for response in refused {
         assert_eq!(
             response.expect("GET").status(),
             StatusCode::TOO_MANY_REQUESTS
         );
     }
+    held
+}
+
+#[tokio::test]
+async fn requests_beyond_the_limit_get_429() {
+    let server = LocalServer::start(ServerConfig::default().concurrency_limit(5)).expect("start");
+    let client = reqwest::Client::new();
+    let held = fill_the_limit_then_overflow(&server, &client, 5, 3).await;
     let stats = server.stats();
     assert_eq!((stats.rejected, stats.completed), (3, 0));
 
@@ -286,17 +299,7 @@ async fn http2_requests_beyond_the_stream_limit_wait_for_a_stream() {
 async fn http2_requests_beyond_the_concurrency_limit_get_429() {
     let server = LocalServer::start(ServerConfig::default().concurrency_limit(5)).expect("start");
     let client = http2_client();
-    let held: Vec<_> = (0..5)
-        .map(|_| tokio::spawn(client.get(server.url(FOREVER)).send()))
-        .collect();
-    wait_for(&server, |stats| stats.in_flight == 5).await;
-    let extra = join_all((0..15).map(|_| client.get(server.url("/delay/0")).send())).await;
-    for response in extra {
-        assert_eq!(
-            response.expect("GET").status(),
-            StatusCode::TOO_MANY_REQUESTS
-        );
-    }
+    let held = fill_the_limit_then_overflow(&server, &client, 5, 15).await;
     let stats = server.stats();
     assert_eq!((stats.rejected, stats.connections), (15, 1), "{stats:?}");
     for request in held {

@@ -17,63 +17,23 @@
 //! BaseException` catches it, and the task carries on as if nothing had happened. A Rust task
 //! cannot catch its abort, so the mistake moves to whoever awaits it.
 
-use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use anyhow::Result;
+use lesson_kit::EventLog;
 use lesson_kit::measure::format_duration;
 use lesson_kit::narrate::{self, panic_message};
 use tokio::task::JoinHandle;
-use tokio::time::{Instant, sleep};
+use tokio::time::sleep;
 use tokio_util::sync::CancellationToken;
 
-/// What happened and when, in order: shared by the supervisor, its workers and the demo.
-#[derive(Debug, Clone)]
-pub struct Log {
-    origin: Instant,
-    events: Arc<Mutex<Vec<(Duration, String)>>>,
-}
-
-impl Log {
-    pub fn new() -> Self {
-        Log {
-            origin: Instant::now(),
-            events: Arc::default(),
-        }
-    }
-
-    pub fn record(&self, what: impl Into<String>) {
-        let at = self.origin.elapsed();
-        // A panic while the lock was held leaves the list intact: keep using it.
-        let mut events = self.events.lock().unwrap_or_else(PoisonError::into_inner);
-        events.push((at, what.into()));
-    }
-
-    pub fn events(&self) -> Vec<(Duration, String)> {
-        let events = self.events.lock().unwrap_or_else(PoisonError::into_inner);
-        events.clone()
-    }
-
-    /// How many workers were started after the shutdown was asked for.
-    pub fn started_after_shutdown(&self) -> usize {
-        let events = self.events();
-        let after = events.iter().skip_while(|(_, what)| what != SHUTDOWN_ASKED);
-        after
-            .filter(|(_, what)| what.starts_with("starting worker"))
-            .count()
-    }
-
-    fn print(&self) {
-        for (at, what) in self.events() {
-            println!("      {:>9}  {what}", format_duration(at));
-        }
-    }
-}
-
-impl Default for Log {
-    fn default() -> Self {
-        Self::new()
-    }
+/// How many workers were started after the shutdown was asked for.
+pub fn started_after_shutdown(log: &EventLog) -> usize {
+    let events = log.what_happened();
+    let after = events.iter().skip_while(|what| *what != SHUTDOWN_ASKED);
+    after
+        .filter(|what| what.starts_with("starting worker"))
+        .count()
 }
 
 /// The entry the demo logs when it asks for shutdown.
@@ -108,7 +68,7 @@ pub const JOBS: usize = 10;
 
 /// The supervised work: [`JOBS`] jobs, one every `job_time`. Its first run has a bug that panics
 /// on its third job, so there is a real failure to restart.
-pub async fn worker(run: usize, job_time: Duration, log: Log) {
+pub async fn worker(run: usize, job_time: Duration, log: EventLog) {
     for job in 1..=JOBS {
         sleep(job_time).await;
         if run == 1 && job == 3 {
@@ -119,7 +79,7 @@ pub async fn worker(run: usize, job_time: Duration, log: Log) {
 }
 
 /// Starts worker number `run` as a task of its own.
-fn start_worker(run: usize, job_time: Duration, log: &Log) -> JoinHandle<()> {
+fn start_worker(run: usize, job_time: Duration, log: &EventLog) -> JoinHandle<()> {
     log.record(format!("starting worker {run}"));
     tokio::spawn(worker(run, job_time, log.clone()))
 }
@@ -131,7 +91,7 @@ pub async fn supervise_swallowing(
     shutdown: CancellationToken,
     restarts: usize,
     job_time: Duration,
-    log: Log,
+    log: EventLog,
 ) -> Stopped {
     for run in 1..=restarts + 1 {
         let mut worker = start_worker(run, job_time, &log);
@@ -159,7 +119,7 @@ pub async fn supervise(
     shutdown: CancellationToken,
     restarts: usize,
     job_time: Duration,
-    log: Log,
+    log: EventLog,
 ) -> Result<Stopped> {
     for run in 1..=restarts + 1 {
         let mut worker = start_worker(run, job_time, &log);
@@ -193,8 +153,8 @@ pub async fn supervise(
 /// Runs a supervisor, asks it to shut down after `run_for`, and returns how it ended.
 pub async fn shut_down_after<F>(
     run_for: Duration,
-    log: &Log,
-    supervisor: impl FnOnce(CancellationToken, Log) -> F,
+    log: &EventLog,
+    supervisor: impl FnOnce(CancellationToken, EventLog) -> F,
 ) -> F::Output
 where
     F: Future,
@@ -236,7 +196,7 @@ pub async fn demo(job_time: Duration) -> Result<()> {
         format_duration(run_for),
     ));
     narrate::code(include_str!("shutdown_as_failure.rs"), "swallowing");
-    let log = Log::new();
+    let log = EventLog::new();
     let stopped = shut_down_after(run_for, &log, |shutdown, log| {
         supervise_swallowing(shutdown, restarts, job_time, log)
     })
@@ -244,12 +204,12 @@ pub async fn demo(job_time: Duration) -> Result<()> {
     log.print();
     narrate::result(
         "any error restarts: workers started after the shutdown",
-        log.started_after_shutdown(),
+        started_after_shutdown(&log),
     );
     narrate::result("any error restarts: how it ended", stopped.describe());
 
     narrate::code(include_str!("shutdown_as_failure.rs"), "telling_apart");
-    let log = Log::new();
+    let log = EventLog::new();
     let stopped = shut_down_after(run_for, &log, |shutdown, log| {
         supervise(shutdown, restarts, job_time, log)
     })
@@ -257,7 +217,7 @@ pub async fn demo(job_time: Duration) -> Result<()> {
     log.print();
     narrate::result(
         "telling them apart: workers started after the shutdown",
-        log.started_after_shutdown(),
+        started_after_shutdown(&log),
     );
     narrate::result("telling them apart: how it ended", stopped.describe());
     narrate::say(
@@ -274,39 +234,36 @@ mod tests {
 
     const MS: Duration = Duration::from_millis(1);
 
-    fn what_happened(log: &Log) -> Vec<String> {
-        log.events().into_iter().map(|(_, what)| what).collect()
-    }
-
     #[tokio::test(start_paused = true)]
     async fn taking_the_abort_for_a_failure_swallows_the_shutdown() {
-        let log = Log::new();
+        let log = EventLog::new();
         let stopped = shut_down_after(450 * MS, &log, |shutdown, log| {
             supervise_swallowing(shutdown, 3, 100 * MS, log)
         })
         .await;
         assert_eq!(stopped, Stopped::GaveUp { failures: 4 });
         // Workers 3 and 4 were started after the shutdown, and aborted as soon as started.
-        assert_eq!(log.started_after_shutdown(), 2, "{:?}", what_happened(&log));
-        let aborts_taken_for_failures = what_happened(&log)
+        assert_eq!(started_after_shutdown(&log), 2, "{:?}", log.what_happened());
+        let aborts_taken_for_failures = log
+            .what_happened()
             .iter()
             .filter(|what| what.contains("was cancelled"))
             .count();
-        assert_eq!(aborts_taken_for_failures, 3, "{:?}", what_happened(&log));
+        assert_eq!(aborts_taken_for_failures, 3, "{:?}", log.what_happened());
     }
 
     #[tokio::test(start_paused = true)]
     async fn telling_them_apart_stops_at_the_shutdown_and_restarts_a_panic() {
-        let log = Log::new();
+        let log = EventLog::new();
         let stopped = shut_down_after(450 * MS, &log, |shutdown, log| {
             supervise(shutdown, 3, 100 * MS, log)
         })
         .await
         .expect("no other kind of JoinError");
         assert_eq!(stopped, Stopped::ShutDown);
-        assert_eq!(log.started_after_shutdown(), 0);
+        assert_eq!(started_after_shutdown(&log), 0);
         assert_eq!(
-            what_happened(&log),
+            log.what_happened(),
             [
                 "starting worker 1",
                 "worker 1: job 1 done",
@@ -326,7 +283,7 @@ mod tests {
     async fn a_worker_that_keeps_panicking_uses_up_the_budget() {
         // Restarting only panics still gives up on a worker that fails every time: here the
         // budget allows no restart, and the first run panics.
-        let log = Log::new();
+        let log = EventLog::new();
         let stopped = shut_down_after(450 * MS, &log, |shutdown, log| {
             supervise(shutdown, 0, 100 * MS, log)
         })

@@ -1,8 +1,8 @@
 //! Enough pieces to balance every core, and what "every core" can really do.
 //!
-//! Work handed out as one piece per thread takes as long as the slowest piece. Equal pieces do not
-//! take equal times: a core that the system interrupts (another program, the kernel's own work)
-//! finishes its piece late while the others sit idle. Cut into many pieces per thread, the same
+//! Work handed out as one share per thread takes as long as the slowest share. Equal shares do
+//! not take equal times: a core that the system interrupts (another program, the kernel's own
+//! work) finishes its share late while the others sit idle. Handed out piece by piece, the same
 //! work balances itself: a thread that finishes early takes another piece (rayon's work
 //! stealing), so the threads finish within about one piece of each other. The number of pieces
 //! follows the number of threads, so it balances on 2 cores or 64.
@@ -12,15 +12,19 @@
 //! share caches, memory bandwidth and a power budget, and a lone core may run at a higher clock.
 //! What the machine can really deliver is its *parallel capacity*: every core running the same
 //! single-threaded work at once, each on its own share and timed on its own clock, nothing shared.
+//!
+//! The course's bench measures its CPU figures with these same functions.
 
 use std::sync::Barrier;
 use std::thread;
 
 use anyhow::Result;
-use lesson_kit::data::{Digest, deterministic_bytes, sha256};
+use lesson_kit::data::deterministic_buffers;
 use lesson_kit::measure::{format_bytes, format_rate, timed};
 use lesson_kit::{narrate, system};
 use rayon::prelude::*;
+
+use crate::parallel_hashing::{Digest, hash_in_parallel, hash_one_by_one, sha256};
 
 /// Pieces per thread for work that should balance: enough that a late thread leaves the others
 /// a sixteenth of its share to wait for, few enough that each piece still takes milliseconds.
@@ -56,42 +60,68 @@ pub fn capacity(cores: usize, work: impl Fn(usize) -> u64 + Sync) -> f64 {
 // ANCHOR_END: capacity
 
 // ANCHOR: pieces
-/// The SHA-256 of each of `pieces` equal pieces of `data`, hashed on rayon's threads, in order.
-pub fn hash_in_pieces(data: &[u8], pieces: usize) -> Vec<Digest> {
-    let piece_len = data.len().div_ceil(pieces.max(1)).max(1);
-    data.par_chunks(piece_len).map(sha256).collect()
+/// How many pieces to cut work into for `threads` threads: several each, whatever their number.
+pub fn piece_count(threads: usize) -> usize {
+    PIECES_PER_THREAD * threads.max(1)
+}
+
+/// The SHA-256 of every piece, in order, with rayon handed one share of the pieces per thread:
+/// `threads` jobs, each a run of neighbouring pieces hashed one after another. A share is one
+/// job, so no thread can take any of it from a thread that falls behind. (`hash_in_parallel`
+/// hands rayon each piece as a job of its own.)
+pub fn hash_one_share_per_thread(pieces: &[Vec<u8>], threads: usize) -> Vec<Digest> {
+    pieces
+        .par_chunks(share_len(pieces.len(), threads))
+        .flat_map_iter(|share| share.iter().map(|piece| sha256(piece)))
+        .collect()
 }
 // ANCHOR_END: pieces
+
+/// How many neighbouring items each share gets when `items` are cut into at most `shares`.
+pub fn share_len(items: usize, shares: usize) -> usize {
+    items.div_ceil(shares.max(1)).max(1)
+}
+
+/// The machine's capacity for hashing `pieces`, in bytes per second: `threads` threads at once,
+/// each hashing its own share of them, the same shares [`hash_one_share_per_thread`] hands out.
+pub fn hashing_capacity(pieces: &[Vec<u8>], threads: usize) -> f64 {
+    let shares: Vec<&[Vec<u8>]> = pieces.chunks(share_len(pieces.len(), threads)).collect();
+    capacity(shares.len(), |core| {
+        hash_one_by_one(shares[core]);
+        bytes_in(shares[core])
+    })
+}
+
+/// The bytes in `pieces`, all together.
+pub fn bytes_in(pieces: &[Vec<u8>]) -> u64 {
+    pieces.iter().map(|piece| piece.len() as u64).sum()
+}
 
 /// The rates one round measured, in bytes per second.
 #[derive(Debug, Clone, Copy)]
 pub struct Round {
-    /// One core hashing alone, the others idle.
+    /// One core hashing one share alone, the others idle.
     pub one_core: f64,
     /// Every core hashing a share of its own at once: the machine's capacity.
     pub capacity: f64,
-    /// rayon, one piece per thread.
-    pub one_piece_each: f64,
-    /// rayon, [`PIECES_PER_THREAD`] pieces per thread.
+    /// rayon, one share of the pieces per thread.
+    pub one_share_each: f64,
+    /// rayon, piece by piece: [`PIECES_PER_THREAD`] pieces per thread.
     pub many_pieces_each: f64,
 }
 
-/// Measures one round over `data`, with `cores` threads (rayon's pool has as many).
-pub fn measure_round(data: &[u8], cores: usize) -> Round {
-    let share_len = data.len().div_ceil(cores.max(1)).max(1);
-    let shares: Vec<&[u8]> = data.chunks(share_len).collect();
-    let total = data.len() as f64;
-    let (_, alone) = timed(|| sha256(shares[0]));
-    let capacity = capacity(shares.len(), |core| {
-        sha256(shares[core]);
-        shares[core].len() as u64
-    });
-    let (_, one_piece) = timed(|| hash_in_pieces(data, cores));
-    let (_, many_pieces) = timed(|| hash_in_pieces(data, PIECES_PER_THREAD * cores));
+/// Measures one round over `pieces`, with `cores` threads (rayon's pool has as many).
+pub fn measure_round(pieces: &[Vec<u8>], cores: usize) -> Round {
+    let total = bytes_in(pieces) as f64;
+    let first_share = &pieces[..share_len(pieces.len(), cores).min(pieces.len())];
+    let (_, alone) = timed(|| hash_one_by_one(first_share));
+    let capacity = hashing_capacity(pieces, cores);
+    let (_, one_share) = timed(|| hash_one_share_per_thread(pieces, cores));
+    let (_, many_pieces) = timed(|| hash_in_parallel(pieces));
     Round {
-        one_core: shares[0].len() as f64 / alone.as_secs_f64().max(1e-9),
+        one_core: bytes_in(first_share) as f64 / alone.as_secs_f64().max(1e-9),
         capacity,
-        one_piece_each: total / one_piece.as_secs_f64().max(1e-9),
+        one_share_each: total / one_share.as_secs_f64().max(1e-9),
         many_pieces_each: total / many_pieces.as_secs_f64().max(1e-9),
     }
 }
@@ -106,7 +136,7 @@ pub fn median_round(rounds: &[Round]) -> Round {
     Round {
         one_core: median(|round| round.one_core),
         capacity: median(|round| round.capacity),
-        one_piece_each: median(|round| round.one_piece_each),
+        one_share_each: median(|round| round.one_share_each),
         many_pieces_each: median(|round| round.many_pieces_each),
     }
 }
@@ -123,11 +153,12 @@ pub fn percent(part: f64, whole: f64) -> String {
 
 pub fn demo(megabytes: usize) -> Result<()> {
     let cores = rayon::current_num_threads();
-    let many = PIECES_PER_THREAD * cores;
+    let count = piece_count(cores);
     narrate::claim(&format!(
-        "Cut into {PIECES_PER_THREAD} pieces per thread, hashing comes close to the machine's \
-         measured capacity (every core busy at once); cut into one piece per thread, it waits \
-         for its slowest thread. And that capacity, not {cores} × one core, is the ideal."
+        "Handed to rayon piece by piece, {PIECES_PER_THREAD} pieces per thread, hashing comes \
+         close to the machine's measured capacity (every core busy at once); handed out as one \
+         share per thread, it waits for its slowest thread. And that capacity, not {cores} × \
+         one core, is the ideal."
     ));
     narrate::python(
         "ProcessPoolExecutor.map(fn, items, chunksize=1) hands out one item at a time, so a \
@@ -136,15 +167,15 @@ pub fn demo(megabytes: usize) -> Result<()> {
     narrate::code(include_str!("balance.rs"), "capacity");
     narrate::code(include_str!("balance.rs"), "pieces");
 
-    let data = deterministic_bytes(0, megabytes * 1024 * 1024);
+    let pieces = deterministic_buffers(count, (megabytes * 1024 * 1024 / count).max(1));
     narrate::say(&format!(
-        "{} of data in {cores} shares, {ROUNDS} rounds, the median of each: one core hashing \
-         one share alone; {cores} threads at once, a share each (the capacity); then rayon \
-         over all of it, in {cores} pieces and in {many}.",
-        format_bytes(data.len() as u64)
+        "{} of data in {count} pieces, {ROUNDS} rounds, the median of each: one core hashing \
+         one share ({PIECES_PER_THREAD} pieces) alone; {cores} threads at once, a share each \
+         (the capacity); then rayon over all of it, one share per thread and piece by piece.",
+        format_bytes(bytes_in(&pieces))
     ));
-    hash_in_pieces(&data[..1], 1); // start rayon's threads, untimed: a program does it once
-    let rounds: Vec<Round> = (0..ROUNDS).map(|_| measure_round(&data, cores)).collect();
+    hash_in_parallel(&pieces[..1]); // start rayon's threads, untimed: a program does it once
+    let rounds: Vec<Round> = (0..ROUNDS).map(|_| measure_round(&pieces, cores)).collect();
     let median = median_round(&rounds);
 
     narrate::result("one core alone", rate(median.one_core));
@@ -161,17 +192,17 @@ pub fn demo(megabytes: usize) -> Result<()> {
         ),
     );
     narrate::result(
-        "rayon, one piece per thread",
+        "rayon, one share per thread",
         format!(
-            "{}, {} of capacity ({cores} pieces)",
-            rate(median.one_piece_each),
-            percent(median.one_piece_each, median.capacity)
+            "{}, {} of capacity ({cores} jobs)",
+            rate(median.one_share_each),
+            percent(median.one_share_each, median.capacity)
         ),
     );
     narrate::result(
         &format!("rayon, {PIECES_PER_THREAD} pieces per thread"),
         format!(
-            "{}, {} of capacity ({many} pieces)",
+            "{}, {} of capacity ({count} jobs)",
             rate(median.many_pieces_each),
             percent(median.many_pieces_each, median.capacity)
         ),
@@ -183,8 +214,8 @@ pub fn demo(megabytes: usize) -> Result<()> {
         );
     }
     narrate::say(
-        "On a quiet machine with few cores the two splits come close; the more cores, and the \
-         busier the machine, the more one piece per thread loses to its slowest thread.",
+        "On a quiet machine with few cores the two come close; the more cores, and the busier \
+         the machine, the more one share per thread loses to its slowest thread.",
     );
     Ok(())
 }
@@ -194,12 +225,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn pieces_are_hashed_in_order_however_many() {
-        let data = deterministic_bytes(3, 10_000);
-        for pieces in [1, 2, 7, 64] {
-            let piece_len = data.len().div_ceil(pieces);
-            let expected: Vec<Digest> = data.chunks(piece_len).map(sha256).collect();
-            assert_eq!(hash_in_pieces(&data, pieces), expected, "{pieces} pieces");
+    fn one_share_per_thread_gives_every_pieces_digest_in_order() {
+        let pieces = deterministic_buffers(13, 100);
+        let expected = hash_one_by_one(&pieces);
+        for threads in [1, 2, 3, 7, 13, 20] {
+            assert_eq!(
+                hash_one_share_per_thread(&pieces, threads),
+                expected,
+                "{threads} threads"
+            );
+        }
+    }
+
+    #[test]
+    fn shares_cover_every_item_in_at_most_so_many() {
+        for (items, shares) in [(32, 2), (10, 4), (10, 6), (3, 8), (0, 2), (5, 0)] {
+            let len = share_len(items, shares);
+            assert!(len >= 1);
+            assert!(items.div_ceil(len) <= shares.max(1), "{items} in {shares}");
+            assert!(len * shares.max(1) >= items, "{items} in {shares}");
         }
     }
 
@@ -208,6 +252,8 @@ mod tests {
         // Each "core" reports a known number of bytes; the rate is positive and finite.
         let rate = capacity(3, |core| (core as u64 + 1) * 1000);
         assert!(rate.is_finite() && rate > 0.0, "{rate}");
+        let rate = hashing_capacity(&deterministic_buffers(8, 1000), 2);
+        assert!(rate.is_finite() && rate > 0.0, "{rate}");
     }
 
     #[test]
@@ -215,12 +261,12 @@ mod tests {
         let round = |x: f64| Round {
             one_core: x,
             capacity: 10.0 * x,
-            one_piece_each: 100.0 - x,
+            one_share_each: 100.0 - x,
             many_pieces_each: x,
         };
         let median = median_round(&[round(1.0), round(3.0), round(2.0)]);
         assert_eq!(median.one_core, 2.0);
         assert_eq!(median.capacity, 20.0);
-        assert_eq!(median.one_piece_each, 98.0);
+        assert_eq!(median.one_share_each, 98.0);
     }
 }

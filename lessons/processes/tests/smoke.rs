@@ -30,7 +30,7 @@ fn quick_run_measures_every_section() {
     for label in [
         "→ one core alone: ",
         "→ measured capacity: every core at once: ",
-        "→ rayon, one piece per thread: ",
+        "→ rayon, one share per thread: ",
         "→ rayon, 16 pieces per thread: ",
     ] {
         assert!(balance.contains(label), "missing {label:?}:\n{balance}");

@@ -25,13 +25,12 @@
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread;
-use std::time::{Duration, Instant};
 
 use anyhow::Result;
-use lesson_kit::measure::{format_duration, ratio};
+use lesson_kit::measure::ratio;
 use lesson_kit::narrate;
 
-use crate::shared_state::count_with_a_lock_per_item;
+use crate::shared_state::{count_with_a_lock_per_item, measure};
 
 // ANCHOR: atomic
 /// `threads` threads each add 1 to a shared atomic total `per_thread` times.
@@ -90,19 +89,6 @@ pub fn hand_over(answer: u64) -> u64 {
     })
 }
 // ANCHOR_END: hand_over
-
-/// Runs one way of counting, prints its total and time, and returns both.
-fn measure(label: &str, expected: u64, count: impl FnOnce() -> u64) -> (u64, Duration) {
-    let started = Instant::now();
-    let total = count();
-    let elapsed = started.elapsed();
-    let verdict = if total == expected { "exact" } else { "WRONG" };
-    narrate::result(
-        label,
-        format!("total {total} ({verdict}) in {}", format_duration(elapsed)),
-    );
-    (total, elapsed)
-}
 
 pub fn demo(threads: usize, per_thread: u64) -> Result<()> {
     let expected = threads as u64 * per_thread;

@@ -101,8 +101,9 @@ fn count_alone(per_thread: u64) -> u64 {
     mine
 }
 
-/// Runs one way of counting and prints its total and time.
-fn measure(label: &str, expected: u64, count: impl FnOnce() -> u64) -> Duration {
+/// Runs one way of counting, prints its total and time, and returns both (section 5's atomics
+/// are measured with it too).
+pub(crate) fn measure(label: &str, expected: u64, count: impl FnOnce() -> u64) -> (u64, Duration) {
     let started = Instant::now();
     let total = count();
     let elapsed = started.elapsed();
@@ -111,7 +112,7 @@ fn measure(label: &str, expected: u64, count: impl FnOnce() -> u64) -> Duration 
         label,
         format!("total {total} ({verdict}) in {}", format_duration(elapsed)),
     );
-    elapsed
+    (total, elapsed)
 }
 
 pub fn demo(threads: usize, per_thread: u64) -> Result<()> {
@@ -127,11 +128,11 @@ pub fn demo(threads: usize, per_thread: u64) -> Result<()> {
          queue.Queue to send parts to one thread.",
     );
     narrate::code(include_str!("shared_state.rs"), "lock_per_item");
-    let per_item = measure("a lock per item", expected, || {
+    let (_, per_item) = measure("a lock per item", expected, || {
         count_with_a_lock_per_item(threads, per_thread)
     });
     narrate::code(include_str!("shared_state.rs"), "lock_per_thread");
-    let per_thread_time = measure("a lock per thread", expected, || {
+    let (_, per_thread_time) = measure("a lock per thread", expected, || {
         count_with_a_lock_per_thread(threads, per_thread)
     });
     narrate::code(include_str!("shared_state.rs"), "channel");

@@ -20,76 +20,16 @@
 //! connection, so the server sees the client leave at that moment, not when its answer would have
 //! been ready.
 
-use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use lesson_kit::http::get_status;
 use lesson_kit::measure::format_duration;
-use lesson_kit::{LocalServer, ServerConfig, Versus, narrate};
+use lesson_kit::{EventLog, LocalServer, ServerConfig, Versus, narrate};
 use reqwest::Client;
 use tokio::time::{Instant, timeout};
 
 use crate::Settings;
-
-/// A list of what happened and when (measured from the log's creation), shared by the work and
-/// whoever watches it.
-#[derive(Debug, Clone)]
-pub struct EventLog {
-    origin: Instant,
-    events: Arc<Mutex<Vec<(Duration, String)>>>,
-}
-
-impl EventLog {
-    pub fn new() -> Self {
-        EventLog {
-            origin: Instant::now(),
-            events: Arc::default(),
-        }
-    }
-
-    pub fn record(&self, what: impl Into<String>) {
-        let at = self.origin.elapsed();
-        // A panic while the lock was held leaves the list intact: keep using it.
-        self.events
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push((at, what.into()));
-    }
-
-    /// Every event so far, in the order they happened.
-    pub fn events(&self) -> Vec<(Duration, String)> {
-        self.events
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
-    }
-
-    /// Just what happened, without the times.
-    pub fn what_happened(&self) -> Vec<String> {
-        self.events().into_iter().map(|(_, what)| what).collect()
-    }
-
-    /// When an event starting with `prefix` happened, if it did.
-    pub fn when(&self, prefix: &str) -> Option<Duration> {
-        self.events()
-            .into_iter()
-            .find(|(_, what)| what.starts_with(prefix))
-            .map(|(at, _)| at)
-    }
-
-    fn print(&self) {
-        for (at, what) in self.events() {
-            println!("      {:>9}  {what}", format_duration(at));
-        }
-    }
-}
-
-impl Default for EventLog {
-    fn default() -> Self {
-        Self::new()
-    }
-}
 
 // ANCHOR: cleanup_guard
 /// Removes a temporary file when dropped, however its owner ends: finished, returned early with
