@@ -53,8 +53,10 @@ pub async fn demo() -> Result<()> {
     narrate::python(
         "the same as calling a coroutine function without `await` (Python warns \
          'coroutine was never awaited'). asyncio.create_task doesn't start it at once either: \
-         it schedules it, to run at the caller's next await, which is what tokio::spawn does \
-         on this lesson's current-thread runtime (section 3).",
+         it schedules it, to run when the caller next hands the event loop a turn, at an await \
+         that suspends (awaiting a coroutine that finishes without waiting is not one; \
+         `python3 bench/python/asyncio_semantics.py` shows both). tokio::spawn on this lesson's \
+         current-thread runtime does the same (section 3).",
     );
     narrate::code(include_str!("lazy.rs"), "record_visit");
     narrate::code(include_str!("lazy.rs"), "call_then_await");

@@ -6,6 +6,7 @@
 //! thousand waiting tasks are nothing; ten thousand waiting threads are a noticeable load, and
 //! some machines refuse them. This section measures both, on this machine.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, PoisonError, RwLock, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -14,13 +15,15 @@ use anyhow::Result;
 use lesson_kit::measure::{format_duration, ratio};
 use lesson_kit::memory::{MemoryGrowth, MemoryProbe};
 use lesson_kit::narrate;
-use tokio::sync::watch;
+use tokio::sync::{Notify, watch};
 
 /// What it cost to have `started` tasks or threads all waiting at once.
 #[derive(Debug, Clone, Default)]
 pub struct Crowd {
     /// How many were started (fewer than asked for if the system refused more).
     pub started: usize,
+    /// How many had reached their wait when the memory was measured: all that were started.
+    pub waiting: usize,
     /// Time to start them all.
     pub spawn_time: Duration,
     /// How much more memory the process used while they all waited.
@@ -33,16 +36,30 @@ pub struct Crowd {
 pub async fn crowd_of_tasks(count: usize) -> Crowd {
     let memory = MemoryProbe::now();
     let (open, gate) = watch::channel(false);
+    // Each task counts itself as it reaches the gate; the last one to arrive says so.
+    let arrived = Arc::new(AtomicUsize::new(0));
+    let all_arrived = Arc::new(Notify::new());
     let started = Instant::now();
     let tasks: Vec<_> = (0..count)
         .map(|_| {
             let mut gate = gate.clone();
-            // Each task waits until the gate opens. An error means the sender is gone: stop waiting.
-            tokio::spawn(async move { gate.wait_for(|&is_open| is_open).await.map(|_| ()) })
+            let (arrived, all_arrived) = (Arc::clone(&arrived), Arc::clone(&all_arrived));
+            tokio::spawn(async move {
+                if arrived.fetch_add(1, Ordering::SeqCst) + 1 == count {
+                    all_arrived.notify_one(); // kept as a permit if nobody waits for it yet
+                }
+                // Wait until the gate opens. An error means the sender is gone: stop waiting.
+                gate.wait_for(|&is_open| is_open).await.map(|_| ())
+            })
         })
         .collect();
     let spawn_time = started.elapsed();
-    tokio::task::yield_now().await; // let every task run up to its wait
+    // Wait until every task has run up to its wait. A single yield would not do: between its
+    // other duties a runtime polls only so many tasks (tokio's "event interval"), not all of them.
+    if count > 0 {
+        all_arrived.notified().await;
+    }
+    let waiting = arrived.load(Ordering::SeqCst);
     let memory_growth = memory.growth();
 
     // Nobody may be listening if every task has already given up; that is fine.
@@ -55,6 +72,7 @@ pub async fn crowd_of_tasks(count: usize) -> Crowd {
     }
     Crowd {
         started: count,
+        waiting,
         spawn_time,
         memory_growth,
         refusal: None,
@@ -90,7 +108,7 @@ pub fn crowd_of_threads(count: usize) -> Crowd {
     // Wait until every thread has said it is running. (Without our own sender, a thread that died
     // before saying so would end the count early instead of hanging it.)
     drop(arrived);
-    for () in arrivals.iter().take(threads.len()) {}
+    let waiting = arrivals.iter().take(threads.len()).count();
     let memory_growth = memory.growth();
 
     drop(closed); // open the gate: every thread reads it at once, and ends
@@ -103,6 +121,7 @@ pub fn crowd_of_threads(count: usize) -> Crowd {
     }
     Crowd {
         started: started_count,
+        waiting,
         spawn_time,
         memory_growth,
         refusal,
@@ -117,8 +136,9 @@ pub async fn demo(count: usize) -> Result<()> {
     ));
     narrate::python(
         "asyncio.create_task versus threading.Thread: the same trade. Python's threads are OS \
-         threads too, with much the same memory cost; its tasks cost more than Rust's, a few KiB \
-         each for the coroutine and its frame rather than a few hundred bytes.",
+         threads too, with much the same memory cost; its tasks cost more than Rust's, for the \
+         task, its coroutine and the coroutine's frame (`python3 bench/python/crowd.py --kind \
+         tasks` measures them; the book quotes the bench's figures for both).",
     );
     narrate::code(include_str!("tasks_vs_threads.rs"), "tasks");
     let_earlier_tasks_finish().await;
@@ -174,6 +194,10 @@ fn report(what: &str, crowd: &Crowd) {
         ),
     );
     narrate::result(
+        &format!("{what} at their wait when memory was measured"),
+        format!("{} of {}", crowd.waiting, crowd.started),
+    );
+    narrate::result(
         &format!("memory while they waited, each of the {what}"),
         crowd.memory_growth.per(crowd.started),
     );
@@ -187,16 +211,31 @@ mod tests {
     use super::*;
 
     #[tokio::test]
-    async fn every_task_starts_waits_and_finishes() {
+    async fn every_task_waits_before_the_memory_is_measured() {
+        // On this current-thread runtime, one yield would let only the first few dozen run.
         let crowd = crowd_of_tasks(500).await;
         assert_eq!(crowd.started, 500);
+        assert_eq!(crowd.waiting, 500);
         assert!(crowd.refusal.is_none());
     }
 
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn every_task_waits_on_a_multi_thread_runtime_too() {
+        let crowd = crowd_of_tasks(500).await;
+        assert_eq!(crowd.waiting, 500);
+    }
+
+    #[tokio::test]
+    async fn an_empty_crowd_does_not_wait_for_anyone() {
+        let crowd = crowd_of_tasks(0).await;
+        assert_eq!((crowd.started, crowd.waiting), (0, 0));
+    }
+
     #[test]
-    fn every_thread_starts_waits_and_finishes() {
+    fn every_thread_waits_before_the_memory_is_measured() {
         let crowd = crowd_of_threads(50);
         assert_eq!(crowd.started, 50);
+        assert_eq!(crowd.waiting, 50);
         assert!(crowd.refusal.is_none());
     }
 }

@@ -14,6 +14,8 @@ fn quick_run_measures_every_section() {
             "→ one by one: measured",
             "→ together: measured",
             "→ wall time: measured",
+            // Every task of the quick run's 1000 had reached its wait before memory was read.
+            "→ tasks at their wait when memory was measured: 1000 of 1000\n",
         ]);
     // A bound, not an exact figure: how many of the 100 allowed are in flight at the busiest
     // instant depends on how fast this machine sends, but it is never more than 100.

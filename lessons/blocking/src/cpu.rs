@@ -20,15 +20,17 @@
 //!   ends would hold a blocking-pool thread or a rayon thread forever).
 
 use std::collections::HashSet;
+use std::panic::{self, AssertUnwindSafe};
 use std::sync::Arc;
 use std::thread::ThreadId;
 use std::time::Duration;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 use futures::future::try_join_all;
 use lesson_kit::measure::{format_duration, ideal_cpu_time, median, timed};
+use lesson_kit::narrate::panic_message;
 use lesson_kit::{Timeline, Versus, narrate, system};
-use tokio::sync::oneshot::{self, error::RecvError};
+use tokio::sync::oneshot;
 
 use crate::current_thread_runtime;
 use crate::settings::Settings;
@@ -37,16 +39,24 @@ use crate::work::sha256_rounds;
 
 // ANCHOR: on_rayon
 /// Runs `work` on rayon's pool and returns a future of its result. The runtime's thread is free
-/// while rayon's thread computes.
-pub async fn on_rayon<T: Send + 'static>(
-    work: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, RecvError> {
+/// while rayon's thread computes. A panic in `work` comes back as an error, as it does from
+/// `spawn_blocking`.
+pub async fn on_rayon<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
     let (send, receive) = oneshot::channel();
     rayon::spawn(move || {
+        // A panic that escapes a `rayon::spawn` job aborts the whole process (rayon's default
+        // panic handler), so catch it here and send it back as a value. `AssertUnwindSafe` is
+        // fine: nothing uses `work` after it panicked.
+        let outcome = panic::catch_unwind(AssertUnwindSafe(work));
         // An error means the receiver is gone: the caller stopped waiting, nobody needs this.
-        let _ = send.send(work());
+        let _ = send.send(outcome);
     });
-    receive.await // an error only if the job ended without sending its result
+    match receive.await {
+        Ok(Ok(output)) => Ok(output),
+        Ok(Err(panic)) => bail!("the job panicked: {}", panic_message(&*panic)),
+        // The sender was dropped unsent: rayon dropped the job without running it.
+        Err(_) => bail!("the job never ran"),
+    }
 }
 // ANCHOR_END: on_rayon
 
@@ -90,7 +100,7 @@ pub async fn jobs_on_rayon(
         let (buffer, timeline) = (Arc::clone(buffer), timeline.clone());
         on_rayon(move || hash_job(&buffer, rounds, index, &timeline))
     });
-    Ok(try_join_all(running).await?)
+    try_join_all(running).await
 }
 // ANCHOR_END: jobs
 
@@ -221,7 +231,17 @@ mod tests {
 
     #[tokio::test]
     async fn on_rayon_hands_back_what_the_closure_returned() {
-        assert_eq!(on_rayon(|| 6 * 7).await, Ok(42));
+        assert_eq!(on_rayon(|| 6 * 7).await.expect("no panic"), 42);
+    }
+
+    #[tokio::test]
+    async fn a_panicking_job_is_an_error_and_the_process_carries_on() {
+        // Uncaught, this panic would abort the test binary (rayon's default panic handler).
+        let error = on_rayon(|| -> u32 { panic!("a job that fails") })
+            .await
+            .expect_err("the job panicked");
+        assert!(error.to_string().contains("a job that fails"), "{error}");
+        assert_eq!(on_rayon(|| 6 * 7).await.expect("rayon still works"), 42);
     }
 
     #[tokio::test]

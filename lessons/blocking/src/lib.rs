@@ -1,7 +1,7 @@
 //! Lesson: blocking work inside async code.
 //!
 //! Run it with `cargo run -p lesson-blocking` (add `-- --help` for the flags). Each module is one
-//! section of the lesson and one page of the book's chapter; [`SECTIONS`] lists them in the order
+//! section of the lesson and one section of the book's chapter; [`SECTIONS`] lists them in the order
 //! they run, which is the order to read them in, after the two tools every section uses:
 //! [`watch`] (work run beside the kit's heartbeat) and [`work`].
 //!

@@ -24,6 +24,18 @@ fn quick_run_measures_every_section() {
             "→ dropping a runtime inside async code: caught panic: Cannot drop a runtime",
             "→ the sync client in spawn_blocking: no panic, returned 200",
         ]);
+    // One blocked worker strands the task it just spawned: certain, not a race (the task waits
+    // in that worker's LIFO slot, which idle workers cannot steal from).
+    let stranded = run
+        .stdout
+        .lines()
+        .find(|line| line.contains("→ spawn, then std::thread::sleep: the task first ran after"))
+        .unwrap_or_default();
+    assert!(
+        stranded.contains("once the slow part had ended"),
+        "{}",
+        run.stdout
+    );
     // The panics of the last section are expected, caught and printed by the lesson, not by Rust.
     assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
 }

@@ -26,6 +26,10 @@ enum Command {
         /// Threads to serve on.
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=256))]
         threads: u64,
+        /// HTTP/2: the most requests one connection may carry at once.
+        #[arg(long, default_value_t = lesson_kit::server::DEFAULT_HTTP2_MAX_STREAMS,
+              value_parser = clap::value_parser!(u32).range(1..))]
+        http2_max_streams: u32,
     },
 }
 
@@ -34,8 +38,12 @@ fn main() -> ExitCode {
         port,
         limit,
         threads,
+        http2_max_streams,
     } = Cli::parse().command;
-    let mut config = ServerConfig::default().port(port).threads(threads as usize);
+    let mut config = ServerConfig::default()
+        .port(port)
+        .threads(threads as usize)
+        .http2_max_streams(http2_max_streams);
     if let Some(limit) = limit {
         config = config.concurrency_limit(limit as usize);
     }
@@ -50,6 +58,10 @@ fn main() -> ExitCode {
     for path in ["/delay/500", "/status/503", "/bytes/16", "/stats"] {
         println!("  curl -i {}", server.url(path));
     }
+    println!(
+        "HTTP/2 too, on the same port: curl -i --http2-prior-knowledge {}",
+        server.url("/delay/500")
+    );
     if let Some(limit) = limit {
         println!("Requests beyond {limit} in flight are answered 429 Too Many Requests.");
     }

@@ -16,6 +16,13 @@
 //! every request beyond the limit, as rate-limited APIs do when a client floods them. Its
 //! [counters](ServerStats) let a lesson *prove* what a client did: how many connections it opened,
 //! and how many requests it had in flight at once.
+//!
+//! It speaks HTTP/1.1 and HTTP/2 on the same port: each connection is answered in the protocol its
+//! client starts with. Over `http://` a client starts with HTTP/2 only when told the server speaks
+//! it ("prior knowledge": reqwest's `ClientBuilder::http2_prior_knowledge`); otherwise HTTP/1.1,
+//! which carries one request at a time per connection, while HTTP/2 carries many at once on one
+//! connection, up to the server's [limit on streams](ServerConfig::http2_max_streams). The counters
+//! count alike in both: a connection when it is accepted, a request while it is handled.
 
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -30,8 +37,10 @@ use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::serve::ListenerExt;
-use tokio::net::TcpSocket;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto;
+use hyper_util::service::TowerToHyperService;
+use tokio::net::{TcpListener, TcpSocket};
 use tokio::sync::{Notify, oneshot};
 
 use crate::data;
@@ -44,6 +53,10 @@ pub const MAX_BYTES: u64 = 256 * 1024 * 1024;
 /// that opens a thousand connections at once: the kernel would drop the surplus and the client would
 /// retry a second later, which would show up as a mysterious one-second stall in every measurement.
 const ACCEPT_BACKLOG: u32 = 4096;
+/// The most requests one HTTP/2 connection may carry at once, unless
+/// [`ServerConfig::http2_max_streams`] says otherwise. It is hyper's own default, set here by name
+/// because hyper documents that default as one it may change.
+pub const DEFAULT_HTTP2_MAX_STREAMS: u32 = 200;
 
 /// How to start a [`LocalServer`]. `ServerConfig::default()` is what most code wants.
 #[derive(Debug, Clone, Default)]
@@ -56,6 +69,10 @@ pub struct ServerConfig {
     /// Threads the server runs on. Zero or one (the default) means one thread, which easily serves
     /// thousands of slow requests; more helps only when measuring raw throughput.
     pub threads: usize,
+    /// HTTP/2 only: the most requests (streams) one connection may carry at once. The server
+    /// announces it when the connection opens, and a client with more to send waits for a stream
+    /// to end. `None` means [`DEFAULT_HTTP2_MAX_STREAMS`]. (HTTP/1.1 carries one at a time.)
+    pub http2_max_streams: Option<u32>,
 }
 
 impl ServerConfig {
@@ -74,6 +91,12 @@ impl ServerConfig {
     /// Run the server on this many threads.
     pub fn threads(mut self, threads: usize) -> Self {
         self.threads = threads;
+        self
+    }
+
+    /// Let one HTTP/2 connection carry at most `streams` requests at once.
+    pub fn http2_max_streams(mut self, streams: u32) -> Self {
+        self.http2_max_streams = Some(streams);
         self
     }
 }
@@ -193,7 +216,7 @@ impl LocalServer {
                         return;
                     }
                 };
-                runtime.block_on(serve(config.port, serving_counters, ready_tx, shutdown_rx));
+                runtime.block_on(serve(&config, serving_counters, ready_tx, shutdown_rx));
                 // Dropping the runtime here cancels every request still being served, so stopping
                 // never waits for a ten-minute `/delay`.
             })?;
@@ -301,12 +324,12 @@ fn build_runtime(threads: usize) -> io::Result<tokio::runtime::Runtime> {
 
 /// Binds, reports the address (or the error) on `ready`, then serves until `shutdown` fires.
 async fn serve(
-    port: u16,
+    config: &ServerConfig,
     counters: Arc<Counters>,
     ready: std::sync::mpsc::Sender<io::Result<SocketAddr>>,
     shutdown: oneshot::Receiver<()>,
 ) {
-    let listener = match bind(port) {
+    let listener = match bind(config.port) {
         Ok(listener) => listener,
         Err(error) => {
             // The starter is waiting on `ready`; if it has gone, there is no one left to tell.
@@ -321,26 +344,68 @@ async fn serve(
             return;
         }
     };
-    let connection_counters = Arc::clone(&counters);
-    let listener = listener.tap_io(move |tcp| {
-        connection_counters.bump(&connection_counters.connections);
-        // Small responses should leave at once rather than wait for Nagle's algorithm to batch them.
-        // If the option cannot be set, the connection still works, only a little slower.
-        let _ = tcp.set_nodelay(true);
-    });
+    let mut http = auto::Builder::new(TokioExecutor::new());
+    http.http2().max_concurrent_streams(
+        config
+            .http2_max_streams
+            .unwrap_or(DEFAULT_HTTP2_MAX_STREAMS),
+    );
     let _ = ready.send(Ok(addr));
     tokio::select! {
-        result = axum::serve(listener, router(counters)) => {
-            if let Err(error) = result {
-                eprintln!("local server on {addr} stopped: {error}");
-            }
-        }
+        () = accept_connections(listener, http, router(Arc::clone(&counters)), &counters) => {}
         // Either a shutdown request or the `LocalServer` handle being dropped: stop either way.
+        // The connections' tasks stop too, with the server's runtime.
         _ = shutdown => {}
     }
 }
 
-fn bind(port: u16) -> io::Result<tokio::net::TcpListener> {
+/// Accepts connections until the server stops, each served on a task of its own in the protocol
+/// its client speaks (`auto` tells HTTP/2's opening bytes from an HTTP/1.1 request line).
+async fn accept_connections(
+    listener: TcpListener,
+    http: auto::Builder<TokioExecutor>,
+    app: Router,
+    counters: &Counters,
+) {
+    let http = Arc::new(http);
+    loop {
+        let tcp = match listener.accept().await {
+            Ok((tcp, _peer)) => tcp,
+            Err(error) => {
+                wait_after_accept_error(&error).await;
+                continue;
+            }
+        };
+        counters.bump(&counters.connections);
+        // Small responses should leave at once rather than wait for Nagle's algorithm to batch them.
+        // If the option cannot be set, the connection still works, only a little slower.
+        let _ = tcp.set_nodelay(true);
+        let (http, app) = (Arc::clone(&http), app.clone());
+        tokio::spawn(async move {
+            let service = TowerToHyperService::new(app);
+            // An error ends this connection only (a client that hung up mid-request, say); the
+            // server carries on with the others.
+            let _ = http.serve_connection(TokioIo::new(tcp), service).await;
+        });
+    }
+}
+
+/// After a failed `accept`: go on at once when only that connection failed (its client gave up
+/// before it was accepted); otherwise wait a second before accepting again, as `axum::serve`
+/// does. The usual cause is this process being out of files, and waiting lets some close.
+async fn wait_after_accept_error(error: &io::Error) {
+    let one_connection_failed = matches!(
+        error.kind(),
+        io::ErrorKind::ConnectionRefused
+            | io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::ConnectionReset
+    );
+    if !one_connection_failed {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+fn bind(port: u16) -> io::Result<TcpListener> {
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
     let socket = TcpSocket::new_v4()?;
     // Lets `serve --port 8080` restart at once after Ctrl-C instead of waiting a minute for the old

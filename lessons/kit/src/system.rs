@@ -22,6 +22,14 @@ pub fn thread_count() -> Option<usize> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// How many threads wanted a core, on average over the last minute, where the system reports it
+/// (Linux: the first figure of /proc/loadavg). Above the number of cores, some of them waited:
+/// a measurement of parallel work taken then shares the cores with whatever else was running.
+pub fn load_average() -> Option<f64> {
+    let loads = std::fs::read_to_string("/proc/loadavg").ok()?;
+    loads.split_whitespace().next()?.parse().ok()
+}
+
 /// The open-file limit of this process: (soft, hard). Every socket is a file, so the soft limit
 /// caps how many connections a program can hold open at once.
 pub fn open_file_limit() -> io::Result<(u64, u64)> {
@@ -164,6 +172,14 @@ pub fn color_enabled() -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_load_average_is_a_number_where_there_is_one() {
+        if std::path::Path::new("/proc/loadavg").exists() {
+            let load = load_average().expect("a load average on Linux");
+            assert!(load.is_finite() && load >= 0.0, "{load}");
+        }
+    }
 
     #[test]
     fn this_process_has_memory_cores_and_threads() {

@@ -211,3 +211,95 @@ fn dropping_the_server_does_not_wait_for_slow_requests() {
     drop(server);
     assert!(client.join().expect("client thread").is_err());
 }
+
+/// A client that speaks HTTP/2 from its first byte, as a client must over `http://`.
+fn http2_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .http2_prior_knowledge()
+        .build()
+        .expect("an HTTP/2 client")
+}
+
+#[tokio::test]
+async fn http2_carries_every_request_in_flight_on_one_connection() {
+    let server = start();
+    let client = http2_client();
+    let requests: Vec<_> = (0..20)
+        .map(|_| tokio::spawn(client.get(server.url(FOREVER)).send()))
+        .collect();
+    let stats = wait_for(&server, |stats| stats.in_flight == 20).await;
+    assert_eq!(
+        (stats.peak_in_flight, stats.connections),
+        (20, 1),
+        "{stats:?}"
+    );
+    // A request dropped by its client ends its stream only: the server counts it out, and the
+    // connection stays open for the next request.
+    for request in requests {
+        request.abort();
+    }
+    wait_for(&server, |stats| stats.in_flight == 0).await;
+    let answer = client.get(server.url("/delay/0")).send().await;
+    assert_eq!(answer.expect("GET").version(), reqwest::Version::HTTP_2);
+    assert_eq!(server.stats().connections, 1, "the same connection again");
+}
+
+#[tokio::test]
+async fn http1_and_http2_clients_share_the_port_and_the_counters() {
+    let server = start();
+    let http1 = reqwest::Client::new();
+    let http2 = http2_client();
+    let held: Vec<_> = (0..3)
+        .map(|_| tokio::spawn(http1.get(server.url(FOREVER)).send()))
+        .chain((0..3).map(|_| tokio::spawn(http2.get(server.url(FOREVER)).send())))
+        .collect();
+    let stats = wait_for(&server, |stats| stats.in_flight == 6).await;
+    assert_eq!(stats.connections, 3 + 1, "{stats:?}");
+    let answer = http1.get(server.url("/delay/0")).send().await;
+    assert_eq!(answer.expect("GET").version(), reqwest::Version::HTTP_11);
+    for request in held {
+        request.abort();
+    }
+}
+
+#[tokio::test]
+async fn http2_requests_beyond_the_stream_limit_wait_for_a_stream() {
+    let server = LocalServer::start(ServerConfig::default().http2_max_streams(5)).expect("start");
+    let client = http2_client();
+    let statuses = join_all((0..20).map(|_| async {
+        let response = client.get(server.url("/delay/50")).send().await?;
+        Ok::<_, reqwest::Error>(response.status())
+    }))
+    .await;
+    for status in statuses {
+        assert_eq!(status.expect("GET"), StatusCode::OK, "none is refused");
+    }
+    let stats = server.stats();
+    assert_eq!((stats.completed, stats.connections), (20, 1), "{stats:?}");
+    assert!(
+        (1..=5).contains(&stats.peak_in_flight),
+        "the client waited for free streams: {stats:?}"
+    );
+}
+
+#[tokio::test]
+async fn http2_requests_beyond_the_concurrency_limit_get_429() {
+    let server = LocalServer::start(ServerConfig::default().concurrency_limit(5)).expect("start");
+    let client = http2_client();
+    let held: Vec<_> = (0..5)
+        .map(|_| tokio::spawn(client.get(server.url(FOREVER)).send()))
+        .collect();
+    wait_for(&server, |stats| stats.in_flight == 5).await;
+    let extra = join_all((0..15).map(|_| client.get(server.url("/delay/0")).send())).await;
+    for response in extra {
+        assert_eq!(
+            response.expect("GET").status(),
+            StatusCode::TOO_MANY_REQUESTS
+        );
+    }
+    let stats = server.stats();
+    assert_eq!((stats.rejected, stats.connections), (15, 1), "{stats:?}");
+    for request in held {
+        request.abort();
+    }
+}

@@ -12,9 +12,11 @@
 //! gap.
 //!
 //! The fix is to move the blocking work off the runtime's threads with
-//! `tokio::task::spawn_blocking` (Python's `asyncio.to_thread`) and await its result: the runtime
-//! thread is free while a thread from tokio's blocking pool does the work. (For long CPU-heavy
-//! work a rayon pool is the better home; `lesson-blocking` compares the two.)
+//! `tokio::task::spawn_blocking` and await its result: the runtime thread is free while a thread
+//! from tokio's blocking pool does the work. (For long CPU-heavy work a rayon pool is the better
+//! home; `lesson-blocking` compares the two.) Python's counterpart, `asyncio.to_thread`, frees the
+//! event loop only for work that lets go of the GIL, and CPython's JSON parser never does: there,
+//! this fix needs a process.
 
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -78,10 +80,14 @@ pub async fn demo(readings: usize, period: Duration) -> Result<()> {
     );
     narrate::python(
         "calling json.loads on a big body inside an async handler stalls the event loop the \
-         same way. `await asyncio.to_thread(json.loads, body)` only half fixes it: json.loads \
-         holds the GIL while it parses, so the event loop gets a turn only when the interpreter \
-         switches threads, every 5 ms (sys.getswitchinterval()). spawn_blocking frees the \
-         runtime's thread completely.",
+         same way, and `await asyncio.to_thread(json.loads, body)` does not fix it. CPython's \
+         JSON parser is C code that keeps the GIL from start to end, and the switch interval \
+         (sys.getswitchinterval()) can only ask a thread to let go between bytecodes, so the \
+         event loop waits for the whole parse (`python3 bench/python/json_gil.py` measures it). \
+         CPU work in C that keeps the GIL needs a process in Python (ProcessPoolExecutor), and \
+         should send back something small: unpickling a big result runs under the loop's GIL \
+         again. spawn_blocking's thread holds no lock the runtime needs, so here the runtime's \
+         thread is really free.",
     );
     let body: Arc<[u8]> = readings_document(readings).into();
     narrate::say(&format!(

@@ -1,7 +1,7 @@
 //! Lesson: async pitfalls, each shown live and then fixed.
 //!
 //! Run it with `cargo run -p lesson-pitfalls` (add `-- --help` for the flags). Each module is one
-//! section of the lesson and one page of the book's chapter; [`SECTIONS`] lists them in the order
+//! section of the lesson and one section of the book's chapter; [`SECTIONS`] lists them in the order
 //! they run, which is the order to read them in:
 //!
 //! - [`never_awaited`]: a future that is never awaited does nothing.
@@ -11,6 +11,8 @@
 //! - [`swallowed`]: failures that vanish.
 //! - [`cancel_safety`]: a `select!` loop that loses data.
 //! - [`paused_clock`]: a testing pitfall: the paused clock and real sockets.
+//! - [`shutdown_as_failure`]: a shutdown mistaken for a failure (a cancelled `JoinError` is not a
+//!   panicked one).
 
 pub mod blocking;
 pub mod cancel_safety;
@@ -18,6 +20,7 @@ pub mod clients;
 pub mod mutex_guard;
 pub mod never_awaited;
 pub mod paused_clock;
+pub mod shutdown_as_failure;
 pub mod swallowed;
 
 pub mod settings;
@@ -79,6 +82,13 @@ pub const SECTIONS: &[Section<Lesson>] = &[
         title: "A testing pitfall: the paused clock and real sockets",
         run: |lesson| {
             let demo = paused_clock::demo(lesson.settings.answer_after);
+            lesson.runtime.block_on(demo)
+        },
+    },
+    Section {
+        title: "A shutdown mistaken for a failure",
+        run: |lesson| {
+            let demo = shutdown_as_failure::demo(lesson.settings.job_time);
             lesson.runtime.block_on(demo)
         },
     },

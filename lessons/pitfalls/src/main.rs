@@ -40,6 +40,6 @@ fn run(cli: &Cli) -> Result<()> {
     );
     let settings = cli.flags.settings(cli.common.quick);
     lesson::run_sections(SECTIONS, &cli.common, &Lesson { runtime, settings })?;
-    narrate::next(None);
+    narrate::next(Some("lesson-choosing"));
     Ok(())
 }

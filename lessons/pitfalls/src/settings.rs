@@ -24,6 +24,8 @@ pub struct Settings {
     pub tick: Duration,
     /// Section 7: how long the server takes to answer the request made under the paused clock.
     pub answer_after: Duration,
+    /// Section 8: how long each job of the supervised worker takes.
+    pub job_time: Duration,
 }
 
 impl Settings {
@@ -38,6 +40,7 @@ impl Settings {
             lines: 8,
             tick: Duration::from_millis(100),
             answer_after: Duration::from_millis(500),
+            job_time: Duration::from_millis(100),
         }
     }
 
@@ -52,6 +55,7 @@ impl Settings {
             lines: 4,
             tick: Duration::from_millis(40),
             answer_after: Duration::from_millis(200),
+            job_time: Duration::from_millis(40),
         }
     }
 }

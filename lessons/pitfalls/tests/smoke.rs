@@ -32,6 +32,9 @@ fn quick_run_shows_every_pitfall_and_its_fix() {
             "→ next_line in select!: 4 of 4 readings intact, 0 bytes lost",
             "→ clock paused: TIMED OUT",
             "→ real clock: answered",
+            "→ any error restarts: how it ended: gave up on a worker that failed 4 times in a row",
+            "→ telling them apart: workers started after the shutdown: 0\n",
+            "→ telling them apart: how it ended: shut down when asked",
         ]);
     // The panic of "Failures that vanish" leaves its trace on stderr, as the lesson says it does.
     assert!(

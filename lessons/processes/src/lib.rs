@@ -1,7 +1,7 @@
 //! Lesson: processes, and when you still want them in Rust.
 //!
 //! Run it with `cargo run -p lesson-processes` (add `-- --help` for the flags). Each module is one
-//! section of the lesson and one page of the book's chapter; [`SECTIONS`] lists them in the order
+//! section of the lesson and one section of the book's chapter; [`SECTIONS`] lists them in the order
 //! they run, which is the order to read them in:
 //!
 //! - [`parallel_hashing`]: CPU-bound work on every core with rayon, no processes needed.
@@ -9,8 +9,14 @@
 //!   (the worker's side is [`worker`]).
 //! - [`start_cost`]: what starting a process, a thread and a task costs.
 //! - [`isolation`]: a worker that panics or aborts, and the exit status its parent reads.
+//! - [`balance`]: enough pieces per thread to balance every core, against the machine's measured
+//!   capacity.
+//! - [`hash_files`]: the original's `hash_file`: files on disk, streamed into a hasher, rayon over
+//!   the paths.
 
+pub mod balance;
 pub mod child_processes;
+pub mod hash_files;
 pub mod isolation;
 pub mod parallel_hashing;
 pub mod start_cost;
@@ -51,5 +57,14 @@ pub const SECTIONS: &[Section<Lesson>] = &[
     Section {
         title: "What processes buy: isolation",
         run: |lesson| isolation::demo(&lesson.program),
+    },
+    Section {
+        title: "Enough pieces to balance every core",
+        // A quarter of the data: this section and the next hash theirs over and over, in rounds.
+        run: |lesson| balance::demo(lesson.settings.megabytes.div_ceil(4)),
+    },
+    Section {
+        title: "The original's hash_file: rayon over file paths",
+        run: |lesson| hash_files::demo(lesson.settings.megabytes.div_ceil(4)),
     },
 ];

@@ -7,7 +7,8 @@ use lesson_kit::system;
 /// Everything a section needs to know about its size.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// Sections 1 and 2: how much data to hash, in MiB.
+    /// Sections 1, 2, 5 and 6: how much data to hash, in MiB (sections 5 and 6, which hash it
+    /// several times over, a quarter of it).
     pub megabytes: usize,
     /// Section 2: how many worker processes run at once (one job each).
     pub workers: usize,
@@ -38,7 +39,8 @@ impl Settings {
 /// The learner's own sizes: each flag, when given, replaces one setting of the full or quick run.
 #[derive(Args, Debug, Clone, Default)]
 pub struct Flags {
-    /// Sections 1 and 2: how much data to hash, in MiB [default: 256, quick: 32].
+    /// Sections 1, 2, 5 and 6: how much data to hash, in MiB; sections 5 and 6 take a quarter
+    /// of it [default: 256, quick: 32].
     #[arg(long, value_parser = count(1..=4_096))]
     pub megabytes: Option<usize>,
     /// Section 2: how many worker processes to run at once [default: the number of cores].

@@ -1,9 +1,14 @@
 //! What it costs to start a process, a thread, a task.
 //!
-//! A process needs the operating system to copy the parent's page tables (fork) or build fresh
-//! ones, load the program (exec), link its libraries and run its start-up code, set up its pipes,
-//! and tear all of it down at exit. A thread shares the process's memory: it needs a stack and a
-//! kernel thread, no more. A tokio task is a value in a queue, and the system isn't even told.
+//! A process needs the operating system to create a process, load the program into it (exec), link
+//! its libraries, run its start-up code, set up its pipes, and tear all of it down at exit. On
+//! Linux, `std::process::Command` asks glibc's `posix_spawn` (unless given a `pre_exec` hook, a
+//! user or group to switch to, or a few such settings, which need a real `fork`), which starts the
+//! child sharing the parent's memory (a vfork-style clone: nothing is copied) until it replaces
+//! itself with the program. A plain `fork`, as Python's multiprocessing uses by default on Linux
+//! before 3.14, copies the parent's page tables first. A thread shares the process's memory: it
+//! needs a stack and a kernel thread, no more. A tokio task is a value in a queue, and the system
+//! isn't even told.
 //!
 //! Each is timed from "start it" to "it has run and we know it finished", many times over; the
 //! median is printed, since a few starts always land on a busy moment.

@@ -1,8 +1,9 @@
 //! Runs the lesson as a learner would, quickly, and checks that every section printed its results.
 
+use std::path::Path;
 use std::process::Command;
 
-use lesson_kit::smoke::{self, assert_refused};
+use lesson_kit::smoke::{self, assert_refused, number_after};
 use lesson_processes::SECTIONS;
 
 const LESSON: &str = env!("CARGO_BIN_EXE_lesson-processes");
@@ -23,7 +24,39 @@ fn quick_run_measures_every_section() {
             "→ then a healthy one: exit code 0: success",
             "→ this process: still running",
         ]);
-    for disagreement in ["both ways: NO", "computes: NO"] {
+    let stdout = &run.stdout;
+    // Enough pieces: the figures are this machine's; that they were measured is what is checked.
+    let balance = smoke::section(stdout, "Enough pieces to balance every core").body;
+    for label in [
+        "→ one core alone: ",
+        "→ measured capacity: every core at once: ",
+        "→ rayon, one piece per thread: ",
+        "→ rayon, 16 pieces per thread: ",
+    ] {
+        assert!(balance.contains(label), "missing {label:?}:\n{balance}");
+    }
+    // hash_file: every file written is hashed right, the two bad paths are reported, and the
+    // folder is gone afterwards.
+    let files = smoke::section(stdout, "The original's hash_file: rayon over file paths").body;
+    let written = number_after(&files, "→ digests equal to those of the bytes written: ");
+    let hashed = number_after(&files, "→ hashed: ");
+    assert!(written > 0 && hashed == written, "{files}");
+    assert!(
+        files.contains(&format!("→ hashed: {hashed} of {} paths", hashed + 2)),
+        "{files}"
+    );
+    for bad in [
+        "→ missing.bin: not hashed: ",
+        "→ a-folder.bin: not hashed: ",
+    ] {
+        assert!(files.contains(bad), "missing {bad:?}:\n{files}");
+    }
+    let folder = files
+        .split_whitespace()
+        .find(|word| word.contains("lesson-processes-files-"))
+        .unwrap_or_else(|| panic!("no folder named in:\n{files}"));
+    assert!(!Path::new(folder).exists(), "{folder} was left behind");
+    for disagreement in ["both ways: NO", "computes: NO", "every core: NO"] {
         assert!(
             !run.stdout.contains(disagreement),
             "a digest disagreed:\n{}",

@@ -2,7 +2,8 @@
 //!
 //! A `reqwest::Client` is a pool of open connections plus settings. Shared by every request (it is
 //! cheap to clone: clones share the pool), it opens one connection per request *in flight* and
-//! reuses each for the next request. Created inside the request, as many tutorials write it, every
+//! reuses each for the next request. (That is HTTP/1.1, which the lessons' client speaks: a
+//! connection carries one request at a time. Over HTTP/2 one connection carries many at once.) Created inside the request, as many tutorials write it, every
 //! request gets a pool of its own, so every request opens a new connection: a TCP handshake
 //! (and, against a real API, a TLS handshake too) before it can send anything, and a socket left in
 //! TIME_WAIT afterwards, holding a local port for a minute. Fifty thousand of those would use up
@@ -83,8 +84,9 @@ pub fn client_build_time(samples: usize) -> std::time::Duration {
 pub async fn demo(settings: &Settings) -> Result<()> {
     narrate::claim(
         "Inside the same semaphore, a client per request opens a connection per request; one \
-         shared client opens one per permit and reuses them. The server counts the difference, \
-         and the clock shows what it costs.",
+         shared client opens one per permit and reuses them (over HTTP/1.1, where a connection \
+         carries one request at a time). The server counts the difference, and the clock shows \
+         what it costs.",
     );
     narrate::python(
         "`async with httpx.AsyncClient() as client:` inside the function that makes one \

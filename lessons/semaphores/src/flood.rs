@@ -102,14 +102,17 @@ pub async fn flood_in_a_child(url: &str, requests: usize, open_files: u64) -> Re
 pub async fn demo(settings: &Settings) -> Result<()> {
     narrate::claim(&format!(
         "join_all over {} requests starts them all at once. The client opens a connection per \
-         request until the process runs out of file descriptors, and the server turns away \
+         request (HTTP/1.1 carries one request at a time on a connection) until the process \
+         runs out of file descriptors, and the server turns away \
          whatever exceeds its limit with 429.",
         settings.flood
     ));
     narrate::python(
         "await asyncio.gather(*(client.get(url) for _ in range(50_000))), the same flood. \
          httpx's pool caps connections at 100, so there the rest wait until they time out \
-         (PoolTimeout) instead.",
+         (PoolTimeout) instead, and while the event loop is busy with that waiting list even \
+         the first hundred can miss their own time-outs (bench/python/httpx_gather.py, which \
+         `cargo xtask bench` runs with --concurrency 0, counts what got through).",
     );
     narrate::code(include_str!("flood.rs"), "flood");
     let server = LocalServer::start(ServerConfig::default())?;

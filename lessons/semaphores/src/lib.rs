@@ -1,7 +1,7 @@
 //! Lesson: bounding concurrency.
 //!
 //! Run it with `cargo run -p lesson-semaphores` (add `-- --help` for the flags). Each module is one
-//! section of the lesson and one page of the book's chapter; [`SECTIONS`] lists them in the order
+//! section of the lesson and one section of the book's chapter; [`SECTIONS`] lists them in the order
 //! they run, which is the order to read them in:
 //!
 //! - [`flood`]: every request at once, until the process runs out of files and the server says 429.
@@ -10,12 +10,15 @@
 //! - [`clients`]: one shared client, or a client per request.
 //! - [`retry`]: retry with backoff and jitter when the server answers 429 (counted by
 //!   [`retry::RetryTally`]).
+//! - [`http2`]: HTTP/2 carries every request in flight on one connection, and the bound still
+//!   matters.
 //!
 //! Every section GETs with the kit's [`lesson_kit::http::get_status`] and makes room for its
 //! requests with [`open_files`].
 
 pub mod clients;
 pub mod flood;
+pub mod http2;
 pub mod retry;
 pub mod semaphore;
 pub mod streams;
@@ -56,5 +59,9 @@ pub const SECTIONS: &[Section<Lesson>] = &[
     Section {
         title: "Retry with backoff on 429",
         run: |lesson| lesson.runtime.block_on(retry::demo(&lesson.settings)),
+    },
+    Section {
+        title: "HTTP/2: many requests on one connection",
+        run: |lesson| lesson.runtime.block_on(http2::demo(&lesson.settings)),
     },
 ];

@@ -8,7 +8,8 @@ use lesson_kit::lesson::{self, CommonFlags};
 use lesson_kit::narrate;
 use lesson_semaphores::{Flags, Lesson, SECTIONS, Settings, flood, open_files};
 
-/// Bounding concurrency: the flood, Semaphore, buffer_unordered, one shared client, retry on 429.
+/// Bounding concurrency: the flood, Semaphore, buffer_unordered, one shared client, retry on 429,
+/// HTTP/2.
 ///
 /// Every claim is measured on this machine and printed beside its ideal. Nothing needs the
 /// internet: HTTP goes to a server the lesson starts on 127.0.0.1.
@@ -45,9 +46,9 @@ fn run_lesson(common: &CommonFlags, settings: Settings) -> Result<()> {
     open_files::ensure_room_for(settings.concurrency)?;
     narrate::title(
         "Lesson: bounding concurrency",
-        "What an unbounded flood of requests does, three ways to bound it, and how to retry \
-         when the server says no, measured on this machine against a local server. `--quick` \
-         for a short run, `--section N` for one section, `--help` for more.",
+        "What an unbounded flood of requests does, three ways to bound it, how to retry when \
+         the server says no, and what HTTP/2 changes, measured on this machine against a local \
+         server. `--quick` for a short run, `--section N` for one section, `--help` for more.",
     );
     lesson::run_sections(SECTIONS, common, &Lesson { runtime, settings })?;
     narrate::next(Some("lesson-blocking"));

@@ -14,9 +14,10 @@ pub struct Settings {
     pub open_files: u64,
     /// Sections 1 to 5: how many GET requests a batch sends.
     pub requests: usize,
-    /// Sections 1 to 5: the bound on requests in flight, and the server's 429 limit.
+    /// Sections 1 to 6: the bound on requests in flight, and the server's 429 limit (section 6
+    /// sends twice as many requests at once).
     pub concurrency: usize,
-    /// Sections 1 to 5: how long the local server takes to answer each request.
+    /// Sections 1 to 6: how long the local server takes to answer each request.
     pub delay: Duration,
     /// Section 5: the most times one request is sent, the first time included.
     pub max_attempts: u32,
@@ -25,6 +26,8 @@ pub struct Settings {
     /// Section 5: also retry the flood with exact waits, to show the retries in lockstep. It
     /// needs a batch many times the server's limit to show, so it takes seconds.
     pub show_lockstep: bool,
+    /// Section 6: how many requests (streams) the server lets one HTTP/2 connection carry.
+    pub http2_streams: u32,
 }
 
 impl Settings {
@@ -39,6 +42,7 @@ impl Settings {
             max_attempts: 20,
             first_wait: Duration::from_millis(50),
             show_lockstep: true,
+            http2_streams: 20,
         }
     }
 
@@ -65,11 +69,11 @@ pub struct Flags {
     /// Sections 1 to 5: how many GET requests each batch sends [default: 1000, quick: 200].
     #[arg(long, value_parser = count(1..=20_000))]
     pub requests: Option<usize>,
-    /// Sections 1 to 5: the most requests in flight at once, and the server's 429 limit
-    /// [default: 50].
+    /// Sections 1 to 6: the most requests in flight at once, and the server's 429 limit;
+    /// section 6 sends twice this many at once [default: 50].
     #[arg(long, value_parser = count(1..=1000))]
     pub concurrency: Option<usize>,
-    /// Sections 1 to 5: how long the local server takes to answer, in ms [default: 100].
+    /// Sections 1 to 6: how long the local server takes to answer, in ms [default: 100].
     #[arg(long, value_parser = millis(0..=10_000))]
     pub delay_ms: Option<Duration>,
     /// Section 5: the most times one request is sent, retries included [default: 20].
@@ -79,6 +83,10 @@ pub struct Flags {
     /// 429, up to 8 times this [default: 50].
     #[arg(long, value_parser = millis(1..=10_000))]
     pub first_wait_ms: Option<Duration>,
+    /// Section 6: how many requests the server lets one HTTP/2 connection carry at once
+    /// [default: 20].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub streams: Option<u32>,
 }
 
 impl Flags {
@@ -97,6 +105,7 @@ impl Flags {
             delay: self.delay_ms.unwrap_or(base.delay),
             max_attempts: self.max_attempts.unwrap_or(base.max_attempts),
             first_wait: self.first_wait_ms.unwrap_or(base.first_wait),
+            http2_streams: self.streams.unwrap_or(base.http2_streams),
             ..base
         }
     }

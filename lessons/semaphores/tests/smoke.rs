@@ -31,6 +31,14 @@ fn quick_run_measures_every_section() {
             // needed.
             "→ jitter: succeeded: 200 of 200\n",
             "→ jitter: gave up, still 429 after 20 attempts: 0\n",
+            // HTTP/2: twice the concurrency at once, on one connection rather than a hundred.
+            "→ HTTP/1.1: connections opened: 100\n",
+            "→ HTTP/2: connections opened: 1\n",
+            "→ HTTP/2: peak in flight, seen by the server: 100\n",
+            "→ HTTP/2: protocol spoken: HTTP/2.0\n",
+            "→ stream limit: succeeded: 100 of 100\n",
+            "→ limit, all at once: answered 429 Too Many Requests: ",
+            "→ limit, semaphore: succeeded: 100 of 100\n",
         ]);
     let stdout = &run.stdout;
     // Bounds, not exact figures: how many of the 50 permits are in use at the busiest instant
@@ -48,6 +56,18 @@ fn quick_run_measures_every_section() {
     let attempts = number_after(&retry, "→ jitter: attempts: ");
     let rejected = number_after(&retry, "→ jitter: 429s the server sent: ");
     assert_eq!(attempts - 200, rejected, "{retry}");
+    // HTTP/2: the server's stream limit bounded the batch that nothing else bounded.
+    let http2 = smoke::section(stdout, "HTTP/2: many requests on one connection").body;
+    let peak = number_after(
+        &http2,
+        "→ stream limit: peak in flight, seen by the server: ",
+    );
+    assert!((1..=20).contains(&peak), "{http2}");
+    let peak = number_after(
+        &http2,
+        "→ limit, semaphore: peak in flight, seen by the server: ",
+    );
+    assert!((1..=50).contains(&peak), "{http2}");
 }
 
 #[test]

@@ -1,14 +1,16 @@
 //! Lesson: threads.
 //!
 //! Run it with `cargo run -p lesson-threads` (add `-- --help` for the flags). Each module is one
-//! section of the lesson and one page of the book's chapter; [`SECTIONS`] lists them in the order
+//! section of the lesson and one section of the book's chapter; [`SECTIONS`] lists them in the order
 //! they run, which is the order to read them in:
 //!
 //! - [`spawn`]: `thread::spawn`, `join` and `thread::scope`.
 //! - [`worker_pool`]: a pool of threads for blocking I/O, built from crossbeam channels.
 //! - [`no_gil`]: CPU-bound hashing on every core.
 //! - [`shared_state`]: `Arc<Mutex<_>>`, channels, and why `Rc` stays on its thread.
+//! - [`atomics`]: a counter shared with no lock: `AtomicU64`, and which `Ordering`.
 
+pub mod atomics;
 pub mod no_gil;
 pub mod shared_state;
 pub mod spawn;
@@ -38,6 +40,10 @@ pub const SECTIONS: &[Section<Settings>] = &[
     Section {
         title: "Shared state: Arc<Mutex<_>> and channels",
         run: |settings| shared_state::demo(settings.threads, settings.increments),
+    },
+    Section {
+        title: "Atomics: a counter without a lock",
+        run: |settings| atomics::demo(settings.threads, settings.increments),
     },
 ];
 

@@ -8,7 +8,7 @@ use lesson_kit::lesson::{self, CommonFlags};
 use lesson_kit::narrate;
 use lesson_threads::{Flags, SECTIONS};
 
-/// Threads: spawn and scope, a worker pool for blocking I/O, no GIL, shared state.
+/// Threads: spawn and scope, a worker pool for blocking I/O, no GIL, shared state, atomics.
 ///
 /// Every claim is measured on this machine and printed beside its ideal. Nothing needs the
 /// internet: HTTP goes to a server the lesson starts on 127.0.0.1.

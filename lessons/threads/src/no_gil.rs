@@ -10,6 +10,10 @@
 //! Rust has no such lock. Each thread runs compiled code on a core of its own, so independent
 //! pieces of CPU work split over T threads finish in about single-core time / min(T, cores).
 //! Here the work is SHA-256 over buffers of deterministic bytes, the same on every machine.
+//!
+//! The work is cut into several pieces per thread, and each thread takes the next piece when it
+//! is free. Cut into one share per thread instead, the slowest thread decides the time: a core
+//! that something else on the machine interrupts finishes its share late while the others wait.
 
 use std::thread;
 use std::time::{Duration, Instant};
@@ -20,38 +24,50 @@ use lesson_kit::measure::{format_bytes, format_duration, format_rate, ideal_cpu_
 use lesson_kit::{Timeline, Versus, narrate, system};
 
 // ANCHOR: hash_on_threads
-/// The SHA-256 of every buffer, in order, computed by `threads` threads each hashing a share.
+/// The SHA-256 of every buffer, in order, computed by `threads` threads that each take the next
+/// buffer from a shared queue whenever they are free.
 pub fn hash_on_threads(buffers: &[Vec<u8>], threads: usize, timeline: &Timeline) -> Vec<Digest> {
     let threads = threads.max(1);
-    let per_thread = buffers.len().div_ceil(threads).max(1);
+    // The queue holds the buffers' numbers; every thread takes from it, as section 2's workers do.
+    let (sender, queue) = crossbeam_channel::unbounded::<usize>();
+    for index in 0..buffers.len() {
+        let _ = sender.send(index); // the queue is open (`queue` is right here), so this can't fail
+    }
+    drop(sender); // closed: a thread that finds the queue empty is done
+    let mut digests = vec![Digest::default(); buffers.len()];
     thread::scope(|scope| {
-        let handles: Vec<_> = buffers
-            .chunks(per_thread)
-            .enumerate()
-            .map(|(number, share)| {
+        let handles: Vec<_> = (0..threads)
+            .map(|number| {
+                let queue = queue.clone();
                 scope.spawn(move || {
                     let _span = timeline.start(format!("thread {number} of {threads}"));
-                    share
+                    // A thread held up by something else on the machine simply takes fewer.
+                    let hashed: Vec<(usize, Digest)> = queue
                         .iter()
-                        .map(|buffer| sha256(buffer))
-                        .collect::<Vec<Digest>>()
+                        .map(|index| (index, sha256(&buffers[index])))
+                        .collect();
+                    hashed
                 })
             })
             .collect();
-        // Joined in the order they started, so the digests come back in the buffers' order.
-        handles
-            .into_iter()
-            .flat_map(|handle| handle.join().expect("a hashing thread panicked"))
-            .collect()
-    })
+        for handle in handles {
+            for (index, digest) in handle.join().expect("a hashing thread panicked") {
+                digests[index] = digest; // each digest in its buffer's place
+            }
+        }
+    });
+    digests
 }
 // ANCHOR_END: hash_on_threads
 
-/// How many buffers to cut the data into: a few per thread, so that every thread gets an equal
-/// share whether there is one thread or `threads`.
+/// How many buffers to cut the data into: several per thread, so that a thread that falls behind
+/// leaves the others at most one buffer's work to finish without it, not a whole share.
 pub fn buffer_count(threads: usize) -> usize {
-    4 * threads.max(1)
+    PIECES_PER_THREAD * threads.max(1)
 }
+
+/// Buffers per thread: enough to balance, few enough that each is still big (tens of MiB here).
+pub const PIECES_PER_THREAD: usize = 8;
 
 /// One thread against `threads`, hashing the same data.
 #[derive(Debug, Clone, Copy)]

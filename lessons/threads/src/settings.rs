@@ -21,9 +21,9 @@ pub struct Settings {
     pub workers: usize,
     /// Section 3: how much data to hash, in MiB.
     pub megabytes: usize,
-    /// Sections 1, 3 and 4: how many threads share the work.
+    /// Sections 1, 3, 4 and 5: how many threads share the work.
     pub threads: usize,
-    /// Section 4: how many times each thread adds one.
+    /// Sections 4 and 5: how many times each thread adds one.
     pub increments: u64,
 }
 
@@ -72,10 +72,10 @@ pub struct Flags {
     /// Section 3: how much data to hash, in MiB [default: 256, quick: 32].
     #[arg(long, value_parser = count(1..=4_096))]
     pub megabytes: Option<usize>,
-    /// Sections 1, 3 and 4: how many threads share the work [default: the number of cores].
+    /// Sections 1, 3, 4 and 5: how many threads share the work [default: the number of cores].
     #[arg(long, value_parser = count(1..=256))]
     pub threads: Option<usize>,
-    /// Section 4: how many times each thread adds one [default: 1000000, quick: 100000].
+    /// Sections 4 and 5: how many times each thread adds one [default: 1000000, quick: 100000].
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
     pub increments: Option<u64>,
 }

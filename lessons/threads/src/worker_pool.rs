@@ -29,7 +29,8 @@ use reqwest::blocking::Client;
 
 use crate::Settings;
 
-/// The pool size of Python's `ThreadPoolExecutor(max_workers=10)`, compared with a bigger one.
+/// The pool size the original Python lesson gives its `ThreadPoolExecutor(max_workers=10)`,
+/// compared with a bigger one. (Left to itself, Python's pool takes min(32, cores + 4) threads.)
 pub const SMALL_POOL: usize = 10;
 /// How many results the lesson prints as they arrive; the rest are only counted.
 const RESULTS_SHOWN: usize = 5;

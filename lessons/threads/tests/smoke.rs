@@ -22,7 +22,28 @@ fn quick_run_measures_every_section() {
             "→ a channel: total 200000 (exact)",
             "refused at compile time: error[E0277]: `Rc<u64>` cannot be sent between threads safely",
             "refused at compile time: error[E0373]: closure may outlive the current function",
+            "→ fetch_add, Relaxed: total 200000 (exact)",
+            "→ fetch_add, SeqCst: total 200000 (exact)",
+            "→ updates lost by load-then-store: ",
+            "→ the answer handed over with Release and Acquire: 42 (as sent)",
         ]);
+}
+
+#[test]
+fn atomics_run_alone_and_one_thread_loses_nothing() {
+    let title = "Atomics: a counter without a lock";
+    // One thread alone has nobody to come between its load and its store.
+    smoke::run_section(LESSON, SECTIONS, title, &["--quick", "--threads", "1"]).assert_printed(&[
+        "→ load, then store: total 100000 (exact)",
+        "→ updates lost by load-then-store: 0 of 100000\n",
+    ]);
+}
+
+#[test]
+fn the_no_gil_section_cuts_several_pieces_per_thread() {
+    let title = "No GIL: CPU-bound work on every core";
+    smoke::run_section(LESSON, SECTIONS, title, &["--quick", "--threads", "3"])
+        .assert_printed(&["24 buffers of ", "→ same digests both ways: yes"]);
 }
 
 #[test]

@@ -1,10 +1,12 @@
 //! Cancelling is dropping the future, and cleanup lives in `Drop`.
 //!
 //! A future makes progress only while something polls it. To cancel it, stop polling it and drop
-//! it: that is all `timeout` does when the limit passes, all `select!` does to the branches that
-//! lost, and all `JoinHandle::abort` does to a task. The future stops at the `.await` where it was
-//! waiting and never runs another line. Python's asyncio instead throws `CancelledError` into the
-//! coroutine, which may catch it and carry on; a Rust future gets no say.
+//! it: that is all `timeout` does when the limit passes, and all `select!` does to the branches
+//! that lost. The future stops at the `.await` where it was waiting and never runs another line.
+//! `JoinHandle::abort` asks the runtime to do the same to a task: it drops the task where it waits,
+//! on its next turn, or, if the task is running at that moment, when it next yields at an
+//! `.await` that has to wait. Python's asyncio instead throws `CancelledError` into the coroutine,
+//! which may catch it and carry on; a Rust future gets no say.
 //!
 //! What does run is `Drop`: every value the future was holding is dropped, in the usual order. So
 //! cleanup that must happen however the work ends (finished, failed with `?`, panicked or
@@ -12,8 +14,11 @@
 //! `drop` is not async, so it cannot `.await`; cleanup that needs I/O is either done without
 //! awaiting or handed to a task spawned from `drop`.
 //!
-//! Dropping reaches all the way down: an HTTP request that is dropped closes its connection, and
-//! the server sees the client leave at that moment, not when its answer would have been ready.
+//! Dropping reaches the network too, one step removed. The request only borrows a connection from
+//! the client's pool; the socket belongs to a task the client spawned to drive it. When the request
+//! is dropped before its answer, that task sees nobody waits for it and closes the HTTP/1.1
+//! connection, so the server sees the client leave at that moment, not when its answer would have
+//! been ready.
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -140,9 +145,10 @@ pub async fn upload_then_abort(log: &EventLog, parts: u32, part_time: Duration, 
     // ANCHOR: cancel_by_abort
     let task = tokio::spawn(upload(log.clone(), parts, part_time));
     tokio::time::sleep(run_for).await;
-    task.abort(); // the runtime drops the task where it waits (at its next .await if running)
+    task.abort(); // asks the runtime to drop the task; it returns before that has happened
     log.record("abort() called");
     match task.await {
+        // Awaiting the handle waits until the task is gone, its cleanup done.
         Err(error) if error.is_cancelled() => log.record("task.await: Err(cancelled)"),
         Err(error) => log.record(format!("task.await: it failed: {error}")),
         Ok(()) => log.record("task.await: it finished before abort"),
@@ -188,9 +194,11 @@ pub async fn demo(settings: &Settings) -> Result<()> {
         format_duration(cleaned.saturating_sub(aborted)),
     );
     narrate::say(
-        "abort() takes effect at the task's next .await: a task stuck in a long computation \
-         or a blocking call cannot be stopped until it yields. And dropping a JoinHandle does \
-         not cancel anything: the task runs on, detached.",
+        "abort() only asks. The runtime drops a waiting task where it waits, on its next turn; \
+         a running one when it next yields at an .await that has to wait, so a task stuck in a \
+         long computation or a blocking call runs on until then, and spawn_blocking work \
+         cannot be aborted at all. A task that finishes first reports success. And dropping a \
+         JoinHandle does not cancel anything: the task runs on, detached.",
     );
 
     dropping_reaches_the_server(settings).await
@@ -242,8 +250,10 @@ async fn dropping_reaches_the_server(settings: &Settings) -> Result<()> {
         ),
     );
     narrate::say(
-        "The request future owned the connection; dropping it closed the socket, and the \
-         server dropped its own handler in turn: cancellation travelled to the other side.",
+        "The request only borrowed its connection; the socket belongs to a task the client \
+         spawned to drive it. That task saw nobody waiting for the answer any more and closed \
+         the HTTP/1.1 connection, and the server dropped its own handler in turn: cancellation \
+         travelled to the other side.",
     );
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! Lesson: timeouts and cancellation.
 //!
 //! Run it with `cargo run -p lesson-timeouts` (add `-- --help` for the flags). Each module is one
-//! section of the lesson and one page of the book's chapter; [`SECTIONS`] lists them in the order
+//! section of the lesson and one section of the book's chapter; [`SECTIONS`] lists them in the order
 //! they run, which is the order to read them in:
 //!
 //! - [`deadline`]: `tokio::time::timeout` around one call and around a batch.

@@ -7,8 +7,8 @@
 //! - `{{#capture NAME}}`: a lesson's output, captured into `src/captures/NAME.txt` by
 //!   `cargo xtask book capture`, with where it was measured and how to reproduce it;
 //! - `{{#result NAME LABEL}}`: one measured figure (`  → LABEL: value`) from such a capture;
-//! - `{{#figure NAME CAPTION}}`: the picture `src/figures/NAME.svg` (the benchmark's plots, such
-//!   as `cargo xtask bench` draws), once someone puts it there; until then, nothing shows.
+//! - `{{#figure NAME CAPTION}}`: the picture `src/figures/NAME.svg`, one of the benchmark's plots
+//!   (`cargo xtask bench` draws them; they are committed there). A missing one shows as nothing.
 
 use std::collections::BTreeMap;
 use std::path::Path;
