@@ -6,8 +6,12 @@
 //! A `StatusChecker` GETs a batch of URLs at once and reports each one's status. It already sends
 //! the requests concurrently, but it builds a new `reqwest::Client` for every request. A client
 //! owns a pool of connections: a fresh one has none, so every request opens a new TCP connection,
-//! and throws it away afterwards. Give the checker *one* client, built in `new` and kept in the
-//! struct, and send every request of every batch through it, so connections are reused.
+//! and throws it away afterwards: work the server and both kernels do again and again (against a
+//! real https API, a TLS handshake too), and a socket left in TIME_WAIT after each one. Give the
+//! checker *one* client, built in `new` and kept in the struct, and send every request of every
+//! batch through it, so connections are reused. (`cargo run -p lesson-pitfalls -- --section 4`,
+//! "A client per request; a client that outlives its runtime", counts what a client per request
+//! costs.)
 //!
 //! Keep the client in the checker, not in a `static`: a client's connections are driven by tasks
 //! of the runtime that opened them, so a global client used from two runtimes (two
