@@ -1,4 +1,4 @@
-//! Exercise 04 · threads · a type that must not cross threads
+//! Exercise 03 · threads · a type that must not cross threads
 //!
 //! Lesson: `cargo run -p lesson-threads -- --section 4` ("Shared state: Arc<Mutex<_>> and
 //! channels")

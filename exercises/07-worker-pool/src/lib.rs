@@ -1,4 +1,4 @@
-//! Exercise 03 · threads · a bounded worker pool that yields results as they complete
+//! Exercise 07 · threads · a bounded worker pool that yields results as they complete
 //!
 //! Lesson: `cargo run -p lesson-threads -- --section 2` ("A worker pool for blocking I/O")
 //!

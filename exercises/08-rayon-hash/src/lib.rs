@@ -1,4 +1,4 @@
-//! Exercise 05 · processes · hashing on every core with rayon
+//! Exercise 08 · processes · hashing on every core with rayon
 //!
 //! Lesson: `cargo run -p lesson-processes -- --section 1` ("CPU-bound work: rayon's par_iter")
 //!

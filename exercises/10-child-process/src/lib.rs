@@ -1,4 +1,4 @@
-//! Exercise 06 · processes · running a child and reading how it ended
+//! Exercise 10 · processes · running a child and reading how it ended
 //!
 //! Lesson: `cargo run -p lesson-processes -- --section 4` ("What processes buy: isolation")
 //!

@@ -1,4 +1,4 @@
-//! Exercise 07 · processes · fanning jobs out to worker processes over stdin and stdout
+//! Exercise 11 · processes · fanning jobs out to worker processes over stdin and stdout
 //!
 //! Lesson: `cargo run -p lesson-processes -- --section 2` ("Child processes: everything crosses as
 //! bytes")

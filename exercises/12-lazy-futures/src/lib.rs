@@ -1,4 +1,4 @@
-//! Exercise 08 · async · futures are lazy: make them run
+//! Exercise 12 · async · futures are lazy: make them run
 //!
 //! Lesson: `cargo run -p lesson-async -- --section 1` ("Futures are lazy")
 //!

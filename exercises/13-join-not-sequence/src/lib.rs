@@ -1,4 +1,4 @@
-//! Exercise 09 · async · join, don't sequence
+//! Exercise 13 · async · join, don't sequence
 //!
 //! Lesson: `cargo run -p lesson-async -- --section 2` ("Sequential versus concurrent")
 //!

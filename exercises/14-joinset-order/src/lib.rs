@@ -1,4 +1,4 @@
-//! Exercise 10 · async · JoinSet: results as they complete
+//! Exercise 14 · async · JoinSet: results as they complete
 //!
 //! Lesson: `cargo run -p lesson-async -- --section 3` ("join!, join_all, JoinSet and spawn")
 //!

@@ -1,4 +1,4 @@
-//! Exercise 11 · async · one shared client, many requests at once
+//! Exercise 15 · async · one shared client, many requests at once
 //!
 //! Lesson: `cargo run -p lesson-async -- --section 4` ("Async HTTP: many requests in flight on one
 //! thread")

@@ -1,4 +1,4 @@
-//! Exercise 12 · semaphores · bound the requests in flight to K
+//! Exercise 16 · semaphores · bound the requests in flight to K
 //!
 //! Lesson: `cargo run -p lesson-semaphores -- --section 2` ("A semaphore bounds the flood")
 //!

@@ -1,4 +1,4 @@
-//! Exercise 13 · semaphores · a permit that proves the bound
+//! Exercise 17 · semaphores · a permit that proves the bound
 //!
 //! Lesson: `cargo run -p lesson-semaphores -- --section 2` ("A semaphore bounds the flood")
 //!

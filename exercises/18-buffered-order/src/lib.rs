@@ -1,4 +1,4 @@
-//! Exercise 14 · semaphores · `buffered` or `buffer_unordered`: order, and its cost
+//! Exercise 18 · semaphores · `buffered` or `buffer_unordered`: order, and its cost
 //!
 //! Lesson: `cargo run -p lesson-semaphores -- --section 3` ("The stream form: buffer_unordered and
 //! buffered")

@@ -1,4 +1,4 @@
-//! Exercise 15 · semaphores · retry on 429, with exponential backoff
+//! Exercise 19 · semaphores · retry on 429, with exponential backoff
 //!
 //! Lesson: `cargo run -p lesson-semaphores -- --section 5` ("Retry with backoff on 429")
 //!

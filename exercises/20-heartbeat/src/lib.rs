@@ -1,4 +1,4 @@
-//! Exercise 16 · blocking · keep the runtime free with `spawn_blocking`
+//! Exercise 20 · blocking · keep the runtime free with `spawn_blocking`
 //!
 //! Lesson: `cargo run -p lesson-blocking -- --section 2` ("spawn_blocking moves blocking work off
 //! the runtime")

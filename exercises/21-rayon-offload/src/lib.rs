@@ -1,4 +1,4 @@
-//! Exercise 17 · blocking · offload CPU work to rayon and await the answer
+//! Exercise 21 · blocking · offload CPU work to rayon and await the answer
 //!
 //! Lesson: `cargo run -p lesson-blocking -- --section 3` ("CPU-heavy work: rayon, and a oneshot
 //! back to async")

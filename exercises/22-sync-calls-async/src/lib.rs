@@ -1,4 +1,4 @@
-//! Exercise 18 · blocking · call async code from sync code
+//! Exercise 22 · blocking · call async code from sync code
 //!
 //! Lesson: `cargo run -p lesson-blocking -- --section 4` ("The other direction: async called from
 //! sync code")

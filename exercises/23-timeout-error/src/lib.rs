@@ -1,4 +1,4 @@
-//! Exercise 19 · timeouts · a per-call timeout with a typed error
+//! Exercise 23 · timeouts · a per-call timeout with a typed error
 //!
 //! Lesson: `cargo run -p lesson-timeouts -- --section 1` ("A time limit around one call, and around
 //! a batch")

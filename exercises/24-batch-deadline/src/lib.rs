@@ -1,4 +1,4 @@
-//! Exercise 20 · timeouts · a batch deadline that keeps the partial results
+//! Exercise 24 · timeouts · a batch deadline that keeps the partial results
 //!
 //! Lesson: `cargo run -p lesson-timeouts -- --section 1` ("A time limit around one call, and around
 //! a batch")

@@ -1,4 +1,4 @@
-//! Exercise 21 · timeouts · cleanup on cancellation, with a drop guard
+//! Exercise 25 · timeouts · cleanup on cancellation, with a drop guard
 //!
 //! Lesson: `cargo run -p lesson-timeouts -- --section 2` ("Cancelling is dropping; cleanup goes in
 //! Drop")

@@ -1,4 +1,4 @@
-//! Exercise 22 · timeouts · graceful shutdown of a pool of workers
+//! Exercise 26 · timeouts · graceful shutdown of a pool of workers
 //!
 //! Lesson: `cargo run -p lesson-timeouts -- --section 3` ("select! against a deadline or a
 //! shutdown; graceful shutdown")

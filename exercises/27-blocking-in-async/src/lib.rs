@@ -1,4 +1,4 @@
-//! Exercise 23 · pitfalls · blocking inside async code
+//! Exercise 27 · pitfalls · blocking inside async code
 //!
 //! Lesson: `cargo run -p lesson-pitfalls -- --section 2` ("Blocking the runtime without noticing")
 //!

@@ -1,4 +1,4 @@
-//! Exercise 24 · pitfalls · a std lock guard held across `.await`
+//! Exercise 28 · pitfalls · a std lock guard held across `.await`
 //!
 //! Lesson: `cargo run -p lesson-pitfalls -- --section 3` ("A std::sync::MutexGuard held across
 //! .await")

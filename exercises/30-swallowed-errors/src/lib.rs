@@ -1,4 +1,4 @@
-//! Exercise 25 · pitfalls · a swallowed task panic
+//! Exercise 30 · pitfalls · a swallowed task panic
 //!
 //! Lesson: `cargo run -p lesson-pitfalls -- --section 5` ("Failures that vanish")
 //!

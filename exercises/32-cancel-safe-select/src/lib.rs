@@ -1,4 +1,4 @@
-//! Exercise 27 · pitfalls · a select! loop that isn't cancellation-safe
+//! Exercise 32 · pitfalls · a select! loop that isn't cancellation-safe
 //!
 //! Lesson: `cargo run -p lesson-pitfalls -- --section 6` ("A select! loop that loses data")
 //!

@@ -1,4 +1,4 @@
-//! Exercise 28 · async · capstone: download, hash, report
+//! Exercise 34 · async · capstone: download, hash, report
 //!
 //! Lesson: `cargo run -p lesson-async -- --section 4` ("Async HTTP: many requests in flight on one
 //! thread"), and for the parts below `cargo run -p lesson-semaphores -- --section 3` ("The stream

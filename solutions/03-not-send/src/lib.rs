@@ -1,4 +1,4 @@
-//! Exercise 04 · threads · a type that must not cross threads: a solution.
+//! Exercise 03 · threads · a type that must not cross threads: a solution.
 
 use std::cell::Cell;
 use std::marker::PhantomData;

@@ -1,4 +1,4 @@
-//! Exercise 03 · threads · a bounded worker pool that yields results as they complete: a solution.
+//! Exercise 07 · threads · a bounded worker pool that yields results as they complete: a solution.
 
 use std::thread::{self, ThreadId};
 

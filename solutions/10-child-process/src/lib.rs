@@ -1,4 +1,4 @@
-//! Exercise 06 · processes · running a child and reading how it ended: a solution.
+//! Exercise 10 · processes · running a child and reading how it ended: a solution.
 
 use std::fmt;
 use std::io;

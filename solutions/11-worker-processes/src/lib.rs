@@ -1,4 +1,4 @@
-//! Exercise 07 · processes · fanning jobs out to worker processes over stdin and stdout: a
+//! Exercise 11 · processes · fanning jobs out to worker processes over stdin and stdout: a
 //! solution.
 
 mod protocol;

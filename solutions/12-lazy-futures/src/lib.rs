@@ -1,4 +1,4 @@
-//! Exercise 08 · async · futures are lazy: make them run. A solution.
+//! Exercise 12 · async · futures are lazy: make them run. A solution.
 
 use std::sync::Mutex;
 use std::time::Duration;

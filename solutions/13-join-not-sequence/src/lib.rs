@@ -1,4 +1,4 @@
-//! Exercise 09 · async · join, don't sequence: a solution.
+//! Exercise 13 · async · join, don't sequence: a solution.
 
 use std::time::Duration;
 

@@ -1,4 +1,4 @@
-//! Exercise 10 · async · JoinSet: results as they complete. A solution.
+//! Exercise 14 · async · JoinSet: results as they complete. A solution.
 
 use std::any::Any;
 use std::collections::HashMap;

@@ -1,4 +1,4 @@
-//! Exercise 11 · async · one shared client, many requests at once. A solution.
+//! Exercise 15 · async · one shared client, many requests at once. A solution.
 
 use futures::future::join_all;
 use reqwest::{Client, StatusCode};

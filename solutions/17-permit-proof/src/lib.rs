@@ -1,4 +1,4 @@
-//! Exercise 13 · semaphores · a permit that proves the bound. A solution.
+//! Exercise 17 · semaphores · a permit that proves the bound. A solution.
 
 use std::sync::Arc;
 

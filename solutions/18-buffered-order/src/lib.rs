@@ -1,4 +1,4 @@
-//! Exercise 14 · semaphores · `buffered` or `buffer_unordered`: order, and its cost. A solution.
+//! Exercise 18 · semaphores · `buffered` or `buffer_unordered`: order, and its cost. A solution.
 
 use std::time::Duration;
 

@@ -1,4 +1,4 @@
-//! Exercise 16 · blocking · keep the runtime free with `spawn_blocking`: a solution.
+//! Exercise 20 · blocking · keep the runtime free with `spawn_blocking`: a solution.
 
 use std::sync::Arc;
 

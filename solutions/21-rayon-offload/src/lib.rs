@@ -1,4 +1,4 @@
-//! Exercise 17 · blocking · offload CPU work to rayon and await the answer: a solution.
+//! Exercise 21 · blocking · offload CPU work to rayon and await the answer: a solution.
 
 use std::panic::{self, AssertUnwindSafe};
 

@@ -1,4 +1,4 @@
-//! Exercise 18 · blocking · call async code from sync code: a solution.
+//! Exercise 22 · blocking · call async code from sync code: a solution.
 
 use std::fmt;
 use std::time::Duration;

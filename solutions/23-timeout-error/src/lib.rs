@@ -1,4 +1,4 @@
-//! Exercise 19 · timeouts · a per-call timeout with a typed error: a solution.
+//! Exercise 23 · timeouts · a per-call timeout with a typed error: a solution.
 
 use std::error::Error;
 use std::fmt;

@@ -1,4 +1,4 @@
-//! Exercise 20 · timeouts · a batch deadline that keeps the partial results: a solution.
+//! Exercise 24 · timeouts · a batch deadline that keeps the partial results: a solution.
 
 use std::future::Future;
 use std::time::Duration;

@@ -1,4 +1,4 @@
-//! Exercise 21 · timeouts · cleanup on cancellation, with a drop guard: a solution.
+//! Exercise 25 · timeouts · cleanup on cancellation, with a drop guard: a solution.
 
 use std::collections::BTreeSet;
 use std::future::Future;

@@ -1,4 +1,4 @@
-//! Exercise 22 · timeouts · graceful shutdown of a pool of workers: a solution.
+//! Exercise 26 · timeouts · graceful shutdown of a pool of workers: a solution.
 
 use std::future::Future;
 

@@ -1,4 +1,4 @@
-//! Exercise 23 · pitfalls · blocking inside async code: a solution.
+//! Exercise 27 · pitfalls · blocking inside async code: a solution.
 
 use std::time::Duration;
 

@@ -1,4 +1,4 @@
-//! Exercise 24 · pitfalls · a std lock guard held across `.await`: a solution.
+//! Exercise 28 · pitfalls · a std lock guard held across `.await`: a solution.
 
 use std::collections::HashMap;
 use std::sync::Mutex;

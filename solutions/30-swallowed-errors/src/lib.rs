@@ -1,4 +1,4 @@
-//! Exercise 25 · pitfalls · a swallowed task panic: a solution.
+//! Exercise 30 · pitfalls · a swallowed task panic: a solution.
 
 use std::collections::BTreeMap;
 use std::fmt;

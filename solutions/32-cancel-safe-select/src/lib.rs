@@ -1,4 +1,4 @@
-//! Exercise 27 · pitfalls · a select! loop that isn't cancellation-safe: a solution, with a buffer
+//! Exercise 32 · pitfalls · a select! loop that isn't cancellation-safe: a solution, with a buffer
 //! outside the loop. The other way, a reader task and a channel, is in
 //! solutions/27-cancel-safe-select/alternatives/reader-task.
 

@@ -1,4 +1,4 @@
-//! Exercise 28 · async · capstone: download, hash, report: a solution.
+//! Exercise 34 · async · capstone: download, hash, report: a solution.
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -1,4 +1,4 @@
-//! Exercise 04 · threads · a type that must not cross threads: a cheat (sync-but-not-send).
+//! Exercise 03 · threads · a type that must not cross threads: a cheat (sync-but-not-send).
 
 use std::cell::Cell;
 use std::marker::PhantomData;

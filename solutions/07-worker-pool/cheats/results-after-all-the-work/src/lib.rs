@@ -1,4 +1,4 @@
-//! Exercise 03 · threads · a bounded worker pool that yields results as they complete:
+//! Exercise 07 · threads · a bounded worker pool that yields results as they complete:
 //! a cheat (results-after-all-the-work).
 
 use std::thread::{self, ThreadId};

@@ -1,4 +1,4 @@
-//! Exercise 03 · threads · a bounded worker pool that yields results as they complete:
+//! Exercise 07 · threads · a bounded worker pool that yields results as they complete:
 //! a cheat (workers-keep-a-job-sender).
 
 use std::thread::{self, ThreadId};

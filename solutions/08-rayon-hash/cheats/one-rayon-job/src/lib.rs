@@ -1,4 +1,4 @@
-//! Exercise 05 · processes · hashing on every core with rayon: a cheat (one-rayon-job).
+//! Exercise 08 · processes · hashing on every core with rayon: a cheat (one-rayon-job).
 
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};

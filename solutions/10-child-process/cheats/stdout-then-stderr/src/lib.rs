@@ -1,4 +1,4 @@
-//! Exercise 06 · processes · running a child and reading how it ended:
+//! Exercise 10 · processes · running a child and reading how it ended:
 //! a cheat (stdout-then-stderr).
 
 use std::fmt;

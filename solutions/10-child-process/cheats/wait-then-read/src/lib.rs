@@ -1,4 +1,4 @@
-//! Exercise 06 · processes · running a child and reading how it ended: a cheat (wait-then-read).
+//! Exercise 10 · processes · running a child and reading how it ended: a cheat (wait-then-read).
 
 use std::fmt;
 use std::io;

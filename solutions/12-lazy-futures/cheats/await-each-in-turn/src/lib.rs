@@ -1,4 +1,4 @@
-//! Exercise 08 · async · futures are lazy: make them run. A cheat (await-each-in-turn).
+//! Exercise 12 · async · futures are lazy: make them run. A cheat (await-each-in-turn).
 
 use std::sync::Mutex;
 use std::time::Duration;

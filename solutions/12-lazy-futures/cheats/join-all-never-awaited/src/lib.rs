@@ -1,4 +1,4 @@
-//! Exercise 08 · async · futures are lazy: make them run. A cheat (join-all-never-awaited).
+//! Exercise 12 · async · futures are lazy: make them run. A cheat (join-all-never-awaited).
 
 use std::sync::Mutex;
 use std::time::Duration;

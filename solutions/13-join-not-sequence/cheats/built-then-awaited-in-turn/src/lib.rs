@@ -1,4 +1,4 @@
-//! Exercise 09 · async · join, don't sequence: a cheat (built-then-awaited-in-turn).
+//! Exercise 13 · async · join, don't sequence: a cheat (built-then-awaited-in-turn).
 
 use std::time::Duration;
 

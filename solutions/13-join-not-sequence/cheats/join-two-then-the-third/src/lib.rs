@@ -1,4 +1,4 @@
-//! Exercise 09 · async · join, don't sequence: a cheat (join-two-then-the-third).
+//! Exercise 13 · async · join, don't sequence: a cheat (join-two-then-the-third).
 
 use std::time::Duration;
 

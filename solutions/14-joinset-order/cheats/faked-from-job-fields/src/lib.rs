@@ -1,4 +1,4 @@
-//! Exercise 10 · async · JoinSet: results as they complete. A cheat (faked-from-job-fields).
+//! Exercise 14 · async · JoinSet: results as they complete. A cheat (faked-from-job-fields).
 
 use std::any::Any;
 use std::collections::HashMap;

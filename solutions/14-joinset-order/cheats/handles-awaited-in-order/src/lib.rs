@@ -1,4 +1,4 @@
-//! Exercise 10 · async · JoinSet: results as they complete. A cheat (handles-awaited-in-order).
+//! Exercise 14 · async · JoinSet: results as they complete. A cheat (handles-awaited-in-order).
 
 use std::any::Any;
 use std::collections::HashMap;

@@ -1,4 +1,4 @@
-//! Exercise 10 · async · JoinSet: results as they complete. A cheat (unwraps-the-join-error).
+//! Exercise 14 · async · JoinSet: results as they complete. A cheat (unwraps-the-join-error).
 
 use std::any::Any;
 use std::collections::HashMap;

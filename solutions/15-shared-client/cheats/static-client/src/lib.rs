@@ -1,4 +1,4 @@
-//! Exercise 11 · async · one shared client, many requests at once. A cheat (static-client).
+//! Exercise 15 · async · one shared client, many requests at once. A cheat (static-client).
 
 use std::sync::LazyLock;
 

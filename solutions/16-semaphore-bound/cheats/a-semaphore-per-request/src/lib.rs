@@ -1,4 +1,4 @@
-//! Exercise 12 · semaphores · bound the requests in flight to K. A cheat (a-semaphore-per-request).
+//! Exercise 16 · semaphores · bound the requests in flight to K. A cheat (a-semaphore-per-request).
 
 use futures::future::join_all;
 use reqwest::{Client, StatusCode};

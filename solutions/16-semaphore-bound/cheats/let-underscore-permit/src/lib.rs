@@ -1,4 +1,4 @@
-//! Exercise 12 · semaphores · bound the requests in flight to K. A cheat (let-underscore-permit).
+//! Exercise 16 · semaphores · bound the requests in flight to K. A cheat (let-underscore-permit).
 
 use futures::future::join_all;
 use reqwest::{Client, StatusCode};

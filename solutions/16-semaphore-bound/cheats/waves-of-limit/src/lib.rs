@@ -1,4 +1,4 @@
-//! Exercise 12 · semaphores · bound the requests in flight to K. A cheat (waves-of-limit).
+//! Exercise 16 · semaphores · bound the requests in flight to K. A cheat (waves-of-limit).
 
 use futures::future::join_all;
 use reqwest::{Client, StatusCode};

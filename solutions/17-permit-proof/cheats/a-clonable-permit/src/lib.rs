@@ -1,4 +1,4 @@
-//! Exercise 13 · semaphores · a permit that proves the bound. A cheat (a-clonable-permit).
+//! Exercise 17 · semaphores · a permit that proves the bound. A cheat (a-clonable-permit).
 
 use std::sync::Arc;
 

@@ -1,4 +1,4 @@
-//! Exercise 13 · semaphores · a permit that proves the bound. A cheat (a-public-field).
+//! Exercise 17 · semaphores · a permit that proves the bound. A cheat (a-public-field).
 
 use std::sync::Arc;
 

@@ -1,4 +1,4 @@
-//! Exercise 13 · semaphores · a permit that proves the bound. A cheat (released-before-the-job).
+//! Exercise 17 · semaphores · a permit that proves the bound. A cheat (released-before-the-job).
 
 use std::sync::Arc;
 

@@ -1,4 +1,4 @@
-//! Exercise 14 · semaphores · `buffered` or `buffer_unordered`: order, and its cost. A cheat (as-ready-in-order).
+//! Exercise 18 · semaphores · `buffered` or `buffer_unordered`: order, and its cost. A cheat (as-ready-in-order).
 
 use std::time::Duration;
 

@@ -1,4 +1,4 @@
-//! Exercise 14 · semaphores · `buffered` or `buffer_unordered`: order, and its cost. A cheat (in-order-as-they-finish).
+//! Exercise 18 · semaphores · `buffered` or `buffer_unordered`: order, and its cost. A cheat (in-order-as-they-finish).
 
 use std::time::Duration;
 

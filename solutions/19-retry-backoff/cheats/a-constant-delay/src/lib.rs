@@ -1,4 +1,4 @@
-//! Exercise 15 · semaphores · retry on 429, with exponential backoff. A cheat (a-constant-delay).
+//! Exercise 19 · semaphores · retry on 429, with exponential backoff. A cheat (a-constant-delay).
 
 use std::fmt;
 use std::time::Duration;

@@ -1,4 +1,4 @@
-//! Exercise 15 · semaphores · retry on 429, with exponential backoff. A cheat (retries-every-failure).
+//! Exercise 19 · semaphores · retry on 429, with exponential backoff. A cheat (retries-every-failure).
 
 use std::fmt;
 use std::time::Duration;

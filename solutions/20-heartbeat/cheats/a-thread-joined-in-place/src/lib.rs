@@ -1,4 +1,4 @@
-//! Exercise 16 · blocking · keep the runtime free with `spawn_blocking`: a cheat (a-thread-joined-in-place).
+//! Exercise 20 · blocking · keep the runtime free with `spawn_blocking`: a cheat (a-thread-joined-in-place).
 
 use std::sync::Arc;
 

@@ -1,4 +1,4 @@
-//! Exercise 16 · blocking · keep the runtime free with `spawn_blocking`: a cheat (tokio-spawn).
+//! Exercise 20 · blocking · keep the runtime free with `spawn_blocking`: a cheat (tokio-spawn).
 
 use std::sync::Arc;
 

@@ -1,4 +1,4 @@
-//! Exercise 17 · blocking · offload CPU work to rayon and await the answer: a cheat (join-blocks-the-caller).
+//! Exercise 21 · blocking · offload CPU work to rayon and await the answer: a cheat (join-blocks-the-caller).
 
 use sha2::{Digest, Sha256};
 

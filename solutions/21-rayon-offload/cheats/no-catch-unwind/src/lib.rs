@@ -1,4 +1,4 @@
-//! Exercise 17 · blocking · offload CPU work to rayon and await the answer: a cheat (no-catch-unwind).
+//! Exercise 21 · blocking · offload CPU work to rayon and await the answer: a cheat (no-catch-unwind).
 
 use sha2::{Digest, Sha256};
 use tokio::sync::oneshot;

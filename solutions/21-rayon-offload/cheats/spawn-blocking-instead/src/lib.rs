@@ -1,4 +1,4 @@
-//! Exercise 17 · blocking · offload CPU work to rayon and await the answer: a cheat (spawn-blocking-instead).
+//! Exercise 21 · blocking · offload CPU work to rayon and await the answer: a cheat (spawn-blocking-instead).
 
 use std::panic;
 

@@ -1,4 +1,4 @@
-//! Exercise 18 · blocking · call async code from sync code: a cheat (blocks-inside-on-another-thread).
+//! Exercise 22 · blocking · call async code from sync code: a cheat (blocks-inside-on-another-thread).
 
 use std::fmt;
 use std::time::Duration;

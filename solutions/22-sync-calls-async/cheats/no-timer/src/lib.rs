@@ -1,4 +1,4 @@
-//! Exercise 18 · blocking · call async code from sync code: a cheat (no-timer).
+//! Exercise 22 · blocking · call async code from sync code: a cheat (no-timer).
 
 use std::fmt;
 use std::time::Duration;

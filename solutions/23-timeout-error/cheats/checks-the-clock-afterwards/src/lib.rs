@@ -1,4 +1,4 @@
-//! Exercise 19 · timeouts · a per-call timeout with a typed error: a cheat (checks-the-clock-afterwards).
+//! Exercise 23 · timeouts · a per-call timeout with a typed error: a cheat (checks-the-clock-afterwards).
 
 use std::error::Error;
 use std::fmt;

@@ -1,4 +1,4 @@
-//! Exercise 19 · timeouts · a per-call timeout with a typed error: a cheat (no-source).
+//! Exercise 23 · timeouts · a per-call timeout with a typed error: a cheat (no-source).
 
 use std::error::Error;
 use std::fmt;

@@ -1,4 +1,4 @@
-//! Exercise 20 · timeouts · a batch deadline that keeps the partial results: a cheat (one-job-at-a-time).
+//! Exercise 24 · timeouts · a batch deadline that keeps the partial results: a cheat (one-job-at-a-time).
 
 use std::future::Future;
 use std::time::Duration;

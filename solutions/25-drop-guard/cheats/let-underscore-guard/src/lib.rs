@@ -1,4 +1,4 @@
-//! Exercise 21 · timeouts · cleanup on cancellation, with a drop guard: a cheat (let-underscore-guard).
+//! Exercise 25 · timeouts · cleanup on cancellation, with a drop guard: a cheat (let-underscore-guard).
 
 use std::collections::BTreeSet;
 use std::future::Future;

@@ -1,4 +1,4 @@
-//! Exercise 21 · timeouts · cleanup on cancellation, with a drop guard: a cheat (not-must-use).
+//! Exercise 25 · timeouts · cleanup on cancellation, with a drop guard: a cheat (not-must-use).
 
 use std::collections::BTreeSet;
 use std::future::Future;

@@ -1,4 +1,4 @@
-//! Exercise 21 · timeouts · cleanup on cancellation, with a drop guard: a cheat (release-after-the-work).
+//! Exercise 25 · timeouts · cleanup on cancellation, with a drop guard: a cheat (release-after-the-work).
 
 use std::collections::BTreeSet;
 use std::future::Future;

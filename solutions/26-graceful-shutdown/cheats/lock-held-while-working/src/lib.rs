@@ -1,4 +1,4 @@
-//! Exercise 22 · timeouts · graceful shutdown of a pool of workers: a cheat (lock-held-while-working).
+//! Exercise 26 · timeouts · graceful shutdown of a pool of workers: a cheat (lock-held-while-working).
 
 use std::future::Future;
 

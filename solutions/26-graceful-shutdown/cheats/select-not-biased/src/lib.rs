@@ -1,4 +1,4 @@
-//! Exercise 22 · timeouts · graceful shutdown of a pool of workers: a cheat (select-not-biased).
+//! Exercise 26 · timeouts · graceful shutdown of a pool of workers: a cheat (select-not-biased).
 
 use std::future::Future;
 

@@ -1,4 +1,4 @@
-//! Exercise 22 · timeouts · graceful shutdown of a pool of workers: a cheat (trigger-borrows).
+//! Exercise 26 · timeouts · graceful shutdown of a pool of workers: a cheat (trigger-borrows).
 
 use std::future::Future;
 

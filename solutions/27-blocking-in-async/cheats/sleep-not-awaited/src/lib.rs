@@ -1,4 +1,4 @@
-//! Exercise 23 · pitfalls · blocking inside async code: a cheat (sleep-not-awaited).
+//! Exercise 27 · pitfalls · blocking inside async code: a cheat (sleep-not-awaited).
 
 use std::time::Duration;
 

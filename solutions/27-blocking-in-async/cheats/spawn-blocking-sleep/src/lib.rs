@@ -1,4 +1,4 @@
-//! Exercise 23 · pitfalls · blocking inside async code: a cheat (spawn-blocking-sleep).
+//! Exercise 27 · pitfalls · blocking inside async code: a cheat (spawn-blocking-sleep).
 
 use std::time::Duration;
 

@@ -1,4 +1,4 @@
-//! Exercise 24 · pitfalls · a std lock guard held across `.await`: a cheat (save-inside-the-block).
+//! Exercise 28 · pitfalls · a std lock guard held across `.await`: a cheat (save-inside-the-block).
 
 use std::collections::HashMap;
 use std::sync::Mutex;

@@ -1,4 +1,4 @@
-//! Exercise 25 · pitfalls · a swallowed task panic: a cheat (first-to-fail-in-time).
+//! Exercise 30 · pitfalls · a swallowed task panic: a cheat (first-to-fail-in-time).
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -1,4 +1,4 @@
-//! Exercise 25 · pitfalls · a swallowed task panic: a cheat (message-from-to-string).
+//! Exercise 30 · pitfalls · a swallowed task panic: a cheat (message-from-to-string).
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -1,4 +1,4 @@
-//! Exercise 25 · pitfalls · a swallowed task panic: a cheat (returns-at-the-first-error).
+//! Exercise 30 · pitfalls · a swallowed task panic: a cheat (returns-at-the-first-error).
 
 use std::collections::BTreeMap;
 use std::fmt;

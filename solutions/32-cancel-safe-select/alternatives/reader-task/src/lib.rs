@@ -1,4 +1,4 @@
-//! Exercise 27 · pitfalls · a select! loop that isn't cancellation-safe: a solution, the other
+//! Exercise 32 · pitfalls · a select! loop that isn't cancellation-safe: a solution, the other
 //! way. A task of its own reads whole messages and sends them down a channel; the loop races the
 //! channel's `recv`, which is cancellation-safe, against the heartbeat. The first way, a buffer
 //! outside the loop, is in solutions/27-cancel-safe-select/src.

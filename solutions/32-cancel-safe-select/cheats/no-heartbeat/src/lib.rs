@@ -1,4 +1,4 @@
-//! Exercise 27 · pitfalls · a select! loop that isn't cancellation-safe: a cheat (no-heartbeat).
+//! Exercise 32 · pitfalls · a select! loop that isn't cancellation-safe: a cheat (no-heartbeat).
 
 use std::io;
 use std::time::Duration;

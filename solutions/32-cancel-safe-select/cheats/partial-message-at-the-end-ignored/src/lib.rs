@@ -1,4 +1,4 @@
-//! Exercise 27 · pitfalls · a select! loop that isn't cancellation-safe: a cheat (partial-message-at-the-end-ignored).
+//! Exercise 32 · pitfalls · a select! loop that isn't cancellation-safe: a cheat (partial-message-at-the-end-ignored).
 
 use std::io;
 use std::time::Duration;

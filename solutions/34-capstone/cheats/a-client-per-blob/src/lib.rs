@@ -1,4 +1,4 @@
-//! Exercise 28 · async · capstone: download, hash, report: a cheat (a-client-per-blob).
+//! Exercise 34 · async · capstone: download, hash, report: a cheat (a-client-per-blob).
 
 use std::collections::BTreeMap;
 use std::fmt;

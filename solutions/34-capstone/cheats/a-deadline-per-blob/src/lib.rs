@@ -1,4 +1,4 @@
-//! Exercise 28 · async · capstone: download, hash, report: a cheat (a-deadline-per-blob).
+//! Exercise 34 · async · capstone: download, hash, report: a cheat (a-deadline-per-blob).
 
 use std::collections::BTreeMap;
 use std::fmt;

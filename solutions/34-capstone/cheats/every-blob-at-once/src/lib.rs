@@ -1,4 +1,4 @@
-//! Exercise 28 · async · capstone: download, hash, report: a cheat (every-blob-at-once).
+//! Exercise 34 · async · capstone: download, hash, report: a cheat (every-blob-at-once).
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -1,4 +1,4 @@
-//! Exercise 28 · async · capstone: download, hash, report: a cheat (install-blocks-the-runtime).
+//! Exercise 34 · async · capstone: download, hash, report: a cheat (install-blocks-the-runtime).
 
 use std::collections::BTreeMap;
 use std::fmt;
