@@ -1,96 +1,63 @@
-//! Exercise 30 · pitfalls · a swallowed task panic
+//! Exercise 30 · pitfalls · failures that vanish from a batch's report
 //!
 //! Lesson: `cargo run -p lesson-pitfalls -- --section 5` ("Failures that vanish")
 //!
-//! A panic in a spawned task doesn't crash the program: tokio catches it, ends that task, and hands
-//! the panic to whoever awaits its `JoinHandle`, as an `Err(JoinError)`. Ignore that `Err` and the
-//! panic is gone: the batch reports success with a job silently missing. This file does it twice:
-//! `run_chores` awaits each handle with `let _ = handle.await;`, and `run_jobs` keeps only the
-//! `Ok` results of `join_all`.
+//! `fetch_report` GETs a batch of URLs at once and reports how many succeeded and, for each one
+//! that did not, which URL and why. Its report is always good news, and that is the bug. It
+//! counts `join_all`'s results with `.flatten()`, which keeps the `Ok`s and drops every `Err`
+//! without a word, so a server that cannot be reached is simply left out. And it counts every
+//! answer as a success, though an answer of `500 Internal Server Error` or `404 Not Found` is an
+//! `Ok(Response)` as far as `send()` is concerned: the request worked, the server said no.
 //!
-//! Surface them: both functions return `Err(JobFailed { job, message })` for the first job, *in the
-//! order of the list*, that panicked, with the job's name and the text it panicked with. Write
-//! `JobFailed::from_join_error` (`JoinError::try_into_panic` gives the panic's payload, a
-//! `Box<dyn Any + Send>`: the text is a `&'static str` or a `String` inside it) and use it in both
-//! places. Either way, wait for every job before returning, so that none is still running behind
-//! the caller's back when it sees the result.
+//! Report every failure, in the order of the URLs: an answer with an error status (4xx or 5xx) as
+//! `Reason::Status` with its code, a server that cannot be connected to as `Reason::Unreachable`,
+//! anything else as `Reason::Other` with the error's text. A success is a 2xx answer whose body
+//! was read to its end. Keep sending the whole batch at once.
 //!
-//! The checks run batches with jobs that panic (with a plain and a formatted message) on tokio's
-//! paused clock, and compare the results. What they cannot see: a task that was *cancelled* rather than panicked
-//! (say its message is the `JoinError`'s own text), and panics with other payloads (`panic_any`).
+//! The checks run against the course's local server (`/status/{code}` answers with that code,
+//! `/delay/{ms}` after a wait) and a port where nothing listens: the counts, the failures with
+//! their reasons and their order, and that the batch's requests overlap at the server.
 //!
-//! Grade it with `cargo xtask check swallowed-panic`; `cargo xtask hint swallowed-panic` when stuck.
+//! Grade it with `cargo xtask check swallowed-errors`; `cargo xtask hint swallowed-errors` when
+//! stuck.
 
-use std::collections::BTreeMap;
-use std::fmt;
+use futures::future::join_all;
+use reqwest::Client;
 
-use futures::future::{BoxFuture, FutureExt, join_all};
-use tokio::task::JoinError;
-
-/// A named piece of work to run on a task of its own.
-pub struct Job<T = ()> {
-    pub name: String,
-    pub work: BoxFuture<'static, T>,
+/// What a batch came to.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Requests answered with a success status (2xx) and read to the end.
+    pub succeeded: usize,
+    /// Every other request, in the order of the URLs.
+    pub failed: Vec<Failure>,
 }
 
-impl<T> Job<T> {
-    pub fn new(name: &str, work: impl Future<Output = T> + Send + 'static) -> Self {
-        Job {
-            name: name.to_string(),
-            work: work.boxed(),
-        }
-    }
-}
-
-/// A job that did not finish: which one, and why.
+/// A request that did not succeed.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct JobFailed {
-    /// The job's name.
-    pub job: String,
-    /// What it panicked with: the text given to `panic!`.
-    pub message: String,
+pub struct Failure {
+    pub url: String,
+    pub reason: Reason,
 }
 
-impl JobFailed {
-    /// What went wrong with `job`, from the error its `JoinHandle` returned.
-    pub fn from_join_error(job: &str, error: JoinError) -> JobFailed {
-        // TODO: a panicked task's JoinError carries the panic's payload; get the text out of it.
-        todo!("turn the JoinError of job {job} into a JobFailed")
+/// Why a request did not succeed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    /// The server answered with this error status (400 to 599).
+    Status(u16),
+    /// Nothing could be connected to at that address.
+    Unreachable,
+    /// Anything else (a broken connection, a body cut short), with the error's text.
+    Other(String),
+}
+
+/// GETs every URL at once; how many succeeded, and every failure with its reason.
+pub async fn fetch_report(client: &Client, urls: &[String]) -> Report {
+    let responses = join_all(urls.iter().map(|url| client.get(url).send())).await;
+    // TODO: `flatten` keeps the Oks and drops every Err, and every answer counts as a success,
+    // whatever its status says.
+    Report {
+        succeeded: responses.into_iter().flatten().count(),
+        failed: Vec::new(),
     }
-}
-
-impl fmt::Display for JobFailed {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "job {} failed: {}", self.job, self.message)
-    }
-}
-
-impl std::error::Error for JobFailed {}
-
-/// Runs every chore on a task of its own and waits for them all.
-pub async fn run_chores(chores: Vec<Job>) -> Result<(), JobFailed> {
-    let handles: Vec<_> = chores
-        .into_iter()
-        .map(|chore| (chore.name, tokio::spawn(chore.work)))
-        .collect();
-    for (name, handle) in handles {
-        // TODO: `let _ =` throws away the Err that says this chore panicked.
-        let _ = handle.await;
-    }
-    Ok(())
-}
-
-/// Runs every job on a task of its own and returns each one's result by name.
-pub async fn run_jobs(jobs: Vec<Job<u64>>) -> Result<BTreeMap<String, u64>, JobFailed> {
-    let (names, handles): (Vec<String>, Vec<_>) = jobs
-        .into_iter()
-        .map(|job| (job.name, tokio::spawn(job.work)))
-        .unzip();
-    let results = join_all(handles).await;
-    // TODO: `filter_map(.. .ok() ..)` drops every job that panicked, without a word.
-    Ok(names
-        .into_iter()
-        .zip(results)
-        .filter_map(|(name, result)| result.ok().map(|value| (name, value)))
-        .collect())
 }

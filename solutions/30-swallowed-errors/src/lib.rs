@@ -1,98 +1,65 @@
-//! Exercise 30 · pitfalls · a swallowed task panic: a solution.
+//! Exercise 30 · pitfalls · failures that vanish from a batch's report: a solution.
 
-use std::collections::BTreeMap;
-use std::fmt;
+use futures::future::join_all;
+use reqwest::Client;
 
-use futures::future::{BoxFuture, FutureExt, join_all};
-use tokio::task::JoinError;
-
-/// A named piece of work to run on a task of its own.
-pub struct Job<T = ()> {
-    pub name: String,
-    pub work: BoxFuture<'static, T>,
+/// What a batch came to.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Requests answered with a success status (2xx) and read to the end.
+    pub succeeded: usize,
+    /// Every other request, in the order of the URLs.
+    pub failed: Vec<Failure>,
 }
 
-impl<T> Job<T> {
-    pub fn new(name: &str, work: impl Future<Output = T> + Send + 'static) -> Self {
-        Job {
-            name: name.to_string(),
-            work: work.boxed(),
-        }
-    }
-}
-
-/// A job that did not finish: which one, and why.
+/// A request that did not succeed.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct JobFailed {
-    /// The job's name.
-    pub job: String,
-    /// What it panicked with: the text given to `panic!`.
-    pub message: String,
+pub struct Failure {
+    pub url: String,
+    pub reason: Reason,
 }
 
-impl JobFailed {
-    /// What went wrong with `job`, from the error its `JoinHandle` returned.
-    pub fn from_join_error(job: &str, error: JoinError) -> JobFailed {
-        let message = match error.try_into_panic() {
-            // `panic!("literal")` carries a `&'static str`; `panic!("{x}")` a formatted `String`.
-            Ok(payload) => match payload.downcast::<String>() {
-                Ok(text) => *text,
-                Err(payload) => match payload.downcast::<&'static str>() {
-                    Ok(text) => text.to_string(),
-                    Err(_) => "a panic without a message".to_string(),
-                },
-            },
-            // Not a panic: the task was cancelled (aborted, or its runtime shut down).
-            Err(error) => error.to_string(),
-        };
-        JobFailed {
-            job: job.to_string(),
-            message,
+/// Why a request did not succeed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    /// The server answered with this error status (400 to 599).
+    Status(u16),
+    /// Nothing could be connected to at that address.
+    Unreachable,
+    /// Anything else (a broken connection, a body cut short), with the error's text.
+    Other(String),
+}
+
+/// GETs every URL at once; how many succeeded, and every failure with its reason.
+pub async fn fetch_report(client: &Client, urls: &[String]) -> Report {
+    let outcomes = join_all(urls.iter().map(|url| fetch(client, url))).await;
+    // One outcome per URL, in their order: each is counted or reported, none dropped.
+    let mut report = Report::default();
+    for (url, outcome) in urls.iter().zip(outcomes) {
+        match outcome {
+            Ok(()) => report.succeeded += 1,
+            Err(error) => report.failed.push(Failure {
+                url: url.clone(),
+                reason: reason(&error),
+            }),
         }
     }
+    report
 }
 
-impl fmt::Display for JobFailed {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "job {} failed: {}", self.job, self.message)
-    }
+/// GETs one URL and reads its whole answer; an error status is an error too.
+async fn fetch(client: &Client, url: &str) -> Result<(), reqwest::Error> {
+    let response = client.get(url).send().await?;
+    // `send` succeeds whatever the status: a 4xx or 5xx answer becomes an Err only here.
+    response.error_for_status()?.bytes().await?;
+    Ok(())
 }
 
-impl std::error::Error for JobFailed {}
-
-/// Runs every chore on a task of its own and waits for them all.
-pub async fn run_chores(chores: Vec<Job>) -> Result<(), JobFailed> {
-    let handles: Vec<_> = chores
-        .into_iter()
-        .map(|chore| (chore.name, tokio::spawn(chore.work)))
-        .collect();
-    // Await every handle, even after a failure, so no chore is left running; remember the first.
-    let mut first_failure = None;
-    for (name, handle) in handles {
-        if let Err(error) = handle.await {
-            first_failure.get_or_insert(JobFailed::from_join_error(&name, error));
-        }
+/// Why a request failed, from its error.
+fn reason(error: &reqwest::Error) -> Reason {
+    match error.status() {
+        Some(status) => Reason::Status(status.as_u16()),
+        None if error.is_connect() => Reason::Unreachable,
+        None => Reason::Other(error.to_string()),
     }
-    match first_failure {
-        Some(failure) => Err(failure),
-        None => Ok(()),
-    }
-}
-
-/// Runs every job on a task of its own and returns each one's result by name.
-pub async fn run_jobs(jobs: Vec<Job<u64>>) -> Result<BTreeMap<String, u64>, JobFailed> {
-    let (names, handles): (Vec<String>, Vec<_>) = jobs
-        .into_iter()
-        .map(|job| (job.name, tokio::spawn(job.work)))
-        .unzip();
-    // `join_all` waits for every job; then the first `Err`, in the order of the jobs, wins.
-    let results = join_all(handles).await;
-    names
-        .into_iter()
-        .zip(results)
-        .map(|(name, result)| match result {
-            Ok(value) => Ok((name, value)),
-            Err(error) => Err(JobFailed::from_join_error(&name, error)),
-        })
-        .collect()
 }
