@@ -1,97 +1,61 @@
-//! Ten handlers on one thread must wait together, and leave the thread free while they wait.
-//!
-//! The checks run on tokio's paused clock, where time moves only through tokio's timers: ten
-//! handlers that each wait `BACKEND_LATENCY` *with tokio* take exactly that, together, and a
-//! heartbeat on the same thread keeps beating meanwhile. The real time they took is measured too,
-//! only to say what went wrong.
+//! Calls to `price_of` on a runtime of one thread, on tokio's paused clock. The runtime runs on a
+//! thread of the check's own, so that a call that never returns fails the check after a second
+//! instead of hanging it.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::mpsc;
+use std::thread;
 use std::time::Duration;
 
-use blocking_in_async::{BACKEND_LATENCY, Reply, handle};
+use blocking_in_async::{BACKEND_LATENCY, PriceService};
 use futures::future::join_all;
 
-const HANDLERS: u32 = 10;
+/// Real time far longer than these calls need (milliseconds, on the paused clock).
+const PATIENCE: Duration = Duration::from_secs(1);
 
-/// What the handlers' waiting looked like on the real clock, and what to do about it.
-fn diagnose(real: Duration) -> &'static str {
-    let one_wait = BACKEND_LATENCY * 8 / 10;
-    if real >= one_wait * HANDLERS {
-        "On the real clock they waited one after another: `std::thread::sleep` stops the thread \
-         it runs on, here the runtime's only one, with every task on it."
-    } else if real >= one_wait {
-        "They did wait on the real clock, but not on tokio's: a blocking sleep on other threads \
-         (spawn_blocking?) costs a thread per waiting request, and tokio's timer never sees it."
-    } else {
-        "They did not wait at all: `tokio::time::sleep(..)` only builds a future, which waits \
-         when it is awaited."
-    }
-}
+const NEVER_RETURNED: &str = "price_of never returned.\n\
+    A blocking `recv()` blocks the runtime's only thread: the backend task, on that same thread, \
+    never runs to answer.\n\
+    A loop that polls for the answer never lets the runtime wait for the backend's timer.\n\
+    A wait moved to the blocking pool (spawn_blocking) holds a thread per waiting call, and \
+    stops tokio's paused clock while it runs.\n\
+    Wait for the reply in a way that gives the thread back to other tasks meanwhile: an async \
+    channel, awaited.";
 
-const FIX: &str = "Wait with `tokio::time::sleep(BACKEND_LATENCY).await`.";
-
-#[tokio::test(start_paused = true)]
-async fn each_handler_answers_its_own_item() {
-    let replies = join_all((1..=3).map(handle)).await;
-    let expected: Vec<Reply> = [(1, 199), (2, 299), (3, 399)]
-        .into_iter()
-        .map(|(item, price_cents)| Reply { item, price_cents })
-        .collect();
-    assert_eq!(replies, expected, "each item's price, from the backend");
-}
-
-#[tokio::test(start_paused = true)]
-async fn ten_handlers_wait_together_on_tokios_clock() {
-    let real = std::time::Instant::now();
-    let started = tokio::time::Instant::now();
-    join_all((0..HANDLERS).map(handle)).await;
-    let elapsed = started.elapsed();
-    assert_eq!(
-        elapsed,
-        BACKEND_LATENCY,
-        "{HANDLERS} handlers took {elapsed:?} on tokio's clock; waiting together they take \
-         {BACKEND_LATENCY:?}.\n{}\n{FIX}",
-        diagnose(real.elapsed())
-    );
-}
-
-/// Another task on the same thread, ticking every 2 ms, keeps ticking while the handlers wait.
-#[tokio::test(start_paused = true)]
-async fn a_heartbeat_keeps_ticking_while_handlers_wait() {
-    const TICK: Duration = Duration::from_millis(2);
-    let beats = Arc::new(AtomicU32::new(0));
-    let heartbeat = tokio::spawn({
-        let beats = Arc::clone(&beats);
-        async move {
-            let mut ticker = tokio::time::interval(TICK);
-            loop {
-                ticker.tick().await;
-                beats.fetch_add(1, Ordering::Relaxed);
-            }
-        }
+/// Runs `check` on a runtime of one thread, paused, on a thread of its own; its result, or a
+/// failure that says `price_of` never returned.
+fn on_one_thread<T: Send + 'static>(check: impl AsyncFnOnce() -> T + Send + 'static) -> T {
+    let (done, result) = mpsc::channel();
+    thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .start_paused(true)
+            .build()
+            .expect("a runtime");
+        // The check may have given up waiting; then nobody needs the result.
+        let _ = done.send(runtime.block_on(check()));
     });
-    // Let the heartbeat start before the handlers do.
-    tokio::task::yield_now().await;
-    let before = beats.load(Ordering::Relaxed);
+    result.recv_timeout(PATIENCE).expect(NEVER_RETURNED)
+}
 
-    let real = std::time::Instant::now();
-    let handlers: Vec<_> = (0..HANDLERS)
-        .map(|item| tokio::spawn(handle(item)))
-        .collect();
-    for handler in handlers {
-        handler.await.expect("a handler panicked");
-    }
-    let real = real.elapsed();
-    let during = beats.load(Ordering::Relaxed) - before;
-    heartbeat.abort();
+#[test]
+fn a_call_gets_its_price() {
+    let price = on_one_thread(async || PriceService::start().price_of(3).await);
+    assert_eq!(price, Some(399), "item 3 costs 399 cents");
+}
 
-    // A wait of BACKEND_LATENCY, a beat every TICK: that many beats (give or take one at the edge).
-    let due = (BACKEND_LATENCY.as_millis() / TICK.as_millis()) as u32;
-    assert!(
-        during + 1 >= due,
-        "the heartbeat beat {during} times while {HANDLERS} handlers waited {BACKEND_LATENCY:?}; \
-         it should beat every {TICK:?}.\n{}\n{FIX}",
-        diagnose(real)
+#[test]
+fn ten_calls_wait_together() {
+    let (prices, took) = on_one_thread(async || {
+        let service = PriceService::start();
+        let started = tokio::time::Instant::now();
+        let prices = join_all((1..=10).map(|item| service.price_of(item))).await;
+        (prices, started.elapsed())
+    });
+    let expected: Vec<Option<u64>> = (1..=10).map(|item| Some(item * 100 + 99)).collect();
+    assert_eq!(prices, expected, "each item's price, in the order asked");
+    assert_eq!(
+        took, BACKEND_LATENCY,
+        "ten calls at once took {took:?} of tokio's clock; the backend answers each in \
+         {BACKEND_LATENCY:?}, and they wait together"
     );
 }
