@@ -63,8 +63,8 @@ impl std::error::Error for RunError {}
 
 /// Runs `program` with `args` (stdin empty) to its end, capturing stdout and stderr.
 pub fn run(program: &str, args: &[&str]) -> Result<Finished, RunError> {
-    // TODO (1): when `spawn` fails because the program doesn't exist, its `io::Error` has the
-    // kind `io::ErrorKind::NotFound`: report that as `RunError::NotFound`.
+    // TODO (1): when `spawn` fails because the program doesn't exist, report it as
+    // `RunError::NotFound`; every other failure stays `RunError::Io`.
     let mut child = Command::new(program)
         .args(args)
         .stdin(Stdio::null())
@@ -93,7 +93,7 @@ pub fn run(program: &str, args: &[&str]) -> Result<Finished, RunError> {
 
 /// How an exit status says the child ended.
 fn ending(status: ExitStatus) -> Ending {
-    // TODO (3): `code()` is `None` when a signal ended the child. On Unix,
-    // `std::os::unix::process::ExitStatusExt` adds `signal()`, which then says which one.
+    // TODO (3): `code()` is `None` when a signal ended the child, and the exit status can say
+    // which signal it was (on Unix).
     Ending::Exited(status.code().unwrap_or(-1))
 }

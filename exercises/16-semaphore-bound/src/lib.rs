@@ -29,8 +29,8 @@ pub async fn fetch_bounded(
     urls: &[String],
     limit: usize,
 ) -> Vec<Result<StatusCode, reqwest::Error>> {
-    // TODO: every request starts at once, whatever `limit` says. Make each one wait for a
-    // permit from a Semaphore of `limit` permits, and hold it until its answer has arrived.
+    // TODO: every request starts at once, whatever `limit` says. Make each one wait for its
+    // turn, and keep its turn until its answer has arrived.
     join_all(urls.iter().map(|url| get_status(client, url))).await
 }
 

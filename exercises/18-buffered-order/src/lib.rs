@@ -49,8 +49,8 @@ pub async fn run(job: Job) -> Finished {
 
 /// Runs the jobs, at most `limit` at once; results in the order of `jobs`.
 pub fn in_order(jobs: Vec<Job>, limit: usize) -> impl Stream<Item = Finished> {
-    // TODO: `then` runs one job at a time. Turn each job into a future (`map`) and let at most
-    // `limit` of them run at once, handing results back in the order of the jobs.
+    // TODO: `then` runs one job at a time. Let at most `limit` jobs run at once, handing the
+    // results back in the order of the jobs.
     stream::iter(jobs).then(run)
 }
 

@@ -38,10 +38,8 @@ pub fn checksum(bytes: &[u8]) -> u64 {
 /// Loads `key` from `store` and returns the checksum of its value, without blocking the runtime.
 pub async fn load_checksum<S: BlockingStore>(store: Arc<S>, key: &str) -> u64 {
     // TODO: `load` blocks, and this line runs on the runtime's thread, so nothing else on the
-    // runtime runs until it returns. Run the load and the checksum inside
-    // `tokio::task::spawn_blocking(move || ...)` and await the handle. The closure must own
-    // everything it uses (it may outlive this call), so move the `Arc` in and give it an owned
-    // copy of the key.
+    // runtime runs until it returns. Move the load and the checksum off the runtime's thread, and
+    // await their answer.
     let value = store.load(key);
     checksum(&value)
 }

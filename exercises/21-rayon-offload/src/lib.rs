@@ -32,8 +32,7 @@ where
     T: Send + 'static,
 {
     // TODO: this runs `work` right here, on the runtime's thread: no other task on the runtime
-    // runs until it is done. Create a `tokio::sync::oneshot::channel()`, hand `work` and the
-    // sender to `rayon::spawn`, and await the receiver.
+    // runs until it is done. Run it on rayon's pool, and await its answer without blocking.
     work()
 }
 

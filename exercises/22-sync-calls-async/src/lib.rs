@@ -9,17 +9,17 @@
 //! things are wrong with it today:
 //!
 //! 1. The runtime it builds has no timer, and `lookup` sleeps, so every call panics. A runtime
-//!    built with `tokio::runtime::Builder` only has the drivers you enable (`enable_all()`).
+//!    built with `tokio::runtime::Builder` only has the drivers you enable.
 //! 2. Called from code that already runs on a runtime (an async caller that forgot `.await`
 //!    exists), `block_on` panics with "Cannot start a runtime from within a runtime". Refuse
-//!    instead: if `tokio::runtime::Handle::try_current()` finds a runtime, return
+//!    instead: when this thread is already inside a runtime, return
 //!    `Err(BlockingError::InsideRuntime)`, which tells the caller to `.await` `lookup` itself.
 //!
 //! The checks call `lookup_blocking` from plain threads (answers and errors), and from inside a
 //! single-threaded and a multi-threaded runtime, where it must return `InsideRuntime`, not panic.
-//! Candidly: `try_current` also finds the runtime on a `spawn_blocking` thread, where blocking
-//! would be allowed; refusing there too is this facade's choice (async callers should `.await`),
-//! and the checks don't look at it.
+//! Candidly: a thread of tokio's blocking pool (`spawn_blocking`) counts as inside the runtime too,
+//! though blocking would be allowed there; refusing there too is this facade's choice (async
+//! callers should `.await`), and the checks don't look at it.
 //!
 //! Grade it with `cargo xtask check sync-calls-async`; `cargo xtask hint sync-calls-async` when
 //! stuck.
@@ -104,7 +104,7 @@ impl std::error::Error for BlockingError {
 /// `lookup` for sync callers: blocks the calling thread until the answer is there.
 pub fn lookup_blocking(id: u32) -> Result<Profile, BlockingError> {
     // TODO 2: inside a runtime, return `Err(BlockingError::InsideRuntime)` before building one.
-    // TODO 1: this runtime has no timer, so the `sleep` in `lookup` panics. Enable the drivers.
+    // TODO 1: this runtime has no timer, so the `sleep` in `lookup` panics.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .map_err(BlockingError::Runtime)?;

@@ -6,15 +6,15 @@
 //! `with_timeout` gives any fallible call a time limit and one error type for both ways it can
 //! go wrong: `CallError::TimedOut { after }` or `CallError::Failed(the call's own error)`. Today it
 //! waits for the call however long it takes and only *afterwards* notices it was late: the caller
-//! still waits the full time, and the slow call runs to its end. Use `tokio::time::timeout` (the
-//! `asyncio.timeout` of Python), which stops waiting at the limit and drops the call's future;
-//! dropping a future is how Rust cancels it. Then finish `CallError`'s `source`, so error
-//! reporters can walk from a `Failed` to its cause.
+//! still waits the full time, and the slow call runs to its end. Stop waiting at the limit
+//! instead, as Python's `asyncio.timeout` does: tokio's time limit drops the call's future when
+//! time is up, and dropping a future is how Rust cancels it. Then finish `CallError`'s `source`,
+//! so error reporters can walk from a `Failed` to its cause.
 //!
 //! The checks run on tokio's paused clock, so time is exact: a 10 s call with a 2 s limit must
 //! end after exactly 2 s, with the call's future dropped (a drop flag proves it) and never
-//! resumed. They cannot tell `tokio::time::timeout` from a hand-written `select!` against a
-//! `sleep`, which is fine: both cancel the same way.
+//! resumed. They cannot tell tokio's time limit from a hand-written `select!` against a `sleep`,
+//! which is fine: both cancel the same way.
 //!
 //! Grade it with `cargo xtask check timeout-error`; `cargo xtask hint timeout-error` when stuck.
 
@@ -56,8 +56,8 @@ pub async fn with_timeout<T, E>(
     limit: Duration,
     call: impl Future<Output = Result<T, E>>,
 ) -> Result<T, CallError<E>> {
-    // TODO: this waits for the call to the end, then checks the clock. Wrap the call in
-    // `tokio::time::timeout(limit, call)` instead, and map its two outcomes to ours.
+    // TODO: this waits for the call to the end, then checks the clock. Give up on the call when
+    // `limit` is up instead, and map both ways it can end to ours.
     let started = Instant::now();
     let outcome = call.await;
     if started.elapsed() > limit {

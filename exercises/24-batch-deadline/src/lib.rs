@@ -8,9 +8,8 @@
 //! answers that arrived before the deadline, and the names of the jobs that were still running
 //! (those are cancelled at the deadline). Today it puts one timeout around the whole batch, which
 //! is all or nothing: when a single supplier is slow, the quotes that did arrive are thrown away.
-//! Give every job the *same* deadline instead (`tokio::time::timeout_at` with one `Instant`
-//! computed up front), so each job either answers in time or is dropped at the deadline, and keep
-//! the answers.
+//! Give every job the *same* deadline instead (one `Instant`, computed up front, for all of them),
+//! so each job either answers in time or is dropped at the deadline, and keep the answers.
 //!
 //! The checks run on tokio's paused clock with pretend suppliers that answer after set delays:
 //! which answers are kept (an insta snapshot, sorted, in tests/snapshots), that the batch ends
@@ -41,8 +40,8 @@ where
     Fut: Future<Output = T>,
 {
     // TODO: one timeout around the whole batch is all or nothing: when it fires, `join_all` is
-    // dropped with every answer it had already collected. Put the deadline on each job instead:
-    // compute `Instant::now() + deadline` once, and wrap every job in `timeout_at(that, ...)`.
+    // dropped with every answer it had already collected. Put the deadline on each job instead,
+    // the same moment for all of them.
     let everything = join_all(names.iter().map(|name| job(name.clone())));
     match timeout(deadline, everything).await {
         Ok(answers) => Partial {

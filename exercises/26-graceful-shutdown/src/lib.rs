@@ -55,7 +55,7 @@ impl Shutdown {
     }
 
     /// Tells every listener to stop.
-    // TODO: a shutdown happens once; take `self` so that a second `trigger` cannot compile.
+    // TODO: a shutdown happens once; a second `trigger` should not compile.
     pub fn trigger(&self) {
         self.token.cancel();
     }

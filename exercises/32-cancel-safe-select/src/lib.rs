@@ -11,10 +11,10 @@
 //! "length" is the middle of some text, and messages come out garbled, or not at all.
 //!
 //! Keep the partial message outside the race, so that losing a race loses nothing. Two good ways:
-//! read whatever bytes are available (`AsyncReadExt::read` or `read_buf`, which are
-//! cancellation-safe: they either read something or nothing) into a buffer that lives outside the
-//! loop, and cut complete messages out of it; or read whole messages with `read_message` on a task
-//! of its own and receive them from a channel (`mpsc::Receiver::recv` is cancellation-safe).
+//! read whatever bytes are available, with a read that is cancellation-safe (it either reads
+//! something or nothing), into a buffer that lives outside the loop, and cut complete messages out
+//! of it; or read whole messages with `read_message` on a task of its own and receive them from a
+//! channel (receiving from a channel is cancellation-safe).
 //! `read_message` is right outside a race: it reports a stream that ends inside a message as an
 //! error, and only an end between messages as the end.
 //!

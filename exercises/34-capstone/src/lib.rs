@@ -11,16 +11,16 @@
 //! version below works, one blob after another, and breaks every rule of the course. Make it:
 //!
 //! 1. **concurrent, but bounded**: at most `concurrency` downloads in flight at once, and exactly
-//!    that many while enough blobs are waiting (`buffer_unordered`, or a `Semaphore`);
+//!    that many while enough blobs are waiting (the semaphores lesson has two ways);
 //! 2. **one client**: a single `reqwest::Client` for the whole run, so connections are reused;
 //! 3. **on a deadline**: `run` answers by `deadline` after it starts, whatever the server does.
 //!    Blobs not done by then (still downloading, or never started) are `Missed`; the others keep
 //!    what they got. One deadline for the whole run, not one per blob;
 //! 4. **hashing off the runtime**: SHA-256 is CPU work, so it runs on rayon's pool (call
-//!    `hash_blob` there, and await its answer on a `tokio::sync::oneshot` channel), never on the
-//!    runtime's threads, where it would stall every download in flight; and the runtime's thread
-//!    must stay free while rayon hashes (`rayon::ThreadPool::install`, `scope` and `join` block
-//!    their caller until the work is done).
+//!    `hash_blob` there, and await its answer), never on the runtime's threads, where it would
+//!    stall every download in flight; and the runtime's thread must stay free while rayon hashes
+//!    (`rayon::ThreadPool::install`, `scope` and `join` block their caller until the work is
+//!    done).
 //!
 //! The report type, the download and the hash are given; write the pipeline in `run`. It is handed
 //! the function that hashes a blob: [`hash`], or in one check a hasher of the checks' own, which
