@@ -17,7 +17,8 @@
 //!
 //! The checks look at the digests, ask rayon whether your closure ran on one of its threads, see
 //! whether another task on the same single-threaded runtime can run while the work runs, and make
-//! a job panic (tests/panics.rs: if that check *aborts*, the panic escaped on the rayon thread).
+//! a job panic (tests/panics.rs gives rayon a panic handler, so that a panic that escapes on the
+//! rayon thread is reported to you instead of aborting the checks).
 //! They cannot see which thread hashes inside `sha256_hex`, only that `on_rayon` is right.
 //!
 //! Grade it with `cargo xtask check rayon-offload`; `cargo xtask hint rayon-offload` when stuck.
