@@ -28,6 +28,7 @@ impl Course {
         let lock = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock");
         std::fs::copy(lock, course.root.join("Cargo.lock")).expect("copy Cargo.lock");
         course.write("exercises/exercises.toml", METADATA);
+        course.write("exercises/time-limits.toml", TIME_LIMITS);
         course.write(
             "lessons/demo/README.md",
             "The lesson this exercise names.\n",
@@ -172,8 +173,14 @@ name = "01-demo"
 lesson = "demo"
 checks = ["test"]
 timeout = 20
-hint = "Forty-two, as any reader of Douglas Adams knows."
+hints = [
+    "Look at the answer: the question is well known.",
+    "Any reader of Douglas Adams knows which number it is.",
+    "Forty-two, as any reader of Douglas Adams knows.",
+]
 "#;
+
+const TIME_LIMITS: &str = "[01-demo]\nlimit-seconds = 20\nsolution-seconds = 0.01\n";
 
 const EXERCISE_MANIFEST: &str = r#"[package]
 name = "demo"
