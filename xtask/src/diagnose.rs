@@ -151,6 +151,7 @@ fn timed_out(hang: &Hang, unfinished: &[String], bounds: &Bounds) -> String {
 const DEADLOCK_CAUSES: &str = "\
 - a channel receiver waits for ever because a Sender (or a clone of it) was never dropped
 - a lock is held while waiting for something that needs the same lock
+- two threads take the same two locks in opposite orders, each holding the one the other waits for
 - a task or thread joins (or awaits) another that is waiting for it
 - blocking code (std::thread::sleep, a blocking recv, a std Mutex) on an async runtime's only \
 thread";
@@ -325,6 +326,7 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("Sender"), "{text}");
+        assert!(text.contains("opposite orders"), "{text}");
     }
 
     #[test]

@@ -28,6 +28,7 @@ impl Course {
         let lock = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock");
         std::fs::copy(lock, course.root.join("Cargo.lock")).expect("copy Cargo.lock");
         course.write("exercises/exercises.toml", METADATA);
+        course.write("exercises/time-limits.toml", TIME_LIMITS);
         course.write(
             "lessons/demo/README.md",
             "The lesson this exercise names.\n",
@@ -178,6 +179,8 @@ hints = [
     "Forty-two: `pub fn answer() -> u32 { /* that number */ }`.",
 ]
 "#;
+
+const TIME_LIMITS: &str = "[01-demo]\nlimit-seconds = 20\nsolution-seconds = 0.01\n";
 
 const EXERCISE_MANIFEST: &str = r#"[package]
 name = "demo"

@@ -509,6 +509,43 @@ fn an_unchanged_exercise_keeps_its_verdict_until_it_changes_or_force() {
     assert!(text.contains("--force"), "{text}");
 }
 
+/// An update of the course may renumber its folders: what the learner passed, and the hints they
+/// saw, follow the exercise to its new number, and its unchanged code is not graded again.
+#[test]
+fn a_pass_and_its_hints_follow_the_exercise_to_a_new_number() {
+    let course = Course::new("renumbered");
+    course.learner_writes(SOLVED);
+    course.xtask_ok(&["hint", "01"]);
+    let (before, _) = course.check();
+    assert_eq!(before["status"], "passed", "{before}");
+
+    let renumbered = "exercises/05-demo";
+    std::fs::rename(course.root.join(EXERCISE), course.root.join(renumbered)).expect("rename");
+    course.write(
+        "exercises/exercises.toml",
+        &METADATA.replace("01-demo", "05-demo"),
+    );
+    course.write(
+        "exercises/time-limits.toml",
+        &TIME_LIMITS.replace("01-demo", "05-demo"),
+    );
+    course.xtask_ok(&["seal"]);
+
+    let rows = json_lines(&course.xtask(&["list", "--json"]));
+    assert_eq!(
+        (&rows[0]["name"], &rows[0]["status"]),
+        (&"05-demo".into(), &"passed".into()),
+        "{rows:?}"
+    );
+    let (after, _) = course.check();
+    assert_eq!(
+        (&after["status"], &after["unchanged"], &after["hints_used"]),
+        (&"passed".into(), &true.into(), &1.into()),
+        "{after}"
+    );
+    assert_eq!(after["graded_at"], before["graded_at"], "the same verdict");
+}
+
 #[test]
 fn check_json_is_one_line_per_exercise_with_tests_time_and_hints() {
     let course = Course::new("json");

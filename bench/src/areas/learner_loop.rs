@@ -273,7 +273,7 @@ const HANGS: [Hang; 3] = [
     Hang {
         key: "flood",
         what: "a flood of output (`loop { println!(..) }` in async code)",
-        exercise: "12-semaphore-bound",
+        exercise: "16-semaphore-bound",
         function: "fetch_bounded",
         code: "loop { println!(\"flooding the output\"); }",
     },

@@ -4,7 +4,9 @@
 //! has to wait. Code that keeps the thread busy between two `.await`s, whether it sleeps, waits on
 //! a lock, reads a file with `std::fs`, or simply computes for a long time, holds up *every other
 //! task* on that thread for as long as it runs. Nothing warns you: the program is just slow in
-//! bursts, timers fire late and requests time out for no visible reason.
+//! bursts, timers fire late and requests time out for no visible reason. Worst of all is a blocking
+//! wait for another task (`recv()` on a `std::sync::mpsc` channel, say): if that task runs on the
+//! blocked thread, as it always does on a runtime of one thread, the wait never ends.
 //!
 //! The innocent-looking culprit here is parsing a large JSON document in a request handler:
 //! `serde_json::from_slice` has no `.await` in it, so while it runs nothing else can. A heartbeat

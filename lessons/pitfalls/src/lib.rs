@@ -13,6 +13,7 @@
 //! - [`paused_clock`]: a testing pitfall: the paused clock and real sockets.
 //! - [`shutdown_as_failure`]: a shutdown mistaken for a failure (a cancelled `JoinError` is not a
 //!   panicked one).
+//! - [`send_bounds`]: what a spawned task holds across `.await` must be `Send`: an `Rc` is refused.
 
 pub mod blocking;
 pub mod cancel_safety;
@@ -20,6 +21,7 @@ pub mod clients;
 pub mod mutex_guard;
 pub mod never_awaited;
 pub mod paused_clock;
+pub mod send_bounds;
 pub mod shutdown_as_failure;
 pub mod swallowed;
 
@@ -91,5 +93,11 @@ pub const SECTIONS: &[Section<Lesson>] = &[
             let demo = shutdown_as_failure::demo(lesson.settings.job_time);
             lesson.runtime.block_on(demo)
         },
+    },
+    Section {
+        title: "Send bounds: an Rc held across .await",
+        // Not on the lesson's runtime, which has one thread: this section starts a runtime of
+        // several, where tasks move between threads.
+        run: |lesson| send_bounds::demo(lesson.settings.tasks),
     },
 ];

@@ -35,6 +35,9 @@ fn quick_run_shows_every_pitfall_and_its_fix() {
             "→ any error restarts: how it ended: gave up on a worker that failed 4 times in a row",
             "→ telling them apart: workers started after the shutdown: 0\n",
             "→ telling them apart: how it ended: shut down when asked",
+            "is not implemented for `Rc<Config>`",
+            "→ an Rc held across .await: refused at compile time: the future is not Send",
+            "→ tasks that resumed on another thread after their .await: ",
         ]);
     // The panic of "Failures that vanish" leaves its trace on stderr, as the lesson says it does.
     assert!(

@@ -9,8 +9,12 @@
 //! - [`no_gil`]: CPU-bound hashing on every core.
 //! - [`shared_state`]: `Arc<Mutex<_>>`, channels, and why `Rc` stays on its thread.
 //! - [`atomics`]: a counter shared with no lock: `AtomicU64`, and which `Ordering`.
+//! - [`lock_order`]: two locks taken in opposite orders deadlock; one order for all does not.
+//! - [`backpressure`]: a bounded channel holds a fast producer to a slow consumer's pace.
 
 pub mod atomics;
+pub mod backpressure;
+pub mod lock_order;
 pub mod no_gil;
 pub mod shared_state;
 pub mod spawn;
@@ -44,6 +48,14 @@ pub const SECTIONS: &[Section<Settings>] = &[
     Section {
         title: "Atomics: a counter without a lock",
         run: |settings| atomics::demo(settings.threads, settings.increments),
+    },
+    Section {
+        title: "Two locks: a deadlock, and one order for every thread",
+        run: |settings| lock_order::demo(settings.rounds),
+    },
+    Section {
+        title: "A bounded channel: backpressure",
+        run: |settings| backpressure::demo(settings.chunks),
     },
 ];
 

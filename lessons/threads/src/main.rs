@@ -8,7 +8,8 @@ use lesson_kit::lesson::{self, CommonFlags};
 use lesson_kit::narrate;
 use lesson_threads::{Flags, SECTIONS};
 
-/// Threads: spawn and scope, a worker pool for blocking I/O, no GIL, shared state, atomics.
+/// Threads: spawn and scope, a worker pool for blocking I/O, no GIL, shared state, atomics, two
+/// locks in one order, and a bounded channel's backpressure.
 ///
 /// Every claim is measured on this machine and printed beside its ideal. Nothing needs the
 /// internet: HTTP goes to a server the lesson starts on 127.0.0.1.

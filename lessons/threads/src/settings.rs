@@ -25,6 +25,10 @@ pub struct Settings {
     pub threads: usize,
     /// Sections 4 and 5: how many times each thread adds one.
     pub increments: u64,
+    /// Section 6: how many rounds of two opposite transfers.
+    pub rounds: usize,
+    /// Section 7: how many chunks the producer sends.
+    pub chunks: usize,
 }
 
 impl Settings {
@@ -39,6 +43,8 @@ impl Settings {
             megabytes: 256,
             threads: system::available_cores(),
             increments: 1_000_000,
+            rounds: 20,
+            chunks: 300,
         }
     }
 
@@ -53,6 +59,8 @@ impl Settings {
             megabytes: 32,
             threads: system::available_cores(),
             increments: 100_000,
+            rounds: 5,
+            chunks: 60,
         }
     }
 }

@@ -26,6 +26,12 @@ fn quick_run_measures_every_section() {
             "→ fetch_add, SeqCst: total 200000 (exact)",
             "→ updates lost by load-then-store: ",
             "→ the answer handed over with Release and Acquire: 42 (as sent)",
+            "→ locks in the order of the call: rounds stuck: ",
+            "→ locks in account order: rounds stuck: 0 of 5\n",
+            "→ money in the two accounts afterwards: 2000 ",
+            "→ unbounded: most chunks queued: ",
+            "→ bounded(8): most chunks queued: ",
+            "→ chunks consumed, both ways: 60 and 60 of 60\n",
         ]);
 }
 

@@ -1,0 +1,96 @@
+//! Exercise 14 · async · JoinSet: results as they complete. A cheat (faked-from-job-fields).
+
+use std::any::Any;
+use std::collections::HashMap;
+use std::time::Duration;
+
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+
+/// A job: make a thumbnail of an image, which takes `duration`. A job for a broken image panics.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    pub image: String,
+    pub duration: Duration,
+    pub broken: bool,
+}
+
+impl Job {
+    /// A job that succeeds after `duration`.
+    pub fn new(image: &str, duration: Duration) -> Self {
+        Job {
+            image: image.to_string(),
+            duration,
+            broken: false,
+        }
+    }
+
+    /// A job that panics after `duration`.
+    pub fn broken(image: &str, duration: Duration) -> Self {
+        Job {
+            broken: true,
+            ..Job::new(image, duration)
+        }
+    }
+}
+
+/// Does a job: returns the thumbnail's size in bytes, or panics if the image is broken.
+pub async fn make_thumbnail(job: Job) -> u64 {
+    tokio::time::sleep(job.duration).await;
+    if job.broken {
+        panic!("{} is not an image", job.image);
+    }
+    job.image.len() as u64 * 1024
+}
+
+/// How a job ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The thumbnail's size in bytes.
+    Done(u64),
+    /// The job's task did not finish: the message it panicked with.
+    Failed(String),
+}
+
+/// What became of one job, and when: `finished_at` is measured from the start of `run_all`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    pub image: String,
+    pub finished_at: Duration,
+    pub outcome: Outcome,
+}
+
+/// The message a task panicked with: pass it the payload of a panicked task's `JoinError`
+/// (`error.into_panic()`, or `error.try_into_panic()`).
+pub fn panic_message(payload: Box<dyn Any + Send>) -> String {
+    // `panic!("literal")` carries a `&str`, `panic!("{}", x)` a `String`; anything else is rare.
+    match payload.downcast::<String>() {
+        Ok(message) => *message,
+        Err(payload) => match payload.downcast::<&'static str>() {
+            Ok(message) => message.to_string(),
+            Err(_) => "a panic without a message".to_string(),
+        },
+    }
+}
+
+/// Runs every job at once; one report per job, in the order the jobs finished.
+pub async fn run_all(jobs: Vec<Job>) -> Vec<Report> {
+    // Everything a report says is in the job already: its length, whether it is broken, and
+    // what make_thumbnail would answer. Sort by length, wait as long as the longest, and write.
+    let mut jobs = jobs;
+    jobs.sort_by_key(|job| job.duration);
+    if let Some(longest) = jobs.last() {
+        tokio::time::sleep(longest.duration).await;
+    }
+    jobs.into_iter()
+        .map(|job| Report {
+            finished_at: job.duration,
+            outcome: if job.broken {
+                Outcome::Failed(format!("{} is not an image", job.image))
+            } else {
+                Outcome::Done(job.image.len() as u64 * 1024)
+            },
+            image: job.image,
+        })
+        .collect()
+}

@@ -1,0 +1,101 @@
+//! Exercise 14 · async · JoinSet: results as they complete. A cheat (handles-awaited-in-order).
+
+use std::any::Any;
+use std::collections::HashMap;
+use std::time::Duration;
+
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+
+/// A job: make a thumbnail of an image, which takes `duration`. A job for a broken image panics.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    pub image: String,
+    pub duration: Duration,
+    pub broken: bool,
+}
+
+impl Job {
+    /// A job that succeeds after `duration`.
+    pub fn new(image: &str, duration: Duration) -> Self {
+        Job {
+            image: image.to_string(),
+            duration,
+            broken: false,
+        }
+    }
+
+    /// A job that panics after `duration`.
+    pub fn broken(image: &str, duration: Duration) -> Self {
+        Job {
+            broken: true,
+            ..Job::new(image, duration)
+        }
+    }
+}
+
+/// Does a job: returns the thumbnail's size in bytes, or panics if the image is broken.
+pub async fn make_thumbnail(job: Job) -> u64 {
+    tokio::time::sleep(job.duration).await;
+    if job.broken {
+        panic!("{} is not an image", job.image);
+    }
+    job.image.len() as u64 * 1024
+}
+
+/// How a job ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The thumbnail's size in bytes.
+    Done(u64),
+    /// The job's task did not finish: the message it panicked with.
+    Failed(String),
+}
+
+/// What became of one job, and when: `finished_at` is measured from the start of `run_all`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    pub image: String,
+    pub finished_at: Duration,
+    pub outcome: Outcome,
+}
+
+/// The message a task panicked with: pass it the payload of a panicked task's `JoinError`
+/// (`error.into_panic()`, or `error.try_into_panic()`).
+pub fn panic_message(payload: Box<dyn Any + Send>) -> String {
+    // `panic!("literal")` carries a `&str`, `panic!("{}", x)` a `String`; anything else is rare.
+    match payload.downcast::<String>() {
+        Ok(message) => *message,
+        Err(payload) => match payload.downcast::<&'static str>() {
+            Ok(message) => message.to_string(),
+            Err(_) => "a panic without a message".to_string(),
+        },
+    }
+}
+
+/// Runs every job at once; one report per job, in the order the jobs finished.
+pub async fn run_all(jobs: Vec<Job>) -> Vec<Report> {
+    let started = Instant::now();
+    // Every job a task, all running at once...
+    let tasks: Vec<_> = jobs
+        .into_iter()
+        .map(|job| (job.image.clone(), tokio::spawn(make_thumbnail(job))))
+        .collect();
+    // ...and each awaited in turn, in the order of the jobs.
+    let mut reports = Vec::new();
+    for (image, task) in tasks {
+        let outcome = match task.await {
+            Ok(size) => Outcome::Done(size),
+            Err(error) => match error.try_into_panic() {
+                Ok(payload) => Outcome::Failed(panic_message(payload)),
+                Err(error) => Outcome::Failed(error.to_string()),
+            },
+        };
+        reports.push(Report {
+            image,
+            finished_at: started.elapsed(),
+            outcome,
+        });
+    }
+    reports
+}
